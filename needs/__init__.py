@@ -1,0 +1,1 @@
+"""The casework context: needs on the menu, their referrals, visits and notes."""

@@ -1,0 +1,288 @@
+"""The Needs application: commands that log, route and close needs, and queries on them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoder
+
+from needs.clock import Clock, SystemClock
+from needs.community import DEMO_COMMUNITY, Community, parse_building
+from needs.domain import Need, Stamp, text
+from needs.exceptions import (
+    ConcurrentUpdateError,
+    HouseholdNotFoundError,
+    InvalidInputError,
+    NeedNotFoundError,
+    VersionConflictError,
+)
+from needs.reading import describe_event, describe_need
+from needs.transcodings import register_all
+from needs.values import ENUMS, RECORDS, Household, PartnerTerms
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ATTEMPTS = 5
+
+
+class HouseholdIndex(Protocol):
+    """Finds households already known by address, so a need joins its household's history."""
+
+    def find_household(self, community: str, block: str, building: int, unit: str,
+                       room: str) -> UUID | None: ...
+
+    def household_need(self, household_id: UUID) -> UUID | None:
+        """The household's most recent need, which holds its address."""
+
+
+class Needs(Application[UUID]):
+    """The casework application: every command loads a case, calls it and saves it."""
+
+    snapshotting_intervals = {Need: 50}  # noqa: RUF012 - the library reads a class attribute
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        communities: Mapping[str, Community] | None = None,
+        clock: Clock | None = None,
+        households: HouseholdIndex | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
+        self.clock = clock or SystemClock()
+        self.households = households
+        self.after_save: list[Callable[[], None]] = []
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)  # type: ignore[arg-type]
+        register_all(transcoder, ENUMS, RECORDS)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        for follow in self.after_save:
+            # The events are stored; a lagging read model catches up on the next save.
+            try:
+                follow()
+            except Exception:
+                log.exception("a read model failed to catch up after a save")
+        return recordings
+
+    # --- commands ----------------------------------------------------------------------
+
+    def log_need(  # noqa: PLR0913 - a need is logged with all it is known by
+        self,
+        *,
+        community: str,
+        category: str,
+        block: str,
+        building: str | int | None = None,
+        unit: str | None = None,
+        room: str | None = None,
+        household_id: UUID | None = None,
+        description: str,
+        urgency: str,
+        resident_name: str | None = None,
+        contact_phone: str | None = None,
+        consent_to_share: bool = False,
+        actor: str,
+        occurred_at: datetime | None = None,
+    ) -> UUID:
+        """Log a need for a household named by address or by id; returns the need's id."""
+        where = self.community(community)
+        household = self._household(where, block, building, unit, room, household_id)
+        need = Need.log(
+            where, category=category, block=block, household=household,
+            resident_name=resident_name, contact_phone=contact_phone, description=description,
+            urgency=urgency, consent_to_share=consent_to_share,
+            stamp=self.stamp(actor, occurred_at),
+        )
+        self.save(need)
+        return need.id
+
+    def assign(self, need_id: UUID, assignee: str, *, actor: str, **opts: Any) -> None:
+        """Set who owns the case."""
+        self._update(need_id, lambda n, s: n.assign(assignee, s), actor, **opts)
+
+    def record_visit(self, need_id: UUID, notes: str, *, actor: str, **opts: Any) -> None:
+        """Record a visit; visits commute, so a clash with another command is retried."""
+        self._update(need_id, lambda n, s: n.record_visit(notes, s), actor, commutes=True, **opts)
+
+    def add_note(self, need_id: UUID, note: str, *, actor: str, **opts: Any) -> None:
+        """Add a note; notes commute, so a clash with another command is retried."""
+        self._update(need_id, lambda n, s: n.add_note(note, s), actor, commutes=True, **opts)
+
+    def change_urgency(self, need_id: UUID, urgency: str, reason: str = "", *, actor: str,
+                       **opts: Any) -> None:
+        """Change the urgency, saying why."""
+        self._update(need_id, lambda n, s: n.change_urgency(urgency, reason, s), actor, **opts)
+
+    def record_consent(self, need_id: UUID, consent_to_share: bool, *, actor: str,
+                       **opts: Any) -> None:
+        """Record the resident's consent to share with partners, or its withdrawal."""
+        self._update(need_id, lambda n, s: n.record_consent(consent_to_share, s), actor, **opts)
+
+    def resolve(self, need_id: UUID, outcome: str, summary: str = "", *, actor: str,
+                **opts: Any) -> None:
+        """Resolve the case."""
+        self._update(need_id, lambda n, s: n.resolve(outcome, summary, s), actor, **opts)
+
+    def reopen(self, need_id: UUID, reason: str, *, actor: str, **opts: Any) -> None:
+        """Reopen a resolved case."""
+        self._update(need_id, lambda n, s: n.reopen(reason, s), actor, **opts)
+
+    def refer(self, need_id: UUID, partner: PartnerTerms, note: str = "", *, actor: str,
+              override_reason: str | None = None, may_override: bool = False,
+              **opts: Any) -> UUID:
+        """Refer the case to a partner; returns the new referral's id."""
+
+        def command(need: Need, stamp: Stamp) -> UUID:
+            sla = self.community(need.community).category(need.category).sla_hours
+            return need.refer(partner, note, timedelta(hours=sla), stamp,
+                              override_reason=override_reason, may_override=may_override)
+
+        return self._update(need_id, command, actor, **opts)
+
+    def accept_referral(self, need_id: UUID, referral_id: UUID, note: str = "", *, actor: str,
+                        **opts: Any) -> None:
+        """The partner accepts."""
+        self._update(need_id, lambda n, s: n.accept_referral(referral_id, note, s), actor,
+                     referral_id=referral_id, **opts)
+
+    def decline_referral(self, need_id: UUID, referral_id: UUID, reason: str | None,
+                         note: str = "", *, actor: str, **opts: Any) -> None:
+        """The partner declines, with a reason code."""
+        self._update(need_id, lambda n, s: n.decline_referral(referral_id, reason, note, s),
+                     actor, referral_id=referral_id, **opts)
+
+    def expire_referral(self, need_id: UUID, referral_id: UUID, *, actor: str,
+                        **opts: Any) -> None:
+        """Nobody answered in time."""
+        self._update(need_id, lambda n, s: n.expire_referral(referral_id, s), actor,
+                     referral_id=referral_id, **opts)
+
+    def withdraw_referral(self, need_id: UUID, referral_id: UUID, reason: str = "", *,
+                          actor: str, **opts: Any) -> None:
+        """The committee takes the referral back."""
+        self._update(need_id, lambda n, s: n.withdraw_referral(referral_id, reason, s), actor,
+                     referral_id=referral_id, **opts)
+
+    def complete_referral(self, need_id: UUID, referral_id: UUID, outcome: str, note: str = "",
+                          *, actor: str, **opts: Any) -> None:
+        """The partner reports the outcome."""
+        self._update(need_id, lambda n, s: n.complete_referral(referral_id, outcome, note, s),
+                     actor, referral_id=referral_id, **opts)
+
+    # --- queries -----------------------------------------------------------------------
+
+    def get_need(self, need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
+        """The case as it is now, or as it was after event `version`."""
+        return describe_need(self.load(need_id, version=version))
+
+    def get_need_as_of(self, need_id: UUID, moment: datetime) -> dict[str, Any]:
+        """The case as the service had recorded it by that moment."""
+        version = self.version_as_of(need_id, moment)
+        if version is None:
+            raise NeedNotFoundError(f"need {need_id} had not been logged by {moment.isoformat()}")
+        return self.get_need(need_id, version=version)
+
+    def version_as_of(self, need_id: UUID, moment: datetime) -> int | None:
+        """The last version recorded at or before the moment."""
+        last = None
+        for event in self.events.get(need_id):
+            if event.timestamp > moment:
+                break
+            last = event.originator_version
+        return last
+
+    def get_history(self, need_id: UUID) -> list[dict[str, Any]]:
+        """Every event of the case, oldest first."""
+        events = [describe_event(e) for e in self.events.get(need_id)]
+        if not events:
+            raise NeedNotFoundError(f"no need {need_id}")
+        return events
+
+    def load(self, need_id: UUID, *, version: int | None = None) -> Need:
+        """The aggregate itself, for the composition root's own use."""
+        try:
+            need = self.repository.get(need_id, version=version)
+        except AggregateNotFoundError:
+            raise NeedNotFoundError(f"no need {need_id}") from None
+        assert isinstance(need, Need)
+        return need
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def community(self, community_id: str) -> Community:
+        """A community this deployment serves."""
+        try:
+            return self.communities[community_id]
+        except KeyError:
+            raise InvalidInputError("community", f"unknown community {community_id}") from None
+
+    def stamp(self, actor: str, occurred_at: datetime | None) -> Stamp:
+        """Who and when, with the service's own clock for the recorded time."""
+        now = self.clock.now()
+        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now)
+
+    def _update(
+        self,
+        need_id: UUID,
+        command: Callable[[Need, Stamp], T],
+        actor: str,
+        *,
+        commutes: bool = False,
+        expected_version: int | None = None,
+        expected_referral_version: int | None = None,
+        referral_id: UUID | None = None,
+        occurred_at: datetime | None = None,
+    ) -> T:
+        # A clash is retried by loading the case afresh and running the whole command again;
+        # the failed aggregate is dropped, never re-saved.
+        for attempt in range(ATTEMPTS):
+            need = self.load(need_id)
+            if expected_version is not None and need.version != expected_version:
+                raise VersionConflictError(expected_version, need.version)
+            if expected_referral_version is not None and referral_id is not None:
+                current = need.referral(referral_id).version
+                if current != expected_referral_version:
+                    raise VersionConflictError(expected_referral_version, current)
+            result = command(need, self.stamp(actor, occurred_at))
+            try:
+                self.save(need)
+            except IntegrityError:
+                pinned = expected_version is not None or expected_referral_version is not None
+                if commutes and not pinned and attempt < ATTEMPTS - 1:
+                    continue
+                raise ConcurrentUpdateError(
+                    "someone else changed this case at the same moment; nothing was saved, "
+                    "reload it and try again"
+                ) from None
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _household(self, community: Community, block: str, building: str | int | None,
+                   unit: str | None, room: str | None, household_id: UUID | None) -> Household:
+        community.block(block)
+        if household_id is not None:
+            need_id = self.households.household_need(household_id) if self.households else None
+            known = self.load(need_id) if need_id else None
+            if known is None or known.community != community.id or known.block != block:
+                raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
+            return known.household
+        if building is None or building == "":
+            raise InvalidInputError("household.building", "the household's building is required")
+        number = parse_building(building)
+        unit_text = text(unit, "household.unit", required=False, limit=10)
+        room_text = text(room, "household.room", required=False, limit=10)
+        found = None
+        if self.households is not None:
+            found = self.households.find_household(community.id, block, number, unit_text,
+                                                   room_text)
+        return Household(found or uuid4(), number, unit_text, room_text)

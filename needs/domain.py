@@ -1,0 +1,492 @@
+"""The Need aggregate: one event stream is the whole history of a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from needs.community import Community
+from needs.exceptions import (
+    DeclineReasonRequiredError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NeedNotResolvedError,
+    NeedResolvedError,
+    OpenReferralsError,
+    OverrideNotAllowedError,
+    PartnerAlreadyEngagedError,
+    PartnerExcludedError,
+    PartnerOutOfScopeError,
+    PartnerSuspendedError,
+    ReferralNotFoundError,
+)
+from needs.values import (
+    DeclineReason,
+    Household,
+    NeedStatus,
+    Note,
+    PartnerTerms,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    Resolution,
+    Urgency,
+    Visit,
+    parse_code,
+)
+
+# A phone's clock may run a little ahead of the server's; more than this is a mistake.
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who did it, when it happened (maybe offline, earlier) and when the service recorded it."""
+
+    actor: str
+    occurred_at: datetime
+    recorded_at: datetime
+
+    def __post_init__(self) -> None:
+        if not self.actor:
+            raise InvalidInputError("actor", "every command names the user who gives it")
+        if self.occurred_at.tzinfo is None:
+            raise InvalidInputError("occurred_at", "a time needs its offset, e.g. +08:00")
+        if self.occurred_at > self.recorded_at + CLOCK_SKEW:
+            raise InvalidInputError("occurred_at", "occurred_at lies in the future")
+
+    def event_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor, "occurred_at": self.occurred_at, "timestamp": self.recorded_at}
+
+
+def text(value: str | None, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    """Free text, trimmed; required text may not be blank."""
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise InvalidInputError(field, f"{field} may not be empty")
+    if len(cleaned) > limit:
+        raise InvalidInputError(field, f"{field} is longer than {limit} characters")
+    return cleaned
+
+
+class Need(Aggregate):
+    """A resident's urgent need on the menu, from logging to resolution, with its referrals."""
+
+    class Event(Aggregate.Event):
+        actor: str
+        occurred_at: datetime
+
+    class NeedLogged(Event, Aggregate.Created):
+        community: str
+        category: str
+        block: str
+        household: Household
+        resident_name: str
+        contact_phone: str
+        description: str
+        urgency: Urgency
+        consent_to_share: bool
+
+    def __init__(
+        self,
+        community: str,
+        category: str,
+        block: str,
+        household: Household,
+        resident_name: str,
+        contact_phone: str,
+        description: str,
+        urgency: Urgency,
+        consent_to_share: bool,
+        actor: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.community = community
+        self.category = category
+        self.block = block
+        self.household = household
+        self.resident_name = resident_name
+        self.contact_phone = contact_phone
+        self.description = description
+        self.urgency = urgency
+        self.consent_to_share = consent_to_share
+        self.consent_recorded_by = actor
+        self.logged_by = actor
+        self.logged_at = occurred_at
+        self.status = NeedStatus.OPEN
+        self.assignee: str | None = None
+        self.referrals: list[Referral] = []
+        self.visits: list[Visit] = []
+        self.notes: list[Note] = []
+        self.resolution: Resolution | None = None
+        self.summary = ""
+
+    @classmethod
+    def log(  # noqa: PLR0913 - a need is logged with all it is known by
+        cls,
+        community: Community,
+        *,
+        category: str,
+        block: str,
+        household: Household,
+        resident_name: str | None,
+        contact_phone: str | None,
+        description: str,
+        urgency: str | Urgency,
+        consent_to_share: bool,
+        stamp: Stamp,
+    ) -> Need:
+        """Log a new need, checking it against the community's menu and blocks."""
+        community.category(category)
+        community.building_in_block(block, household.building)
+        return cls._create(
+            cls.NeedLogged,
+            id=uuid4(),
+            community=community.id,
+            category=category,
+            block=block,
+            household=household,
+            resident_name=text(resident_name, "resident_name", required=False, limit=100),
+            contact_phone=_phone(contact_phone),
+            description=text(description, "description"),
+            urgency=parse_code(Urgency, urgency, "urgency"),
+            consent_to_share=bool(consent_to_share),
+            **stamp.event_kwargs(),
+        )
+
+    # --- the case itself ---------------------------------------------------------------
+
+    class Assigned(Event):
+        assignee: str
+
+        def apply(self, need: Need) -> None:
+            need.assignee = self.assignee
+            need._start_work()
+
+    def assign(self, assignee: str, stamp: Stamp) -> None:
+        """Give the case to a person who answers for it."""
+        self._refuse_if_resolved()
+        self.trigger_event(self.Assigned, assignee=text(assignee, "assignee", limit=150),
+                           **stamp.event_kwargs())
+
+    class VisitRecorded(Event):
+        notes: str
+
+        def apply(self, need: Need) -> None:
+            need.visits.append(Visit(self.occurred_at, self.actor, self.notes))
+            need._start_work()
+
+    def record_visit(self, notes: str, stamp: Stamp) -> None:
+        """Record a visit to the household (occurred_at is when the visit took place)."""
+        self._refuse_if_resolved()
+        self.trigger_event(self.VisitRecorded, notes=text(notes, "notes", required=False),
+                           **stamp.event_kwargs())
+
+    class NoteAdded(Event):
+        text: str
+
+        def apply(self, need: Need) -> None:
+            need.notes.append(Note(self.text, self.actor, self.occurred_at))
+
+    def add_note(self, note: str, stamp: Stamp) -> None:
+        """Add a note; notes are welcome at any stage, resolved cases included."""
+        self.trigger_event(self.NoteAdded, text=text(note, "text"), **stamp.event_kwargs())
+
+    class UrgencyChanged(Event):
+        urgency: Urgency
+        reason: str
+
+        def apply(self, need: Need) -> None:
+            need.urgency = self.urgency
+
+    def change_urgency(self, urgency: str | Urgency, reason: str, stamp: Stamp) -> None:
+        """Raise or lower the urgency, saying why."""
+        self._refuse_if_resolved()
+        self.trigger_event(
+            self.UrgencyChanged,
+            urgency=parse_code(Urgency, urgency, "urgency"),
+            reason=text(reason, "reason", required=False, limit=500),
+            **stamp.event_kwargs(),
+        )
+
+    class ConsentGiven(Event):
+        def apply(self, need: Need) -> None:
+            need.consent_to_share = True
+            need.consent_recorded_by = self.actor
+
+    class ConsentWithdrawn(Event):
+        def apply(self, need: Need) -> None:
+            need.consent_to_share = False
+            need.consent_recorded_by = self.actor
+
+    def record_consent(self, consent_to_share: bool, stamp: Stamp) -> None:
+        """Record the resident's consent to share personal data with partners, or its withdrawal."""
+        event = self.ConsentGiven if consent_to_share else self.ConsentWithdrawn
+        self.trigger_event(event, **stamp.event_kwargs())
+
+    class Resolved(Event):
+        outcome: Resolution
+        summary: str
+
+        def apply(self, need: Need) -> None:
+            need.status = NeedStatus.RESOLVED
+            need.resolution = self.outcome
+            need.summary = self.summary
+
+    def resolve(self, outcome: str | Resolution, summary: str, stamp: Stamp) -> None:
+        """Close the case; not while a partner still holds an open referral."""
+        self._refuse_if_resolved()
+        still_open = [r for r in self.referrals if r.status.is_open]
+        if still_open:
+            names = ", ".join(f"{r.partner_name} ({r.status.value})" for r in still_open)
+            raise OpenReferralsError(
+                f"the case still has open referrals: {names}; withdraw them or wait for the outcome"
+            )
+        self.trigger_event(
+            self.Resolved,
+            outcome=parse_code(Resolution, outcome, "outcome"),
+            summary=text(summary, "summary", required=False),
+            **stamp.event_kwargs(),
+        )
+
+    class Reopened(Event):
+        reason: str
+
+        def apply(self, need: Need) -> None:
+            need.status = NeedStatus.OPEN
+            need.resolution = None
+
+    def reopen(self, reason: str, stamp: Stamp) -> None:
+        """Open a resolved case again, saying why."""
+        if self.status is not NeedStatus.RESOLVED:
+            raise NeedNotResolvedError(f"only a resolved need can be reopened; this one is {self.status.value}")
+        self.trigger_event(self.Reopened, reason=text(reason, "reason", limit=500),
+                           **stamp.event_kwargs())
+
+    # --- referrals: the closed loop with partners --------------------------------------
+
+    class Referred(Event):
+        referral_id: UUID
+        partner_id: UUID
+        partner_name: str
+        note: str
+        respond_by: datetime
+        override_reason: str
+
+        def apply(self, need: Need) -> None:
+            need.referrals.append(
+                Referral(
+                    id=self.referral_id,
+                    partner_id=self.partner_id,
+                    partner_name=self.partner_name,
+                    status=ReferralStatus.SENT,
+                    note=self.note,
+                    sent_at=self.timestamp,
+                    respond_by=self.respond_by,
+                    sent_by=self.actor,
+                    override_reason=self.override_reason,
+                )
+            )
+            need._start_work()
+
+    def refer(
+        self,
+        partner: PartnerTerms,
+        note: str,
+        respond_within: timedelta,
+        stamp: Stamp,
+        *,
+        override_reason: str | None = None,
+        may_override: bool = False,
+    ) -> UUID:
+        """Hand the case to a partner, who must answer within the category's SLA."""
+        self._refuse_if_resolved()
+        self._check_partner_may_take(partner)
+        override = text(override_reason, "override_reason", required=False, limit=500)
+        if not (partner.serves(self.category) and partner.covers(self.block)):
+            if not may_override:
+                raise PartnerOutOfScopeError(
+                    f"{partner.name} does not serve {self.category} in block {self.block}"
+                )
+            if not override:
+                raise OverrideNotAllowedError(
+                    f"{partner.name} does not serve {self.category} in block {self.block}; "
+                    "referring anyway needs an override reason"
+                )
+        elif override and not may_override:
+            raise OverrideNotAllowedError("only the secretary may give an override reason")
+        referral_id = uuid4()
+        self.trigger_event(
+            self.Referred,
+            referral_id=referral_id,
+            partner_id=partner.partner_id,
+            partner_name=partner.name,
+            note=text(note, "note", required=False),
+            respond_by=stamp.recorded_at + respond_within,
+            override_reason=override,
+            **stamp.event_kwargs(),
+        )
+        return referral_id
+
+    def _check_partner_may_take(self, partner: PartnerTerms) -> None:
+        if not partner.active:
+            raise PartnerSuspendedError(f"{partner.name} is suspended and takes no new referrals")
+        if partner.partner_id in self.excluded_partner_ids:
+            raise PartnerExcludedError(
+                f"{partner.name} already declined or let this case's referral expire"
+            )
+        if partner.partner_id in self.engaged_partner_ids:
+            raise PartnerAlreadyEngagedError(f"{partner.name} already holds a referral for this case")
+
+    class ReferralEvent(Event):
+        referral_id: UUID
+
+        def apply(self, need: Need) -> None:
+            referral = need.referral(self.referral_id)
+            referral.version += 1
+            self.change(referral)
+
+        def change(self, referral: Referral) -> None:
+            raise NotImplementedError
+
+    class ReferralAccepted(ReferralEvent):
+        note: str
+
+        def change(self, referral: Referral) -> None:
+            referral.status = ReferralStatus.ACCEPTED
+            referral.responded_at = self.timestamp
+            referral.partner_note = self.note
+
+    class ReferralDeclined(ReferralEvent):
+        """A partner declined. Version 1 carried only free text; codes came with version 2."""
+
+        class_version = 2
+        reason: DeclineReason
+        note: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = state.pop("reason", "") or ""
+            state["reason"] = DeclineReason.OTHER
+
+        def change(self, referral: Referral) -> None:
+            referral.status = ReferralStatus.DECLINED
+            referral.responded_at = self.timestamp
+            referral.decline_reason = self.reason
+            referral.partner_note = self.note
+            referral.closed_at = self.timestamp
+
+    class ReferralExpired(ReferralEvent):
+        def change(self, referral: Referral) -> None:
+            referral.status = ReferralStatus.EXPIRED
+            referral.closed_at = self.timestamp
+
+    class ReferralWithdrawn(ReferralEvent):
+        reason: str
+
+        def change(self, referral: Referral) -> None:
+            referral.status = ReferralStatus.WITHDRAWN
+            referral.closed_at = self.timestamp
+
+    class ReferralCompleted(ReferralEvent):
+        outcome: ReferralOutcome
+        note: str
+
+        def change(self, referral: Referral) -> None:
+            referral.status = ReferralStatus.COMPLETED
+            referral.outcome = self.outcome
+            referral.partner_note = self.note
+            referral.closed_at = self.timestamp
+
+    def accept_referral(self, referral_id: UUID, note: str, stamp: Stamp) -> None:
+        """The partner takes the referral on."""
+        self._step(referral_id, "accept", (ReferralStatus.SENT,))
+        self.trigger_event(self.ReferralAccepted, referral_id=referral_id,
+                           note=text(note, "note", required=False), **stamp.event_kwargs())
+
+    def decline_referral(self, referral_id: UUID, reason: str | DeclineReason | None, note: str,
+                         stamp: Stamp) -> None:
+        """The partner turns the referral down, with a reason code."""
+        self._step(referral_id, "decline", (ReferralStatus.SENT,))
+        if not reason:
+            raise DeclineReasonRequiredError(
+                "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
+            )
+        self.trigger_event(self.ReferralDeclined, referral_id=referral_id,
+                           reason=parse_code(DeclineReason, reason, "reason"),
+                           note=text(note, "note", required=False), **stamp.event_kwargs())
+
+    def expire_referral(self, referral_id: UUID, stamp: Stamp) -> None:
+        """Nobody answered in time: the referral lapses."""
+        self._step(referral_id, "expire", (ReferralStatus.SENT,))
+        self.trigger_event(self.ReferralExpired, referral_id=referral_id, **stamp.event_kwargs())
+
+    def withdraw_referral(self, referral_id: UUID, reason: str, stamp: Stamp) -> None:
+        """The committee takes the referral back."""
+        self._step(referral_id, "withdraw", (ReferralStatus.SENT, ReferralStatus.ACCEPTED))
+        self.trigger_event(self.ReferralWithdrawn, referral_id=referral_id,
+                           reason=text(reason, "reason", required=False, limit=500),
+                           **stamp.event_kwargs())
+
+    def complete_referral(self, referral_id: UUID, outcome: str | ReferralOutcome, note: str,
+                          stamp: Stamp) -> None:
+        """The partner reports the outcome of an accepted referral."""
+        self._step(referral_id, "complete", (ReferralStatus.ACCEPTED,))
+        self.trigger_event(self.ReferralCompleted, referral_id=referral_id,
+                           outcome=parse_code(ReferralOutcome, outcome, "outcome"),
+                           note=text(note, "note", required=False), **stamp.event_kwargs())
+
+    # --- reading the case --------------------------------------------------------------
+
+    def referral(self, referral_id: UUID) -> Referral:
+        """The referral with this id, or ReferralNotFoundError."""
+        for referral in self.referrals:
+            if referral.id == referral_id:
+                return referral
+        raise ReferralNotFoundError(f"no referral {referral_id} on this need")
+
+    @property
+    def excluded_partner_ids(self) -> frozenset[UUID]:
+        """Partners that declined or let this case's referral expire: never offered it again."""
+        closed = (ReferralStatus.DECLINED, ReferralStatus.EXPIRED)
+        return frozenset(r.partner_id for r in self.referrals if r.status in closed)
+
+    @property
+    def engaged_partner_ids(self) -> frozenset[UUID]:
+        """Partners holding an open referral for this case."""
+        return frozenset(r.partner_id for r in self.referrals if r.status.is_open)
+
+    def referral_snapshot(self, referral_id: UUID) -> Referral:
+        """A copy of the referral, safe to hand to callers."""
+        return replace(self.referral(referral_id))
+
+    def _step(self, referral_id: UUID, verb: str, allowed: tuple[ReferralStatus, ...]) -> None:
+        status = self.referral(referral_id).status
+        if status not in allowed:
+            wanted = " or ".join(s.value for s in allowed)
+            raise InvalidTransitionError(
+                f"cannot {verb} a referral that is {status.value}; only a {wanted} one"
+            )
+
+    def _refuse_if_resolved(self) -> None:
+        if self.status is NeedStatus.RESOLVED:
+            raise NeedResolvedError("the need is resolved; reopen it first")
+
+    def _start_work(self) -> None:
+        if self.status is NeedStatus.OPEN:
+            self.status = NeedStatus.IN_PROGRESS
+
+
+_PHONE_CHARS = set("0123456789+-() ")
+
+
+def _phone(value: str | None) -> str:
+    phone = text(value, "contact_phone", required=False, limit=30)
+    if phone and (not set(phone) <= _PHONE_CHARS or sum(c.isdigit() for c in phone) < 3):
+        raise InvalidInputError("contact_phone", f"{phone!r} is not a phone number")
+    return phone

@@ -1,0 +1,65 @@
+"""Keeping a read model up to date by following an application's log, exactly once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from eventsourcing.application import Application
+
+
+class TrackedView(Protocol):
+    """A read model that stores its position in the log beside its rows."""
+
+    def position(self, application_name: str) -> int: ...
+
+    def process(self, application_name: str, start: int,
+                events: list[tuple[int, Any]]) -> None: ...
+
+    def reset(self, application_name: str) -> None: ...
+
+
+class Follower:
+    """Reads new notifications from the application's recorder and hands them to the view
+    in batches; a batch and its position commit together, so a crash loses nothing and
+    two followers (threads or processes) never apply an event twice."""
+
+    def __init__(self, app: Application[Any], view: TrackedView, batch_size: int = 1000) -> None:
+        self.app = app
+        self.view = view
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Process everything recorded so far; returns how many events this call applied."""
+        from needs.views import PositionMovedError
+
+        applied = 0
+        with self._lock:
+            while True:
+                start = self.view.position(self.app.name)
+                notifications = self.app.recorder.select_notifications(
+                    start=start, limit=self.batch_size, inclusive_of_start=False
+                )
+                if not notifications:
+                    return applied
+                events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+                try:
+                    self.view.process(self.app.name, start, events)
+                except PositionMovedError:
+                    continue
+                applied += len(events)
+                if progress is not None:
+                    progress(applied)
+
+    def lag(self) -> int:
+        """How many notifications the view is behind the log."""
+        newest = self.app.recorder.max_notification_id() or 0
+        return max(0, newest - self.view.position(self.app.name))
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Empty the view and replay the whole log into it."""
+        with self._lock:
+            self.view.reset(self.app.name)
+        return self.catch_up(progress)

@@ -1,0 +1,161 @@
+"""A small SQL layer for read models: one statement text for SQLite and PostgreSQL,
+and write transactions that are serialised, so a projection never applies an event twice."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class Sql:
+    """A cursor that takes `%(name)s` parameters on both databases and returns dict rows."""
+
+    def __init__(self, cursor: Any, dialect: str) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+    def execute(self, statement: str, params: Mapping[str, Any] | None = None) -> Sql:
+        if self.dialect == "sqlite":
+            statement = _NAMED.sub(r":\1", statement)
+        self.cursor.execute(statement, dict(params or {}))
+        return self
+
+    def executemany(self, statement: str, rows: list[Mapping[str, Any]]) -> None:
+        if self.dialect == "sqlite":
+            statement = _NAMED.sub(r":\1", statement)
+        self.cursor.executemany(statement, rows)
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def fetchone(self) -> dict[str, Any] | None:
+        row = self.cursor.fetchone()
+        return None if row is None else dict(row)
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.cursor.rowcount)
+
+
+class SqlStore(ABC):
+    """Where read models live: a SQLite file or a PostgreSQL database."""
+
+    dialect: str
+
+    @abstractmethod
+    @contextmanager
+    def write(self) -> Iterator[Sql]:
+        """A transaction that holds the write lock from its first statement."""
+
+    @abstractmethod
+    @contextmanager
+    def read(self) -> Iterator[Sql]:
+        """A read-only transaction."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def to_db_time(self, moment: datetime | None) -> Any:
+        """Times go in as UTC; SQLite keeps them as fixed-width text that sorts in order."""
+        if moment is None:
+            return None
+        if self.dialect == "sqlite":
+            return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+        return moment
+
+    def from_db_time(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(UTC)
+        return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+class SQLiteStore(SqlStore):
+    """Read models in their own SQLite file, one connection per thread."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[Sql]:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Sql(conn.cursor(), self.dialect)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Sql]:
+        conn = self._connection()
+        conn.execute("BEGIN")
+        try:
+            yield Sql(conn.cursor(), self.dialect)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class PostgresStore(SqlStore):
+    """Read models in PostgreSQL, through the event store library's connection pool."""
+
+    dialect = "postgres"
+
+    def __init__(self, *, dbname: str, host: str, port: str, user: str, password: str,
+                 pool_size: int = 2, max_overflow: int = 2) -> None:
+        from eventsourcing.postgres import PostgresDatastore
+
+        self.datastore = PostgresDatastore(
+            dbname=dbname, host=host, port=port, user=user, password=password,
+            pool_size=pool_size, max_overflow=max_overflow,
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Sql]:
+        with self.datastore.transaction(commit=True) as cursor:
+            yield Sql(cursor, self.dialect)
+
+    @contextmanager
+    def read(self) -> Iterator[Sql]:
+        with self.datastore.transaction(commit=False) as cursor:
+            yield Sql(cursor, self.dialect)
+
+    def close(self) -> None:
+        self.datastore.close()

@@ -1,0 +1,31 @@
+"""GET /api/v1/health: is the service up, and which store does it use."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+blp = Blueprint("health", __name__, description="Service health")
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    store = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+@blp.route("/health")
+class Health(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self) -> dict[str, Any]:
+        """Report that the service is up, the event store it uses and its version."""
+        from web import services
+
+        running = services()
+        running.needs.recorder.max_notification_id()  # proves the store answers
+        return {"status": "ok", "store": running.settings.store,
+                "version": version("urgent-needs-menu")}

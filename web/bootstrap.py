@@ -1,0 +1,90 @@
+"""The one place that builds the applications, the read models and the facade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from needs.application import Needs
+from needs.clock import Clock, SystemClock
+from needs.follower import Follower
+from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
+from needs.views import NeedsView
+from partners.application import Partners
+from web.config import CIPHER_TOPIC, Settings
+from web.services import Casework
+
+
+@dataclass
+class Services:
+    """Everything a request, a CLI command or a task works with, built once per process."""
+
+    settings: Settings
+    needs: Needs
+    partners: Partners
+    view: NeedsView
+    follower: Follower
+    casework: Casework
+
+    def close(self) -> None:
+        self.needs.close()
+        self.partners.close()
+        self.view.store.close()
+
+
+def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -> dict[str, str]:
+    """The eventsourcing settings for one application."""
+    env = {
+        "CREATE_TABLE": "y" if create_tables else "n",
+        "AGGREGATE_CACHE_MAXSIZE": str(settings.cache_size),
+    }
+    if settings.cipher_key:
+        env.update(CIPHER_TOPIC=CIPHER_TOPIC, CIPHER_KEY=settings.cipher_key)
+    if settings.store == "postgres":
+        params = settings.postgres_params()
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=params["dbname"],
+            POSTGRES_HOST=params["host"],
+            POSTGRES_PORT=params["port"],
+            POSTGRES_USER=params["user"],
+            POSTGRES_PASSWORD=params["password"],
+            POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
+            POSTGRES_MAX_OVERFLOW=str(settings.postgres_max_overflow),
+        )
+    else:
+        path = settings.sqlite_path(app_name)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path)
+    return env
+
+
+def view_store(settings: Settings) -> SqlStore:
+    """Where the read models live: beside the event store."""
+    if settings.store == "postgres":
+        return PostgresStore(**settings.postgres_params(), pool_size=settings.postgres_pool_size,
+                             max_overflow=settings.postgres_max_overflow)
+    path = settings.sqlite_path("views")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteStore(path)
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None,
+                   create_tables: bool = False) -> Services:
+    """Build the applications and read models; tables only when asked (init-db)."""
+    clock = clock or SystemClock()
+    view = NeedsView(view_store(settings), settings.address_key)
+    if create_tables:
+        view.create_tables()
+    needs = Needs(
+        event_store_env(settings, "needs", create_tables=create_tables),
+        communities={c.id: c for c in settings.communities},
+        clock=clock,
+        households=view,
+    )
+    partners = Partners(event_store_env(settings, "partners", create_tables=create_tables),
+                        clock=clock.now)
+    follower = Follower(needs, view)
+    needs.after_save.append(follower.catch_up)
+    casework = Casework(needs, partners, view, follower, clock)
+    return Services(settings, needs, partners, view, follower, casework)

@@ -1,0 +1,114 @@
+"""Operator commands: `flask --app web <command>`."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from needs.clock import SHANGHAI
+from needs.exceptions import NeedNotFoundError
+from web.bootstrap import build_services
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, seed_demo, catch_up, rebuild_views, replay, list_needs):
+        app.cli.add_command(command)
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the event store's and the read models' tables (run once per deploy)."""
+    settings = current_app.config["NEEDS_SETTINGS"]
+    built = build_services(settings, create_tables=True)
+    built.close()
+    click.echo(f"tables ready on {settings.store}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo community: its partners and about 60 needs (idempotent)."""
+    from web.demo import seed
+
+    settings = current_app.config["NEEDS_SETTINGS"]
+    if settings.env == "production":
+        raise click.ClickException("seed-demo never runs in production")
+    summary = seed(_services(), echo=click.echo)
+    click.echo(summary)
+
+
+@click.command("catch-up")
+@with_appcontext
+def catch_up() -> None:
+    """Bring every read model up to date with the event log."""
+    running = _services()
+    started = time.perf_counter()
+    applied = running.follower.catch_up(progress=lambda n: click.echo(f"  … {n} events", err=True))
+    click.echo(f"caught up: {applied} events applied in {time.perf_counter() - started:.1f} s, "
+               f"lag {running.follower.lag()}")
+
+
+@click.command("rebuild-views")
+@with_appcontext
+def rebuild_views() -> None:
+    """Empty the read models and rebuild them from the whole event log."""
+    running = _services()
+    started = time.perf_counter()
+    applied = running.follower.rebuild(progress=lambda n: click.echo(f"  … {n} events", err=True))
+    seconds = time.perf_counter() - started
+    rate = applied / seconds if seconds else 0.0
+    click.echo(f"rebuilt read models from {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+@click.command("replay")
+@click.argument("need_id", type=click.UUID)
+@with_appcontext
+def replay(need_id: UUID) -> None:
+    """Print a case's timeline, one event a line, oldest first."""
+    try:
+        history = _services().needs.get_history(need_id)
+    except NeedNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    for event in history:
+        data = " ".join(f"{k}={v}" for k, v in event["data"].items() if v not in ("", None))
+        click.echo(f"v{event['version']:<3} {_local(event['occurred_at'])} "
+                   f"(recorded {_local(event['recorded_at'])}) {event['actor']:<12} "
+                   f"{event['type']} {data}".rstrip())
+    click.echo(f"{len(history)} events")
+
+
+@click.command("list-needs")
+@click.option("--block", "blocks", multiple=True, help="Only these blocks (repeatable).")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["open", "in_progress", "resolved"]), help="Only these statuses.")
+@with_appcontext
+def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
+    """List needs: id, block, category, urgency, status — most urgent, then oldest first."""
+    running = _services()
+    total = 0
+    for community in running.settings.communities:
+        rows, count = running.view.list_needs(
+            community.id, blocks=blocks or None, statuses=statuses or None, limit=100_000
+        )
+        total += count
+        for row in rows:
+            click.echo(f"{row['need_id']}  {row['block']:<3} {row['category']:<15} "
+                       f"{row['urgency']:<8} {row['status']:<12} {_local(row['logged_at'])}")
+    click.echo(f"{total} needs")

@@ -1,0 +1,116 @@
+"""Configuration from the environment (Heroku style), with the production safety checks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from needs.community import DEMO_COMMUNITY, Community, community_from_dict
+
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The service must not start with this configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the composition root needs to build the service."""
+
+    env: str
+    database_url: str
+    instance_path: str
+    secret_key: str
+    cipher_key: str | None
+    communities: tuple[Community, ...]
+    postgres_pool_size: int = 2
+    postgres_max_overflow: int = 2
+    cache_size: int = 1000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def store(self) -> str:
+        """'sqlite' or 'postgres'."""
+        return "postgres" if self.database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    @property
+    def address_key(self) -> bytes:
+        """The key for household address digests, derived so it needs no secret of its own."""
+        base = (self.cipher_key or self.secret_key).encode()
+        return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
+
+    def sqlite_path(self, purpose: str) -> str:
+        """The SQLite file for one application ('needs', 'partners', 'views')."""
+        url = urlparse(self.database_url)
+        main = Path(unquote(url.path[1:] if url.path.startswith("//") else url.path))
+        if not main.is_absolute():
+            main = Path(self.instance_path) / main
+        if purpose == "needs":
+            return str(main)
+        return str(main.with_name(f"{main.stem}-{purpose}{main.suffix or '.sqlite'}"))
+
+    def postgres_params(self) -> dict[str, str]:
+        url = urlparse(self.database_url)
+        return {
+            "dbname": url.path.lstrip("/"),
+            "host": url.hostname or "127.0.0.1",
+            "port": str(url.port or 5432),
+            "user": unquote(url.username or ""),
+            "password": unquote(url.password or ""),
+        }
+
+
+def load_settings(instance_path: str, overrides: Mapping[str, object] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment (and test overrides), refusing unsafe production ones."""
+    source: dict[str, object] = dict(environ if environ is not None else os.environ)
+    source.update(overrides or {})
+    env = str(source.get("NEEDS_ENV", "development"))
+    secret = str(source.get("SECRET_KEY") or "")
+    cipher = str(source.get("CIPHER_KEY") or "") or None
+    if env == "production":
+        _check_production(secret, cipher, source)
+    if not secret:
+        # Development only: a throwaway key (sessions end when the process does).
+        secret = secrets.token_urlsafe(32)
+    default_url = f"sqlite:///{Path(instance_path) / 'needs.sqlite'}"
+    return Settings(
+        env=env,
+        database_url=str(source.get("DATABASE_URL") or default_url),
+        instance_path=instance_path,
+        secret_key=secret,
+        cipher_key=cipher,
+        communities=_communities(source.get("COMMUNITY_FILE")),
+        postgres_pool_size=int(str(source.get("POSTGRES_POOL_SIZE", 2))),
+        postgres_max_overflow=int(str(source.get("POSTGRES_MAX_OVERFLOW", 2))),
+        cache_size=int(str(source.get("AGGREGATE_CACHE_SIZE", 1000))),
+    )
+
+
+def _check_production(secret: str, cipher: str | None, source: Mapping[str, object]) -> None:
+    problems = []
+    if len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"SECRET_KEY must be set to a random value of {MIN_SECRET_LENGTH}+ characters")
+    if not cipher:
+        problems.append("CIPHER_KEY must be set (residents' personal data is encrypted at rest)")
+    if source.get("DEMO_PASSWORD"):
+        problems.append("DEMO_PASSWORD is set: demo accounts are refused in production")
+    if problems:
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+def _communities(path: object) -> tuple[Community, ...]:
+    if not path:
+        return (DEMO_COMMUNITY,)
+    data = json.loads(Path(str(path)).read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else [data]
+    return tuple(community_from_dict(item) for item in items)

@@ -1,0 +1,90 @@
+"""The façade the API, the pages, the CLI and the tasks call: plain types in and out,
+and the commands that need both contexts (a referral names a partner from the directory)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from needs.application import Needs
+from needs.clock import Clock, week_start
+from needs.exceptions import NeedsError, ReferralNotFoundError
+from needs.follower import Follower
+from needs.reading import describe_referral
+from needs.values import PartnerTerms
+from needs.views import NeedsView
+from partners.application import Partners
+from partners.exceptions import PartnerNotFoundError
+from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
+
+
+class UnknownPartnerError(NeedsError):
+    """A referral names a partner that is not in the directory."""
+
+    def __init__(self, partner_id: UUID) -> None:
+        super().__init__(f"no partner {partner_id}")
+        self.field = "partner_id"
+
+
+class Casework:
+    """Commands and queries that span the needs and the partner directory."""
+
+    def __init__(self, needs: Needs, partners: Partners, view: NeedsView, follower: Follower,
+                 clock: Clock) -> None:
+        self.needs = needs
+        self.partners = partners
+        self.view = view
+        self.follower = follower
+        self.clock = clock
+
+    def partner_terms(self, partner_id: UUID) -> PartnerTerms:
+        """What a case needs to know of a partner to refer to it."""
+        try:
+            p = self.partners.get_partner(partner_id)
+        except PartnerNotFoundError:
+            raise UnknownPartnerError(partner_id) from None
+        return PartnerTerms(p.partner_id, p.name, p.active, frozenset(p.categories),
+                            frozenset(p.blocks))
+
+    def refer(self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str,
+              **opts: Any) -> UUID:
+        """Refer a need to a partner of the directory; returns the referral's id."""
+        return self.needs.refer(need_id, self.partner_terms(partner_id), note, actor=actor, **opts)
+
+    def matches(self, need_id: UUID) -> list[Match]:
+        """Partners ranked for the need, each with its reasons."""
+        need = self.needs.load(need_id)
+        community = self.needs.community(need.community)
+        facts = NeedFacts(
+            category=need.category,
+            block=need.block,
+            excluded_partner_ids=need.excluded_partner_ids,
+            engaged_partner_ids=need.engaged_partner_ids,
+            sla_hours=community.category(need.category).sla_hours,
+        )
+        history = self.view.partner_history(need.community, week_start(self.clock.now()))
+        stats = {pid: PartnerStats(**h) for pid, h in history.items()}
+        return rank_partners(facts, self.partners.list_partners(need.community), stats)
+
+    def locate_referral(self, referral_id: UUID) -> tuple[UUID, UUID]:
+        """(need id, partner id) of a referral, or ReferralNotFoundError."""
+        found = self.view.referral_need(referral_id)
+        if found is None:
+            # The read model may lag a save made by another process a moment ago.
+            self.follower.catch_up()
+            found = self.view.referral_need(referral_id)
+        if found is None:
+            raise ReferralNotFoundError(f"no referral {referral_id}")
+        return found
+
+    def get_referral(self, referral_id: UUID) -> dict[str, Any]:
+        """One referral with the case facts its partner works from."""
+        need_id, _ = self.locate_referral(referral_id)
+        need = self.needs.load(need_id)
+        return describe_referral(need, need.referral(referral_id))
+
+    def act_on_referral(self, referral_id: UUID, action: str, *args: Any, **kwargs: Any) -> None:
+        """Run a referral command (accept, decline, complete, withdraw, expire) by its id."""
+        need_id, _ = self.locate_referral(referral_id)
+        command = getattr(self.needs, f"{action}_referral")
+        command(need_id, referral_id, *args, **kwargs)
