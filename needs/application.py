@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from needs.clock import Clock, SystemClock
 from needs.community import DEMO_COMMUNITY, Community, parse_building
@@ -28,14 +30,17 @@ from needs.values import ENUMS, RECORDS, Household, PartnerTerms
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ATTEMPTS = 5
+# Commands that commute are retried on a clash, with a short jittered pause between tries.
+ATTEMPTS = 12
+MAX_PAUSE = 0.2
 
 
 class HouseholdIndex(Protocol):
     """Finds households already known by address, so a need joins its household's history."""
 
-    def find_household(self, community: str, block: str, building: int, unit: str,
-                       room: str) -> UUID | None: ...
+    def find_household(
+        self, community: str, block: str, building: int, unit: str, room: str
+    ) -> UUID | None: ...
 
     def household_need(self, household_id: UUID) -> UUID | None:
         """The household's most recent need, which holds its address."""
@@ -60,8 +65,8 @@ class Needs(Application[UUID]):
         self.households = households
         self.after_save: list[Callable[[], None]] = []
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
-        super().register_transcodings(transcoder)  # type: ignore[arg-type]
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
         register_all(transcoder, ENUMS, RECORDS)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
@@ -76,7 +81,7 @@ class Needs(Application[UUID]):
 
     # --- commands ----------------------------------------------------------------------
 
-    def log_need(  # noqa: PLR0913 - a need is logged with all it is known by
+    def log_need(
         self,
         *,
         community: str,
@@ -98,9 +103,15 @@ class Needs(Application[UUID]):
         where = self.community(community)
         household = self._household(where, block, building, unit, room, household_id)
         need = Need.log(
-            where, category=category, block=block, household=household,
-            resident_name=resident_name, contact_phone=contact_phone, description=description,
-            urgency=urgency, consent_to_share=consent_to_share,
+            where,
+            category=category,
+            block=block,
+            household=household,
+            resident_name=resident_name,
+            contact_phone=contact_phone,
+            description=description,
+            urgency=urgency,
+            consent_to_share=consent_to_share,
             stamp=self.stamp(actor, occurred_at),
         )
         self.save(need)
@@ -118,18 +129,21 @@ class Needs(Application[UUID]):
         """Add a note; notes commute, so a clash with another command is retried."""
         self._update(need_id, lambda n, s: n.add_note(note, s), actor, commutes=True, **opts)
 
-    def change_urgency(self, need_id: UUID, urgency: str, reason: str = "", *, actor: str,
-                       **opts: Any) -> None:
+    def change_urgency(
+        self, need_id: UUID, urgency: str, reason: str = "", *, actor: str, **opts: Any
+    ) -> None:
         """Change the urgency, saying why."""
         self._update(need_id, lambda n, s: n.change_urgency(urgency, reason, s), actor, **opts)
 
-    def record_consent(self, need_id: UUID, consent_to_share: bool, *, actor: str,
-                       **opts: Any) -> None:
+    def record_consent(
+        self, need_id: UUID, consent_to_share: bool, *, actor: str, **opts: Any
+    ) -> None:
         """Record the resident's consent to share with partners, or its withdrawal."""
         self._update(need_id, lambda n, s: n.record_consent(consent_to_share, s), actor, **opts)
 
-    def resolve(self, need_id: UUID, outcome: str, summary: str = "", *, actor: str,
-                **opts: Any) -> None:
+    def resolve(
+        self, need_id: UUID, outcome: str, summary: str = "", *, actor: str, **opts: Any
+    ) -> None:
         """Resolve the case."""
         self._update(need_id, lambda n, s: n.resolve(outcome, summary, s), actor, **opts)
 
@@ -137,47 +151,103 @@ class Needs(Application[UUID]):
         """Reopen a resolved case."""
         self._update(need_id, lambda n, s: n.reopen(reason, s), actor, **opts)
 
-    def refer(self, need_id: UUID, partner: PartnerTerms, note: str = "", *, actor: str,
-              override_reason: str | None = None, may_override: bool = False,
-              **opts: Any) -> UUID:
+    def refer(
+        self,
+        need_id: UUID,
+        partner: PartnerTerms,
+        note: str = "",
+        *,
+        actor: str,
+        override_reason: str | None = None,
+        may_override: bool = False,
+        **opts: Any,
+    ) -> UUID:
         """Refer the case to a partner; returns the new referral's id."""
 
         def command(need: Need, stamp: Stamp) -> UUID:
             sla = self.community(need.community).category(need.category).sla_hours
-            return need.refer(partner, note, timedelta(hours=sla), stamp,
-                              override_reason=override_reason, may_override=may_override)
+            return need.refer(
+                partner,
+                note,
+                timedelta(hours=sla),
+                stamp,
+                override_reason=override_reason,
+                may_override=may_override,
+            )
 
         return self._update(need_id, command, actor, **opts)
 
-    def accept_referral(self, need_id: UUID, referral_id: UUID, note: str = "", *, actor: str,
-                        **opts: Any) -> None:
+    def accept_referral(
+        self, need_id: UUID, referral_id: UUID, note: str = "", *, actor: str, **opts: Any
+    ) -> None:
         """The partner accepts."""
-        self._update(need_id, lambda n, s: n.accept_referral(referral_id, note, s), actor,
-                     referral_id=referral_id, **opts)
+        self._update(
+            need_id,
+            lambda n, s: n.accept_referral(referral_id, note, s),
+            actor,
+            referral_id=referral_id,
+            **opts,
+        )
 
-    def decline_referral(self, need_id: UUID, referral_id: UUID, reason: str | None,
-                         note: str = "", *, actor: str, **opts: Any) -> None:
+    def decline_referral(
+        self,
+        need_id: UUID,
+        referral_id: UUID,
+        reason: str | None,
+        note: str = "",
+        *,
+        actor: str,
+        **opts: Any,
+    ) -> None:
         """The partner declines, with a reason code."""
-        self._update(need_id, lambda n, s: n.decline_referral(referral_id, reason, note, s),
-                     actor, referral_id=referral_id, **opts)
+        self._update(
+            need_id,
+            lambda n, s: n.decline_referral(referral_id, reason, note, s),
+            actor,
+            referral_id=referral_id,
+            **opts,
+        )
 
-    def expire_referral(self, need_id: UUID, referral_id: UUID, *, actor: str,
-                        **opts: Any) -> None:
+    def expire_referral(self, need_id: UUID, referral_id: UUID, *, actor: str, **opts: Any) -> None:
         """Nobody answered in time."""
-        self._update(need_id, lambda n, s: n.expire_referral(referral_id, s), actor,
-                     referral_id=referral_id, **opts)
+        self._update(
+            need_id,
+            lambda n, s: n.expire_referral(referral_id, s),
+            actor,
+            referral_id=referral_id,
+            **opts,
+        )
 
-    def withdraw_referral(self, need_id: UUID, referral_id: UUID, reason: str = "", *,
-                          actor: str, **opts: Any) -> None:
+    def withdraw_referral(
+        self, need_id: UUID, referral_id: UUID, reason: str = "", *, actor: str, **opts: Any
+    ) -> None:
         """The committee takes the referral back."""
-        self._update(need_id, lambda n, s: n.withdraw_referral(referral_id, reason, s), actor,
-                     referral_id=referral_id, **opts)
+        self._update(
+            need_id,
+            lambda n, s: n.withdraw_referral(referral_id, reason, s),
+            actor,
+            referral_id=referral_id,
+            **opts,
+        )
 
-    def complete_referral(self, need_id: UUID, referral_id: UUID, outcome: str, note: str = "",
-                          *, actor: str, **opts: Any) -> None:
+    def complete_referral(
+        self,
+        need_id: UUID,
+        referral_id: UUID,
+        outcome: str,
+        note: str = "",
+        *,
+        actor: str,
+        **opts: Any,
+    ) -> None:
         """The partner reports the outcome."""
-        self._update(need_id, lambda n, s: n.complete_referral(referral_id, outcome, note, s),
-                     actor, referral_id=referral_id, **opts)
+        self._update(
+            need_id,
+            lambda n, s: n.complete_referral(referral_id, outcome, note, s),
+            actor,
+            referral_id=referral_id,
+            **opts,
+        )
 
     # --- queries -----------------------------------------------------------------------
 
@@ -196,7 +266,7 @@ class Needs(Application[UUID]):
         """The last version recorded at or before the moment."""
         last = None
         for event in self.events.get(need_id):
-            if event.timestamp > moment:
+            if cast(Need.Event, event).timestamp > moment:
                 break
             last = event.originator_version
         return last
@@ -211,11 +281,9 @@ class Needs(Application[UUID]):
     def load(self, need_id: UUID, *, version: int | None = None) -> Need:
         """The aggregate itself, for the composition root's own use."""
         try:
-            need = self.repository.get(need_id, version=version)
+            return cast(Need, self.repository.get(need_id, version=version))
         except AggregateNotFoundError:
             raise NeedNotFoundError(f"no need {need_id}") from None
-        assert isinstance(need, Need)
-        return need
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -259,6 +327,7 @@ class Needs(Application[UUID]):
             except IntegrityError:
                 pinned = expected_version is not None or expected_referral_version is not None
                 if commutes and not pinned and attempt < ATTEMPTS - 1:
+                    time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
                     continue
                 raise ConcurrentUpdateError(
                     "someone else changed this case at the same moment; nothing was saved, "
@@ -267,8 +336,15 @@ class Needs(Application[UUID]):
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _household(self, community: Community, block: str, building: str | int | None,
-                   unit: str | None, room: str | None, household_id: UUID | None) -> Household:
+    def _household(
+        self,
+        community: Community,
+        block: str,
+        building: str | int | None,
+        unit: str | None,
+        room: str | None,
+        household_id: UUID | None,
+    ) -> Household:
         community.block(block)
         if household_id is not None:
             need_id = self.households.household_need(household_id) if self.households else None
@@ -283,6 +359,7 @@ class Needs(Application[UUID]):
         room_text = text(room, "household.room", required=False, limit=10)
         found = None
         if self.households is not None:
-            found = self.households.find_household(community.id, block, number, unit_text,
-                                                   room_text)
+            found = self.households.find_household(
+                community.id, block, number, unit_text, room_text
+            )
         return Household(found or uuid4(), number, unit_text, room_text)

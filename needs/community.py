@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from needs.exceptions import BuildingNotInBlockError, InvalidInputError, UnknownBlockError
-from needs.exceptions import UnknownCategoryError
+from needs.exceptions import (
+    BuildingNotInBlockError,
+    InvalidInputError,
+    UnknownBlockError,
+    UnknownCategoryError,
+)
 
 
 @dataclass(frozen=True)

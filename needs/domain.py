@@ -127,7 +127,7 @@ class Need(Aggregate):
         self.summary = ""
 
     @classmethod
-    def log(  # noqa: PLR0913 - a need is logged with all it is known by
+    def log(
         cls,
         community: Community,
         *,
@@ -171,8 +171,9 @@ class Need(Aggregate):
     def assign(self, assignee: str, stamp: Stamp) -> None:
         """Give the case to a person who answers for it."""
         self._refuse_if_resolved()
-        self.trigger_event(self.Assigned, assignee=text(assignee, "assignee", limit=150),
-                           **stamp.event_kwargs())
+        self.trigger_event(
+            self.Assigned, assignee=text(assignee, "assignee", limit=150), **stamp.event_kwargs()
+        )
 
     class VisitRecorded(Event):
         notes: str
@@ -184,8 +185,9 @@ class Need(Aggregate):
     def record_visit(self, notes: str, stamp: Stamp) -> None:
         """Record a visit to the household (occurred_at is when the visit took place)."""
         self._refuse_if_resolved()
-        self.trigger_event(self.VisitRecorded, notes=text(notes, "notes", required=False),
-                           **stamp.event_kwargs())
+        self.trigger_event(
+            self.VisitRecorded, notes=text(notes, "notes", required=False), **stamp.event_kwargs()
+        )
 
     class NoteAdded(Event):
         text: str
@@ -264,9 +266,12 @@ class Need(Aggregate):
     def reopen(self, reason: str, stamp: Stamp) -> None:
         """Open a resolved case again, saying why."""
         if self.status is not NeedStatus.RESOLVED:
-            raise NeedNotResolvedError(f"only a resolved need can be reopened; this one is {self.status.value}")
-        self.trigger_event(self.Reopened, reason=text(reason, "reason", limit=500),
-                           **stamp.event_kwargs())
+            raise NeedNotResolvedError(
+                f"only a resolved need can be reopened; this one is {self.status.value}"
+            )
+        self.trigger_event(
+            self.Reopened, reason=text(reason, "reason", limit=500), **stamp.event_kwargs()
+        )
 
     # --- referrals: the closed loop with partners --------------------------------------
 
@@ -341,7 +346,9 @@ class Need(Aggregate):
                 f"{partner.name} already declined or let this case's referral expire"
             )
         if partner.partner_id in self.engaged_partner_ids:
-            raise PartnerAlreadyEngagedError(f"{partner.name} already holds a referral for this case")
+            raise PartnerAlreadyEngagedError(
+                f"{partner.name} already holds a referral for this case"
+            )
 
     class ReferralEvent(Event):
         referral_id: UUID
@@ -406,20 +413,29 @@ class Need(Aggregate):
     def accept_referral(self, referral_id: UUID, note: str, stamp: Stamp) -> None:
         """The partner takes the referral on."""
         self._step(referral_id, "accept", (ReferralStatus.SENT,))
-        self.trigger_event(self.ReferralAccepted, referral_id=referral_id,
-                           note=text(note, "note", required=False), **stamp.event_kwargs())
+        self.trigger_event(
+            self.ReferralAccepted,
+            referral_id=referral_id,
+            note=text(note, "note", required=False),
+            **stamp.event_kwargs(),
+        )
 
-    def decline_referral(self, referral_id: UUID, reason: str | DeclineReason | None, note: str,
-                         stamp: Stamp) -> None:
+    def decline_referral(
+        self, referral_id: UUID, reason: str | DeclineReason | None, note: str, stamp: Stamp
+    ) -> None:
         """The partner turns the referral down, with a reason code."""
         self._step(referral_id, "decline", (ReferralStatus.SENT,))
         if not reason:
             raise DeclineReasonRequiredError(
                 "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
             )
-        self.trigger_event(self.ReferralDeclined, referral_id=referral_id,
-                           reason=parse_code(DeclineReason, reason, "reason"),
-                           note=text(note, "note", required=False), **stamp.event_kwargs())
+        self.trigger_event(
+            self.ReferralDeclined,
+            referral_id=referral_id,
+            reason=parse_code(DeclineReason, reason, "reason"),
+            note=text(note, "note", required=False),
+            **stamp.event_kwargs(),
+        )
 
     def expire_referral(self, referral_id: UUID, stamp: Stamp) -> None:
         """Nobody answered in time: the referral lapses."""
@@ -429,17 +445,25 @@ class Need(Aggregate):
     def withdraw_referral(self, referral_id: UUID, reason: str, stamp: Stamp) -> None:
         """The committee takes the referral back."""
         self._step(referral_id, "withdraw", (ReferralStatus.SENT, ReferralStatus.ACCEPTED))
-        self.trigger_event(self.ReferralWithdrawn, referral_id=referral_id,
-                           reason=text(reason, "reason", required=False, limit=500),
-                           **stamp.event_kwargs())
+        self.trigger_event(
+            self.ReferralWithdrawn,
+            referral_id=referral_id,
+            reason=text(reason, "reason", required=False, limit=500),
+            **stamp.event_kwargs(),
+        )
 
-    def complete_referral(self, referral_id: UUID, outcome: str | ReferralOutcome, note: str,
-                          stamp: Stamp) -> None:
+    def complete_referral(
+        self, referral_id: UUID, outcome: str | ReferralOutcome, note: str, stamp: Stamp
+    ) -> None:
         """The partner reports the outcome of an accepted referral."""
         self._step(referral_id, "complete", (ReferralStatus.ACCEPTED,))
-        self.trigger_event(self.ReferralCompleted, referral_id=referral_id,
-                           outcome=parse_code(ReferralOutcome, outcome, "outcome"),
-                           note=text(note, "note", required=False), **stamp.event_kwargs())
+        self.trigger_event(
+            self.ReferralCompleted,
+            referral_id=referral_id,
+            outcome=parse_code(ReferralOutcome, outcome, "outcome"),
+            note=text(note, "note", required=False),
+            **stamp.event_kwargs(),
+        )
 
     # --- reading the case --------------------------------------------------------------
 

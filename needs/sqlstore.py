@@ -94,8 +94,9 @@ class SQLiteStore(SqlStore):
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=30)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
@@ -138,13 +139,27 @@ class PostgresStore(SqlStore):
 
     dialect = "postgres"
 
-    def __init__(self, *, dbname: str, host: str, port: str, user: str, password: str,
-                 pool_size: int = 2, max_overflow: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        dbname: str,
+        host: str,
+        port: str,
+        user: str,
+        password: str,
+        pool_size: int = 2,
+        max_overflow: int = 2,
+    ) -> None:
         from eventsourcing.postgres import PostgresDatastore
 
         self.datastore = PostgresDatastore(
-            dbname=dbname, host=host, port=port, user=user, password=password,
-            pool_size=pool_size, max_overflow=max_overflow,
+            dbname=dbname,
+            host=host,
+            port=port,
+            user=user,
+            password=password,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
         )
 
     @contextmanager

@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from eventsourcing.persistence import Transcoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 
 class EnumAsValue(Transcoding):
@@ -21,7 +21,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        member: Enum = self.type(data)
+        return member
 
 
 class RecordAsDict(Transcoding):
@@ -52,7 +53,9 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-def register_all(transcoder: Transcoder, enums: tuple[type[Enum], ...], records: tuple[type, ...]) -> None:
+def register_all(
+    transcoder: JSONTranscoder, enums: tuple[type[Enum], ...], records: tuple[type, ...]
+) -> None:
     """Register every enum and record the context stores, plus calendar dates."""
     transcoder.register(DateAsISO())
     for enum in enums:

@@ -62,15 +62,19 @@ def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -
 def view_store(settings: Settings) -> SqlStore:
     """Where the read models live: beside the event store."""
     if settings.store == "postgres":
-        return PostgresStore(**settings.postgres_params(), pool_size=settings.postgres_pool_size,
-                             max_overflow=settings.postgres_max_overflow)
+        return PostgresStore(
+            **settings.postgres_params(),
+            pool_size=settings.postgres_pool_size,
+            max_overflow=settings.postgres_max_overflow,
+        )
     path = settings.sqlite_path("views")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SQLiteStore(path)
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None,
-                   create_tables: bool = False) -> Services:
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, create_tables: bool = False
+) -> Services:
     """Build the applications and read models; tables only when asked (init-db)."""
     clock = clock or SystemClock()
     view = NeedsView(view_store(settings), settings.address_key)
@@ -82,8 +86,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None,
         clock=clock,
         households=view,
     )
-    partners = Partners(event_store_env(settings, "partners", create_tables=create_tables),
-                        clock=clock.now)
+    partners = Partners(
+        event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
+    )
     follower = Follower(needs, view)
     needs.after_save.append(follower.catch_up)
     casework = Casework(needs, partners, view, follower, clock)

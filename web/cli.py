@@ -61,8 +61,10 @@ def catch_up() -> None:
     running = _services()
     started = time.perf_counter()
     applied = running.follower.catch_up(progress=lambda n: click.echo(f"  … {n} events", err=True))
-    click.echo(f"caught up: {applied} events applied in {time.perf_counter() - started:.1f} s, "
-               f"lag {running.follower.lag()}")
+    click.echo(
+        f"caught up: {applied} events applied in {time.perf_counter() - started:.1f} s, "
+        f"lag {running.follower.lag()}"
+    )
 
 
 @click.command("rebuild-views")
@@ -74,7 +76,9 @@ def rebuild_views() -> None:
     applied = running.follower.rebuild(progress=lambda n: click.echo(f"  … {n} events", err=True))
     seconds = time.perf_counter() - started
     rate = applied / seconds if seconds else 0.0
-    click.echo(f"rebuilt read models from {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+    click.echo(
+        f"rebuilt read models from {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)"
+    )
 
 
 @click.command("replay")
@@ -88,16 +92,23 @@ def replay(need_id: UUID) -> None:
         raise click.ClickException(str(error)) from None
     for event in history:
         data = " ".join(f"{k}={v}" for k, v in event["data"].items() if v not in ("", None))
-        click.echo(f"v{event['version']:<3} {_local(event['occurred_at'])} "
-                   f"(recorded {_local(event['recorded_at'])}) {event['actor']:<12} "
-                   f"{event['type']} {data}".rstrip())
+        click.echo(
+            f"v{event['version']:<3} {_local(event['occurred_at'])} "
+            f"(recorded {_local(event['recorded_at'])}) {event['actor']:<12} "
+            f"{event['type']} {data}".rstrip()
+        )
     click.echo(f"{len(history)} events")
 
 
 @click.command("list-needs")
 @click.option("--block", "blocks", multiple=True, help="Only these blocks (repeatable).")
-@click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["open", "in_progress", "resolved"]), help="Only these statuses.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["open", "in_progress", "resolved"]),
+    help="Only these statuses.",
+)
 @with_appcontext
 def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
     """List needs: id, block, category, urgency, status — most urgent, then oldest first."""
@@ -109,6 +120,8 @@ def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
         )
         total += count
         for row in rows:
-            click.echo(f"{row['need_id']}  {row['block']:<3} {row['category']:<15} "
-                       f"{row['urgency']:<8} {row['status']:<12} {_local(row['logged_at'])}")
+            click.echo(
+                f"{row['need_id']}  {row['block']:<3} {row['category']:<15} "
+                f"{row['urgency']:<8} {row['status']:<12} {_local(row['logged_at'])}"
+            )
     click.echo(f"{total} needs")

@@ -40,7 +40,11 @@ class Settings:
     @property
     def store(self) -> str:
         """'sqlite' or 'postgres'."""
-        return "postgres" if self.database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+        return (
+            "postgres"
+            if self.database_url.startswith(("postgres://", "postgresql://"))
+            else "sqlite"
+        )
 
     @property
     def address_key(self) -> bytes:
@@ -69,8 +73,11 @@ class Settings:
         }
 
 
-def load_settings(instance_path: str, overrides: Mapping[str, object] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    instance_path: str,
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
     """Read settings from the environment (and test overrides), refusing unsafe production ones."""
     source: dict[str, object] = dict(environ if environ is not None else os.environ)
     source.update(overrides or {})
@@ -99,7 +106,9 @@ def load_settings(instance_path: str, overrides: Mapping[str, object] | None = N
 def _check_production(secret: str, cipher: str | None, source: Mapping[str, object]) -> None:
     problems = []
     if len(secret) < MIN_SECRET_LENGTH:
-        problems.append(f"SECRET_KEY must be set to a random value of {MIN_SECRET_LENGTH}+ characters")
+        problems.append(
+            f"SECRET_KEY must be set to a random value of {MIN_SECRET_LENGTH}+ characters"
+        )
     if not cipher:
         problems.append("CIPHER_KEY must be set (residents' personal data is encrypted at rest)")
     if source.get("DEMO_PASSWORD"):

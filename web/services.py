@@ -29,8 +29,9 @@ class UnknownPartnerError(NeedsError):
 class Casework:
     """Commands and queries that span the needs and the partner directory."""
 
-    def __init__(self, needs: Needs, partners: Partners, view: NeedsView, follower: Follower,
-                 clock: Clock) -> None:
+    def __init__(
+        self, needs: Needs, partners: Partners, view: NeedsView, follower: Follower, clock: Clock
+    ) -> None:
         self.needs = needs
         self.partners = partners
         self.view = view
@@ -43,11 +44,13 @@ class Casework:
             p = self.partners.get_partner(partner_id)
         except PartnerNotFoundError:
             raise UnknownPartnerError(partner_id) from None
-        return PartnerTerms(p.partner_id, p.name, p.active, frozenset(p.categories),
-                            frozenset(p.blocks))
+        return PartnerTerms(
+            p.partner_id, p.name, p.active, frozenset(p.categories), frozenset(p.blocks)
+        )
 
-    def refer(self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str,
-              **opts: Any) -> UUID:
+    def refer(
+        self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str, **opts: Any
+    ) -> UUID:
         """Refer a need to a partner of the directory; returns the referral's id."""
         return self.needs.refer(need_id, self.partner_terms(partner_id), note, actor=actor, **opts)
 

@@ -27,5 +27,8 @@ class Health(MethodView):
 
         running = services()
         running.needs.recorder.max_notification_id()  # proves the store answers
-        return {"status": "ok", "store": running.settings.store,
-                "version": version("urgent-needs-menu")}
+        return {
+            "status": "ok",
+            "store": running.settings.store,
+            "version": version("urgent-needs-menu"),
+        }

@@ -1,0 +1,214 @@
+"""The Partners application: commands and queries on the partner directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from partners.directory import Directory, PartnerRecord, record_of
+from partners.domain import Partner
+from partners.exceptions import PartnerNotFoundError, VersionConflictError
+from partners.transcodings import register_transcodings
+
+# A concurrent writer can win the race between our read and our save; re-running the
+# command on fresh state is safe because every command validates against current state.
+SAVE_ATTEMPTS = 3
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Partners(Application[UUID]):
+    """The partner directory: register partners, change what they offer, suspend and list them."""
+
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Partner: 50}
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(env)
+        self._clock = clock or _utc_now
+        self._directory = Directory()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Add the partner types to the library's default transcodings."""
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    def register_partner(
+        self,
+        *,
+        community: str,
+        name: str,
+        kind: str,
+        categories: list[str],
+        blocks: list[str],
+        weekly_capacity: int,
+        contact: str = "",
+        actor: str,
+        occurred_at: datetime | None = None,
+    ) -> UUID:
+        """Register a partner in a community's directory and return its id."""
+        now = self._clock()
+        partner = Partner.register(
+            community=community,
+            name=name,
+            kind=kind,
+            categories=categories,
+            blocks=blocks,
+            weekly_capacity=weekly_capacity,
+            contact=contact,
+            actor=actor,
+            occurred_at=occurred_at or now,
+            recorded_at=now,
+        )
+        self.save(partner)
+        return partner.id
+
+    def change_services(
+        self,
+        partner_id: UUID,
+        *,
+        categories: list[str],
+        blocks: list[str],
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Change the categories a partner serves and the blocks it covers."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.change_services,
+            occurred_at,
+            categories=categories,
+            blocks=blocks,
+            actor=actor,
+        )
+
+    def change_capacity(
+        self,
+        partner_id: UUID,
+        *,
+        weekly_capacity: int,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Change how many referrals a week a partner takes."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.change_capacity,
+            occurred_at,
+            weekly_capacity=weekly_capacity,
+            actor=actor,
+        )
+
+    def change_contact(
+        self,
+        partner_id: UUID,
+        *,
+        contact: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Change a partner's contact details."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.change_contact,
+            occurred_at,
+            contact=contact,
+            actor=actor,
+        )
+
+    def suspend_partner(
+        self,
+        partner_id: UUID,
+        *,
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Stop new referrals to a partner."""
+        self._change(
+            partner_id, expected_version, Partner.suspend, occurred_at, reason=reason, actor=actor
+        )
+
+    def reactivate_partner(
+        self,
+        partner_id: UUID,
+        *,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Let a suspended partner receive new referrals again."""
+        self._change(partner_id, expected_version, Partner.reactivate, occurred_at, actor=actor)
+
+    def get_partner(self, partner_id: UUID) -> PartnerRecord:
+        """One partner's current record."""
+        return record_of(self._get(partner_id))
+
+    def list_partners(
+        self, community: str | None = None, *, active_only: bool = False
+    ) -> list[PartnerRecord]:
+        """The directory, optionally one community's and only active partners, by name."""
+        records = [
+            record
+            for record in self._directory.records(self.recorder, self.mapper)
+            if (community is None or record.community == community)
+            and (record.active or not active_only)
+        ]
+        return sorted(records, key=lambda record: (record.name, record.partner_id))
+
+    def find_by_name(self, community: str, name: str) -> PartnerRecord | None:
+        """The community's partner with exactly this name, if there is one."""
+        wanted = name.strip()
+        for record in self.list_partners(community):
+            if record.name == wanted:
+                return record
+        return None
+
+    def _get(self, partner_id: UUID) -> Partner:
+        try:
+            partner: Partner = self.repository.get(partner_id)
+        except AggregateNotFoundError:
+            raise PartnerNotFoundError(partner_id) from None
+        return partner
+
+    def _change(
+        self,
+        partner_id: UUID,
+        expected_version: int | None,
+        command: Callable[..., None],
+        occurred_at: datetime | None,
+        **arguments: Any,
+    ) -> None:
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            partner = self._get(partner_id)
+            read_version = partner.version
+            if expected_version is not None and read_version != expected_version:
+                raise VersionConflictError(partner_id, expected_version, read_version)
+            now = self._clock()
+            command(partner, occurred_at=occurred_at or now, recorded_at=now, **arguments)
+            try:
+                self.save(partner)
+            except IntegrityError:
+                if attempt == SAVE_ATTEMPTS:
+                    latest = self._get(partner_id).version
+                    raise VersionConflictError(partner_id, read_version, latest) from None
+            else:
+                return

@@ -1,0 +1,102 @@
+"""The directory read side: plain partner records and the in-memory projection that lists them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+
+from partners.domain import ALL_BLOCKS, Partner
+
+# Notifications read per query to the store while catching up.
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class PartnerRecord:
+    """A partner as the directory shows it: plain values, safe to hand to any caller."""
+
+    partner_id: UUID
+    version: int
+    community: str
+    name: str
+    kind: str
+    categories: tuple[str, ...]
+    blocks: tuple[str, ...]
+    weekly_capacity: int
+    contact: str
+    active: bool
+    registered_at: datetime
+    updated_at: datetime
+
+    def serves(self, category: str) -> bool:
+        """Whether the partner takes needs of this category."""
+        return category in self.categories
+
+    def covers(self, block: str) -> bool:
+        """Whether the partner works in this block."""
+        return ALL_BLOCKS in self.blocks or block in self.blocks
+
+
+def record_of(partner: Partner) -> PartnerRecord:
+    """The plain record of a partner aggregate; times are when the service recorded the events."""
+    return PartnerRecord(
+        partner_id=partner.id,
+        version=partner.version,
+        community=partner.community,
+        name=partner.name,
+        kind=partner.kind.value,
+        categories=tuple(partner.categories),
+        blocks=tuple(partner.blocks),
+        weekly_capacity=partner.weekly_capacity,
+        contact=partner.contact,
+        active=partner.active,
+        registered_at=partner.created_on,
+        updated_at=partner.modified_on,
+    )
+
+
+class Directory:
+    """Every partner in the store, kept current by following the application's notification log.
+
+    It only moves forward by notification id, so each event is applied once per process, and it
+    sees partners registered by other processes on the same store. Rebuilt from the log on start.
+    """
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._last_seen = 0
+        self._partners: dict[UUID, Partner] = {}
+        self._records: dict[UUID, PartnerRecord] = {}
+
+    def records(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[PartnerRecord]:
+        """Catch up with the store, then return every partner's record."""
+        with self._lock:
+            self._catch_up(recorder, mapper)
+            return list(self._records.values())
+
+    def _catch_up(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> None:
+        while True:
+            notifications = recorder.select_notifications(
+                start=self._last_seen, limit=BATCH_SIZE, inclusive_of_start=False
+            )
+            for notification in notifications:
+                self._apply(mapper.to_domain_event(notification))
+                self._last_seen = notification.id
+            if len(notifications) < BATCH_SIZE:
+                return
+
+    def _apply(self, event: object) -> None:
+        # Replaying through the aggregate's own apply() keeps one definition of each event's effect.
+        if isinstance(event, Partner.Registered):
+            partner = cast(Partner, event.mutate(None))
+        elif isinstance(event, Partner.Event) and event.originator_id in self._partners:
+            partner = cast(Partner, event.mutate(self._partners[event.originator_id]))
+        else:
+            return
+        self._partners[partner.id] = partner
+        self._records[partner.id] = record_of(partner)

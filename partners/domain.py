@@ -1,0 +1,280 @@
+"""The Partner aggregate: a co-building partner (联建单位) the committee refers needs to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+from eventsourcing.domain import Aggregate
+
+from partners.exceptions import InvalidPartnerError, PartnerStateError
+
+ALL_BLOCKS = "*"
+MAX_NAME_LENGTH = 200
+MAX_TEXT_LENGTH = 500
+
+
+class PartnerKind(Enum):
+    """What sort of organisation a partner is."""
+
+    HOSPITAL = "hospital"
+    POLICE = "police"
+    TRAINING = "training"
+    PROPERTY = "property"
+    OWNERS_COMMITTEE = "owners_committee"
+    GOVERNMENT = "government"
+    ENTERPRISE = "enterprise"
+    NGO = "ngo"
+    OTHER = "other"
+
+
+class Partner(Aggregate):
+    """A partner organisation: the categories it serves, the blocks it covers, its capacity."""
+
+    if TYPE_CHECKING:
+        # Declared for the type checker only: class-level annotations would make the
+        # library turn Partner into a dataclass with a generated __init__.
+        community: str
+        name: str
+        kind: PartnerKind
+        categories: list[str]
+        blocks: list[str]
+        weekly_capacity: int
+        contact: str
+        active: bool
+        suspension_reason: str
+
+    class Event(Aggregate.Event):
+        """Base of the partner's events: who did it and when it happened on their side."""
+
+        actor: str
+        occurred_at: datetime
+
+    class Registered(Event, Aggregate.Created):
+        """The partner was added to the directory."""
+
+        community: str
+        name: str
+        kind: PartnerKind
+        categories: list[str]
+        blocks: list[str]
+        weekly_capacity: int
+        contact: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.community = self.community
+            partner.name = self.name
+            partner.kind = self.kind
+            partner.categories = list(self.categories)
+            partner.blocks = list(self.blocks)
+            partner.weekly_capacity = self.weekly_capacity
+            partner.contact = self.contact
+            partner.active = True
+            partner.suspension_reason = ""
+
+    class ServicesChanged(Event):
+        """The categories served or blocks covered were changed."""
+
+        categories: list[str]
+        blocks: list[str]
+
+        def apply(self, partner: Partner) -> None:
+            partner.categories = list(self.categories)
+            partner.blocks = list(self.blocks)
+
+    class CapacityChanged(Event):
+        """The number of referrals the partner takes a week was changed."""
+
+        weekly_capacity: int
+
+        def apply(self, partner: Partner) -> None:
+            partner.weekly_capacity = self.weekly_capacity
+
+    class ContactChanged(Event):
+        """The partner's contact details were changed."""
+
+        contact: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.contact = self.contact
+
+    class Suspended(Event):
+        """The partner stopped receiving new referrals."""
+
+        reason: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.active = False
+            partner.suspension_reason = self.reason
+
+    class Reactivated(Event):
+        """The partner receives new referrals again."""
+
+        def apply(self, partner: Partner) -> None:
+            partner.active = True
+            partner.suspension_reason = ""
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        community: str,
+        name: str,
+        kind: PartnerKind | str,
+        categories: Sequence[str],
+        blocks: Sequence[str],
+        weekly_capacity: int,
+        contact: str = "",
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+    ) -> Partner:
+        """Register a new partner in a community's directory."""
+        return cls._create(
+            cls.Registered,
+            id=uuid4(),
+            timestamp=recorded_at,
+            community=_required_text("community", community, MAX_NAME_LENGTH),
+            name=_required_text("name", name, MAX_NAME_LENGTH),
+            kind=_kind(kind),
+            categories=_categories(categories),
+            blocks=_blocks(blocks),
+            weekly_capacity=_capacity(weekly_capacity),
+            contact=_optional_text("contact", contact),
+            **_stamp(actor, occurred_at),
+        )
+
+    def change_services(
+        self,
+        *,
+        categories: Sequence[str],
+        blocks: Sequence[str],
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+    ) -> None:
+        """Change the categories served and the blocks covered."""
+        new_categories, new_blocks = _categories(categories), _blocks(blocks)
+        stamp = _stamp(actor, occurred_at)
+        if (new_categories, new_blocks) == (self.categories, self.blocks):
+            return
+        self.trigger_event(
+            self.ServicesChanged,
+            timestamp=recorded_at,
+            categories=new_categories,
+            blocks=new_blocks,
+            **stamp,
+        )
+
+    def change_capacity(
+        self, *, weekly_capacity: int, actor: str, occurred_at: datetime, recorded_at: datetime
+    ) -> None:
+        """Change how many referrals a week the partner takes."""
+        capacity, stamp = _capacity(weekly_capacity), _stamp(actor, occurred_at)
+        if capacity == self.weekly_capacity:
+            return
+        self.trigger_event(
+            self.CapacityChanged, timestamp=recorded_at, weekly_capacity=capacity, **stamp
+        )
+
+    def change_contact(
+        self, *, contact: str, actor: str, occurred_at: datetime, recorded_at: datetime
+    ) -> None:
+        """Change the partner's contact details."""
+        new_contact, stamp = _optional_text("contact", contact), _stamp(actor, occurred_at)
+        if new_contact == self.contact:
+            return
+        self.trigger_event(self.ContactChanged, timestamp=recorded_at, contact=new_contact, **stamp)
+
+    def suspend(
+        self, *, reason: str = "", actor: str, occurred_at: datetime, recorded_at: datetime
+    ) -> None:
+        """Stop new referrals to the partner."""
+        text, stamp = _optional_text("reason", reason), _stamp(actor, occurred_at)
+        if not self.active:
+            raise PartnerStateError(f"partner {self.name!r} is already suspended")
+        self.trigger_event(self.Suspended, timestamp=recorded_at, reason=text, **stamp)
+
+    def reactivate(self, *, actor: str, occurred_at: datetime, recorded_at: datetime) -> None:
+        """Let the partner receive new referrals again."""
+        stamp = _stamp(actor, occurred_at)
+        if self.active:
+            raise PartnerStateError(f"partner {self.name!r} is active, not suspended")
+        self.trigger_event(self.Reactivated, timestamp=recorded_at, **stamp)
+
+    def serves(self, category: str) -> bool:
+        """Whether the partner takes needs of this category."""
+        return category in self.categories
+
+    def covers(self, block: str) -> bool:
+        """Whether the partner works in this block."""
+        return ALL_BLOCKS in self.blocks or block in self.blocks
+
+
+def _stamp(actor: str, occurred_at: datetime) -> dict[str, Any]:
+    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+        raise InvalidPartnerError("occurred_at", "occurred_at must be a date-time with a time zone")
+    return {"actor": _required_text("actor", actor, MAX_NAME_LENGTH), "occurred_at": occurred_at}
+
+
+def _required_text(field: str, value: str, max_length: int) -> str:
+    text = _optional_text(field, value, max_length)
+    if not text:
+        raise InvalidPartnerError(field, f"{field} must not be empty")
+    return text
+
+
+def _optional_text(field: str, value: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+    if not isinstance(value, str):
+        raise InvalidPartnerError(field, f"{field} must be text")
+    text = value.strip()
+    if len(text) > max_length:
+        raise InvalidPartnerError(field, f"{field} must be at most {max_length} characters")
+    return text
+
+
+def _kind(value: PartnerKind | str) -> PartnerKind:
+    try:
+        return PartnerKind(value)
+    except ValueError:
+        known = ", ".join(kind.value for kind in PartnerKind)
+        raise InvalidPartnerError("kind", f"unknown kind {value!r}; use one of {known}") from None
+
+
+def _codes(field: str, values: Sequence[str]) -> list[str]:
+    # A bare string is a Sequence[str] too; iterating it would yield single letters.
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise InvalidPartnerError(field, f"{field} must be a list of codes")
+    codes: list[str] = []
+    for value in values:
+        code = _optional_text(field, value, MAX_NAME_LENGTH)
+        if not code:
+            raise InvalidPartnerError(field, f"{field} must not contain empty codes")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise InvalidPartnerError(field, f"{field} must not be empty")
+    return codes
+
+
+def _categories(values: Sequence[str]) -> list[str]:
+    return _codes("categories", values)
+
+
+def _blocks(values: Sequence[str]) -> list[str]:
+    blocks = _codes("blocks", values)
+    if ALL_BLOCKS in blocks and len(blocks) > 1:
+        raise InvalidPartnerError("blocks", 'use ["*"] alone to cover all blocks')
+    return blocks
+
+
+def _capacity(value: int) -> int:
+    # bool is an int subclass; True as a capacity is a caller's mistake, not 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPartnerError("weekly_capacity", "weekly_capacity must be a whole number")
+    if value < 0:
+        raise InvalidPartnerError("weekly_capacity", "weekly_capacity must not be negative")
+    return value

@@ -1,0 +1,95 @@
+"""Many hands on one case: every accepted command lands exactly once, and nothing else."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import Counter
+from uuid import UUID
+
+from needs.community import DEMO_COMMUNITY
+from needs.exceptions import ConcurrentUpdateError
+from web.bootstrap import build_services
+
+COMMUNITY = DEMO_COMMUNITY.id
+
+
+def log_need(services) -> UUID:
+    return services.needs.log_need(
+        community=COMMUNITY,
+        category="hardship",
+        block="B3",
+        building=15,
+        description="楼道堆物",
+        urgency="normal",
+        actor="leader3",
+    )
+
+
+def hammer(services, need_id: UUID, who: str, count: int) -> list[str]:
+    """Notes (which commute) and urgency changes (which do not); returns what was accepted."""
+    accepted = []
+    for i in range(count):
+        text = f"{who}-{i}"
+        if i % 5 == 4:
+            try:
+                services.needs.change_urgency(need_id, "high", text, actor=who)
+            except ConcurrentUpdateError:
+                continue
+        else:
+            services.needs.add_note(need_id, text, actor=who)
+        accepted.append(text)
+    return accepted
+
+
+def recorded(services, need_id: UUID) -> list[str]:
+    history = services.needs.get_history(need_id)[1:]
+    return [e["data"].get("text") or e["data"]["reason"] for e in history]
+
+
+def test_threads_hammering_one_case_land_every_accepted_command_once(services):
+    need_id = log_need(services)
+    results: dict[str, list[str]] = {}
+
+    def worker(name: str) -> None:
+        results[name] = hammer(services, need_id, name, 25)
+
+    threads = [threading.Thread(target=worker, args=(f"t{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    accepted = [text for texts in results.values() for text in texts]
+    landed = recorded(services, need_id)
+    assert Counter(landed) == Counter(accepted)
+    assert sum(1 for t in accepted if not t.endswith(("4", "9"))) == 6 * 20  # no note was lost
+    assert services.view.list_needs(COMMUNITY)[0][0]["version"] == len(landed) + 1
+
+
+def _child(settings, need_id: UUID, name: str, count: int, queue) -> None:
+    services = build_services(settings)
+    try:
+        queue.put((name, hammer(services, need_id, name, count)))
+    finally:
+        services.close()
+
+
+def test_two_processes_hammering_one_case_land_every_accepted_command_once(services, settings):
+    need_id = log_need(services)
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    children = [
+        context.Process(target=_child, args=(settings, need_id, f"p{i}", 40, queue))
+        for i in range(2)
+    ]
+    for child in children:
+        child.start()
+    results = dict(queue.get(timeout=120) for _ in children)
+    for child in children:
+        child.join(timeout=60)
+        assert child.exitcode == 0
+    accepted = [text for texts in results.values() for text in texts]
+    assert Counter(recorded(services, need_id)) == Counter(accepted)
+    assert len([t for t in accepted if not t.endswith(("4", "9"))]) == 2 * 32
+    services.follower.catch_up()
+    assert services.view.list_needs(COMMUNITY)[0][0]["version"] == len(accepted) + 1
