@@ -186,6 +186,7 @@ class Needs(Application[UUID]):
             lambda n, s: n.accept_referral(referral_id, note, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
             **opts,
         )
 
@@ -205,6 +206,7 @@ class Needs(Application[UUID]):
             lambda n, s: n.decline_referral(referral_id, reason, note, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
             **opts,
         )
 
@@ -215,6 +217,7 @@ class Needs(Application[UUID]):
             lambda n, s: n.expire_referral(referral_id, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
             **opts,
         )
 
@@ -227,6 +230,7 @@ class Needs(Application[UUID]):
             lambda n, s: n.withdraw_referral(referral_id, reason, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
             **opts,
         )
 
@@ -246,6 +250,7 @@ class Needs(Application[UUID]):
             lambda n, s: n.complete_referral(referral_id, outcome, note, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
             **opts,
         )
 
@@ -312,7 +317,9 @@ class Needs(Application[UUID]):
         occurred_at: datetime | None = None,
     ) -> T:
         # A clash is retried by loading the case afresh and running the whole command again;
-        # the failed aggregate is dropped, never re-saved.
+        # the failed aggregate is dropped, never re-saved. Notes and visits commute; a
+        # referral step depends only on its referral, whose state and version the retry
+        # checks again. Other commands depend on the whole case, so a clash is reported.
         for attempt in range(ATTEMPTS):
             need = self.load(need_id)
             if expected_version is not None and need.version != expected_version:
@@ -325,8 +332,11 @@ class Needs(Application[UUID]):
             try:
                 self.save(need)
             except IntegrityError:
-                pinned = expected_version is not None or expected_referral_version is not None
-                if commutes and not pinned and attempt < ATTEMPTS - 1:
+                if expected_version is not None:
+                    # The version the client pinned was overtaken while this command ran.
+                    current = self.load(need_id).version
+                    raise VersionConflictError(expected_version, current) from None
+                if commutes and attempt < ATTEMPTS - 1:
                     time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
                     continue
                 raise ConcurrentUpdateError(

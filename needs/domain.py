@@ -425,7 +425,7 @@ class Need(Aggregate):
     ) -> None:
         """The partner turns the referral down, with a reason code."""
         self._step(referral_id, "decline", (ReferralStatus.SENT,))
-        if not reason:
+        if reason is None or (isinstance(reason, str) and not reason.strip()):
             raise DeclineReasonRequiredError(
                 "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
             )
