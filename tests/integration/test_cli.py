@@ -71,7 +71,8 @@ def test_replay_prints_the_timeline_one_event_a_line(app, runner):
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert [line.split()[0] for line in lines[:-1]] == ["v1", "v2", "v3"]
-    assert "NeedLogged" in lines[0] and "leader3" in lines[0]
+    assert "NeedLogged" in lines[0]
+    assert "leader3" in lines[0]
     assert "NoteAdded text=电话已通知家属" in lines[1]
     assert lines[-1] == "3 events"
 
