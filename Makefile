@@ -1,0 +1,21 @@
+# Build, run and test. Every target is a thin wrapper around a script in scripts/.
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format clean
+
+help: ## list the targets
+	@awk -F':.*## ' '/^[a-z]+:.*## /{ printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: ## run the service locally on embedded defaults (scripts/run)
+	scripts/run
+
+test: ## the whole suite as CI runs it: lint, types, contracts, pytest (scripts/test)
+	scripts/test
+
+lint: ## ruff check, ruff format --check, import contracts, mypy
+	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && .venv/bin/mypy
+
+format: ## rewrite the code: ruff format, then ruff check --fix
+	scripts/bootstrap && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+clean: ## remove .venv and caches (keeps instance/)
+	rm -rf .venv .pytest_cache .ruff_cache .mypy_cache .hypothesis .import_linter_cache build *.egg-info && find . -name __pycache__ -type d -prune -exec rm -rf {} +
