@@ -48,8 +48,10 @@ class Settings:
 
     @property
     def address_key(self) -> bytes:
-        """The key for household address digests, derived so it needs no secret of its own."""
-        base = (self.cipher_key or self.secret_key).encode()
+        """The key for household address digests, derived from CIPHER_KEY so it needs no
+        secret of its own and is the same in every process. Without CIPHER_KEY nothing is
+        protected at rest anyway, so a fixed development key is used."""
+        base = (self.cipher_key or "development: no CIPHER_KEY set").encode()
         return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
 
     def sqlite_path(self, purpose: str) -> str:

@@ -94,3 +94,13 @@ def test_the_demo_community_has_seven_blocks_and_the_six_categories():
         "mediation",
     ]
     assert DEMO_COMMUNITY.category("emergency").sla_hours == 2
+
+
+def test_every_process_finds_households_with_the_same_address_key(tmp_path):
+    """Without SECRET_KEY each process makes up its own; the address key must not follow it."""
+    first = load_settings(str(tmp_path), environ={})
+    second = load_settings(str(tmp_path), environ={})
+    assert first.secret_key != second.secret_key
+    assert first.address_key == second.address_key
+    keyed = load_settings(str(tmp_path), environ={"CIPHER_KEY": "k1"})
+    assert keyed.address_key != first.address_key
