@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -18,6 +19,11 @@ from partners.transcodings import register_transcodings
 # A concurrent writer can win the race between our read and our save; re-running the
 # command on fresh state is safe because every command validates against current state.
 SAVE_ATTEMPTS = 3
+
+
+def new_webhook_secret() -> str:
+    """256 random bits, hex: the key partners verify our signatures with."""
+    return secrets.token_hex(32)
 
 
 def _utc_now() -> datetime:
@@ -54,6 +60,7 @@ class Partners(Application[UUID]):
         blocks: list[str],
         weekly_capacity: int,
         contact: str = "",
+        webhook_url: str = "",
         actor: str,
         occurred_at: datetime | None = None,
     ) -> UUID:
@@ -71,8 +78,42 @@ class Partners(Application[UUID]):
             occurred_at=occurred_at or now,
             recorded_at=now,
         )
+        if webhook_url:
+            partner.set_webhook(
+                url=webhook_url,
+                secret=new_webhook_secret(),
+                actor=actor,
+                occurred_at=occurred_at or now,
+                recorded_at=now,
+            )
         self.save(partner)
         return partner.id
+
+    def set_webhook(
+        self,
+        partner_id: UUID,
+        *,
+        webhook_url: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> str:
+        """Set a partner's webhook; returns the new signing secret, shown only this once."""
+        secret = new_webhook_secret()
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.set_webhook,
+            occurred_at,
+            url=webhook_url,
+            secret=secret,
+            actor=actor,
+        )
+        return secret if webhook_url.strip() else ""
+
+    def webhook_secret(self, partner_id: UUID) -> str:
+        """The secret that signs deliveries to the partner's webhook (for the notifier only)."""
+        return self._get(partner_id).webhook_secret
 
     def change_services(
         self,

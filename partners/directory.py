@@ -32,6 +32,7 @@ class PartnerRecord:
     active: bool
     registered_at: datetime
     updated_at: datetime
+    webhook_url: str = ""
 
     def serves(self, category: str) -> bool:
         """Whether the partner takes needs of this category."""
@@ -57,6 +58,7 @@ def record_of(partner: Partner) -> PartnerRecord:
         active=partner.active,
         registered_at=partner.created_on,
         updated_at=partner.modified_on,
+        webhook_url=partner.webhook_url,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
@@ -46,6 +47,8 @@ class Partner(Aggregate):
         contact: str
         active: bool
         suspension_reason: str
+        webhook_url: str
+        webhook_secret: str
 
     class Event(Aggregate.Event):
         """Base of the partner's events: who did it and when it happened on their side."""
@@ -74,6 +77,8 @@ class Partner(Aggregate):
             partner.contact = self.contact
             partner.active = True
             partner.suspension_reason = ""
+            partner.webhook_url = ""
+            partner.webhook_secret = ""
 
     class ServicesChanged(Event):
         """The categories served or blocks covered were changed."""
@@ -116,6 +121,16 @@ class Partner(Aggregate):
         def apply(self, partner: Partner) -> None:
             partner.active = True
             partner.suspension_reason = ""
+
+    class WebhookSet(Event):
+        """Where the partner's system wants referrals posted, and the secret that signs them."""
+
+        url: str
+        secret: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.webhook_url = self.url
+            partner.webhook_secret = self.secret
 
     @classmethod
     def register(
@@ -205,6 +220,20 @@ class Partner(Aggregate):
             raise PartnerStateError(f"partner {self.name!r} is active, not suspended")
         self.trigger_event(self.Reactivated, timestamp=recorded_at, **stamp)
 
+    def set_webhook(
+        self, *, url: str, secret: str, actor: str, occurred_at: datetime, recorded_at: datetime
+    ) -> None:
+        """Set (or, with an empty url, remove) the webhook; a new secret each time."""
+        stamp = _stamp(actor, occurred_at)
+        address = _webhook_url(url)
+        self.trigger_event(
+            self.WebhookSet,
+            timestamp=recorded_at,
+            url=address,
+            secret=secret if address else "",
+            **stamp,
+        )
+
     def serves(self, category: str) -> bool:
         """Whether the partner takes needs of this category."""
         return category in self.categories
@@ -278,3 +307,13 @@ def _capacity(value: int) -> int:
     if value < 0:
         raise InvalidPartnerError("weekly_capacity", "weekly_capacity must not be negative")
     return value
+
+
+def _webhook_url(value: str) -> str:
+    url = _optional_text("webhook_url", value, 500)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidPartnerError("webhook_url", f"{url!r} is not an http(s) address")
+    return url

@@ -8,6 +8,7 @@ from uuid import UUID
 import pytest
 
 from partners import Partner, Partners, PartnerStateError, VersionConflictError
+from partners.exceptions import InvalidPartnerError
 
 Hospital = Callable[..., dict[str, Any]]
 SqlitePartners = Callable[..., Partners]
@@ -207,3 +208,42 @@ def test_a_partner_for_all_blocks_covers_any_block(hospital: Hospital) -> None:
 
     assert partner.covers("B1")
     assert partner.covers("B7")
+
+
+def test_a_webhook_gets_a_new_secret_each_time_it_is_set_and_the_record_never_shows_it(partners):
+    partner_id = partners.register_partner(
+        community="c",
+        name="利群医院",
+        kind="hospital",
+        categories=["emergency"],
+        blocks=["*"],
+        weekly_capacity=5,
+        actor="secretary",
+        webhook_url="https://liqun.example/hooks",
+    )
+    first = partners.webhook_secret(partner_id)
+    assert len(first) == 64
+    second = partners.set_webhook(
+        partner_id, webhook_url="https://liqun.example/v2", actor="secretary"
+    )
+    assert second != first
+    assert partners.webhook_secret(partner_id) == second
+    record = partners.get_partner(partner_id)
+    assert record.webhook_url == "https://liqun.example/v2"
+    assert second not in repr(record)
+
+
+def test_a_webhook_must_be_an_http_address(partners):
+    partner_id = partners.register_partner(
+        community="c",
+        name="物业公司",
+        kind="property",
+        categories=["hardship"],
+        blocks=["*"],
+        weekly_capacity=5,
+        actor="secretary",
+    )
+    with pytest.raises(InvalidPartnerError) as raised:
+        partners.set_webhook(partner_id, webhook_url="ftp://files.example", actor="secretary")
+    assert raised.value.field == "webhook_url"
+    assert partners.get_partner(partner_id).version == 1
