@@ -45,12 +45,15 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo community: its partners and about 60 needs (idempotent)."""
-    from web.demo import seed
+    from web.demo import DemoCommunityMissingError, seed
 
     settings = current_app.config["NEEDS_SETTINGS"]
     if settings.env == "production":
         raise click.ClickException("seed-demo never runs in production")
-    summary = seed(_services(), echo=click.echo)
+    try:
+        summary = seed(settings, echo=click.echo)
+    except DemoCommunityMissingError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(summary)
 
 

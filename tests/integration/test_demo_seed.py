@@ -159,9 +159,12 @@ def test_no_referral_still_waiting_has_missed_its_deadline(seeded: Seeded) -> No
     assert all(r["respond_by"] > datetime.now(UTC) for r in waiting)
 
 
-def test_the_hospital_answers_faster_than_the_district_office(seeded: Seeded) -> None:
+def test_every_partner_has_a_record_and_the_hospital_answers_faster_than_the_district_office(
+    seeded: Seeded,
+) -> None:
     history = seeded.services.view.partner_history(DEMO_COMMUNITY.id, week_start(seeded.now))
     by_name = {p.name: history.get(p.partner_id, {}) for p in seeded.partners()}
+    assert all(record.get("accepted") for record in by_name.values())
     hospital = by_name["利群医院"]["median_hours_to_accept"]
     district = by_name["区府办"]["median_hours_to_accept"]
     assert hospital < 2 < 12 < district
