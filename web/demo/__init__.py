@@ -36,7 +36,7 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
         if existing:
             echo(f"needs: {existing} already in {community.name}, none added")
         else:
-            rng = random.Random(RANDOM_SEED) (demo data, not security)
+            rng = random.Random(RANDOM_SEED)
             plans = plan_needs(community, rng, start, now)
             Timeline(services, clock, partners, now, echo).run(plans)
         return summary(services, community, now)

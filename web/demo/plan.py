@@ -98,7 +98,7 @@ def plan_needs(
     for number, plan in enumerate(plans):
         plan.number = number
         # Each story draws from its own generator, so one story's turns do not reshuffle the rest.
-        plan.rng = random.Random(f"{RANDOM_SEED}:{number}") (demo data, not security)
+        plan.rng = random.Random(f"{RANDOM_SEED}:{number}")
     _share_households(rng, plans)
     _deal_stories(rng, plans)
     for plan in plans:
