@@ -98,8 +98,12 @@ class Needs(Application[UUID]):
         consent_to_share: bool = False,
         actor: str,
         occurred_at: datetime | None = None,
+        need_id: UUID | None = None,
     ) -> UUID:
-        """Log a need for a household named by address or by id; returns the need's id."""
+        """Log a need for a household named by address or by id; returns the need's id.
+        A caller that retries may choose the id: a need already logged under it is kept."""
+        if need_id is not None and self._exists(need_id):
+            return need_id
         where = self.community(community)
         household = self._household(where, block, building, unit, room, household_id)
         need = Need.log(
@@ -113,8 +117,14 @@ class Needs(Application[UUID]):
             urgency=urgency,
             consent_to_share=consent_to_share,
             stamp=self.stamp(actor, occurred_at),
+            need_id=need_id,
         )
-        self.save(need)
+        try:
+            self.save(need)
+        except IntegrityError:
+            if need_id is None:
+                raise
+            # The same retry arrived twice at once; the first one logged it.
         return need.id
 
     def assign(self, need_id: UUID, assignee: str, *, actor: str, **opts: Any) -> None:
@@ -160,6 +170,7 @@ class Needs(Application[UUID]):
         actor: str,
         override_reason: str | None = None,
         may_override: bool = False,
+        referral_id: UUID | None = None,
         **opts: Any,
     ) -> UUID:
         """Refer the case to a partner; returns the new referral's id."""
@@ -173,6 +184,7 @@ class Needs(Application[UUID]):
                 stamp,
                 override_reason=override_reason,
                 may_override=may_override,
+                referral_id=referral_id,
             )
 
         return self._update(need_id, command, actor, **opts)
@@ -282,6 +294,9 @@ class Needs(Application[UUID]):
         if not events:
             raise NeedNotFoundError(f"no need {need_id}")
         return events
+
+    def _exists(self, need_id: UUID) -> bool:
+        return any(True for _ in self.events.get(need_id, lte=1))
 
     def load(self, need_id: UUID, *, version: int | None = None) -> Need:
         """The aggregate itself, for the composition root's own use."""

@@ -140,13 +140,14 @@ class Need(Aggregate):
         urgency: str | Urgency,
         consent_to_share: bool,
         stamp: Stamp,
+        need_id: UUID | None = None,
     ) -> Need:
         """Log a new need, checking it against the community's menu and blocks."""
         community.category(category)
         community.building_in_block(block, household.building)
         return cls._create(
             cls.NeedLogged,
-            id=uuid4(),
+            id=need_id or uuid4(),
             community=community.id,
             category=category,
             block=block,
@@ -308,8 +309,12 @@ class Need(Aggregate):
         *,
         override_reason: str | None = None,
         may_override: bool = False,
+        referral_id: UUID | None = None,
     ) -> UUID:
-        """Hand the case to a partner, who must answer within the category's SLA."""
+        """Hand the case to a partner, who must answer within the category's SLA; a referral
+        id already on the case (a retried request) returns it without referring twice."""
+        if referral_id is not None and any(r.id == referral_id for r in self.referrals):
+            return referral_id
         self._refuse_if_resolved()
         self._check_partner_may_take(partner)
         override = text(override_reason, "override_reason", required=False, limit=500)
@@ -325,7 +330,7 @@ class Need(Aggregate):
                 )
         elif override and not may_override:
             raise OverrideNotAllowedError("only the secretary may give an override reason")
-        referral_id = uuid4()
+        referral_id = referral_id or uuid4()
         self.trigger_event(
             self.Referred,
             referral_id=referral_id,

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 _NAMED = re.compile(r"%\((\w+)\)s")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -112,6 +114,10 @@ class SQLiteStore(SqlStore):
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield Sql(conn.cursor(), self.dialect)
+        except sqlite3.IntegrityError as error:
+            conn.execute("ROLLBACK")
+            # The same error class as PostgreSQL's, so callers handle one.
+            raise IntegrityError(str(error)) from error
         except BaseException:
             conn.execute("ROLLBACK")
             raise

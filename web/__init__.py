@@ -19,15 +19,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     overrides = dict(test_config or {})
     settings = load_settings(app.instance_path, overrides)
-    app.config.update(SECRET_KEY=settings.secret_key, NEEDS_SETTINGS=settings)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        NEEDS_SETTINGS=settings,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+    )
     app.config.update({k: v for k, v in overrides.items() if k.isupper()})
     app.extensions["needs.clock"] = overrides.get("CLOCK")
     logging.basicConfig(level=logging.INFO)
 
-    from web import api, cli
+    from web import api, cli, security
+    from web.accounts.cli import users
 
+    security.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(users)
     app.teardown_appcontext(lambda exc: None)
     return app
 

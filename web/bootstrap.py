@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from needs.application import Needs
@@ -11,7 +12,9 @@ from needs.follower import Follower
 from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from needs.views import NeedsView
 from partners.application import Partners
-from web.config import CIPHER_TOPIC, Settings
+from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
+from web.api.idempotency import IdempotencyStore
+from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 from web.services import Casework
 
 
@@ -25,10 +28,15 @@ class Services:
     view: NeedsView
     follower: Follower
     casework: Casework
+    accounts: Accounts
+    authenticator: Authenticator
+    idempotency: IdempotencyStore
+    clock: Clock
 
     def close(self) -> None:
         self.needs.close()
         self.partners.close()
+        self.accounts.close()
         self.view.store.close()
 
 
@@ -92,4 +100,53 @@ def build_services(
     follower = Follower(needs, view)
     needs.after_save.append(follower.catch_up)
     casework = Casework(needs, partners, view, follower, clock)
-    return Services(settings, needs, partners, view, follower, casework)
+    accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
+    idempotency = IdempotencyStore(view.store, settings.cipher_key)
+    if create_tables:
+        idempotency.create_tables()
+    return Services(
+        settings,
+        needs,
+        partners,
+        view,
+        follower,
+        casework,
+        accounts,
+        authenticator,
+        idempotency,
+        clock,
+    )
+
+
+def build_accounts(
+    settings: Settings, store: SqlStore, clock: Clock, create_tables: bool
+) -> tuple[Accounts, Authenticator]:
+    """The users' application and the tokens beside the read models; costs from `extra`."""
+    hasher_costs = {
+        "time_cost": _extra_int(settings, "PASSWORD_TIME_COST"),
+        "memory_cost": _extra_int(settings, "PASSWORD_MEMORY_KIB"),
+        "parallelism": _extra_int(settings, "PASSWORD_PARALLELISM"),
+    }
+    accounts = Accounts(
+        event_store_env(settings, "accounts", create_tables=create_tables),
+        clock=clock.now,
+        hasher=PasswordHasher(**{k: v for k, v in hasher_costs.items() if v is not None}),
+    )
+    tokens = TokenStore(store)
+    if create_tables:
+        tokens.create_tables()
+    ttl = timedelta(hours=_extra_int(settings, "TOKEN_TTL_HOURS") or 12)
+    return accounts, Authenticator(accounts, tokens, clock.now, ttl)
+
+
+def _extra_int(settings: Settings, name: str) -> int | None:
+    value = settings.extra.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise ConfigurationError(f"{name} must be positive, not {value!r}")
+    return number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,8 @@ from flask.cli import with_appcontext
 from needs.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
 from web.bootstrap import build_services
+
+DEFAULT_DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo password
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +48,7 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo community: its partners and about 60 needs (idempotent)."""
+    from web.accounts.demo import create_demo_users
     from web.demo import DemoCommunityMissingError, seed
 
     settings = current_app.config["NEEDS_SETTINGS"]
@@ -54,6 +58,15 @@ def seed_demo() -> None:
         summary = seed(settings, echo=click.echo)
     except DemoCommunityMissingError as error:
         raise click.ClickException(str(error)) from None
+    password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    created = create_demo_users(_services(), password)
+    if created:
+        click.echo(
+            f"demo users ({len(created)}), all with the password {password!r}: "
+            + ", ".join(created)
+        )
+    else:
+        click.echo("demo users: already there")
     click.echo(summary)
 
 

@@ -16,6 +16,8 @@ from needs.community import DEMO_COMMUNITY, Community, community_from_dict
 
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 MIN_SECRET_LENGTH = 32
+# Optional tuning read from the environment into Settings.extra.
+TUNING = ("TOKEN_TTL_HOURS", "PASSWORD_TIME_COST", "PASSWORD_MEMORY_KIB", "PASSWORD_PARALLELISM")
 
 
 class ConfigurationError(RuntimeError):
@@ -35,6 +37,7 @@ class Settings:
     postgres_pool_size: int = 2
     postgres_max_overflow: int = 2
     cache_size: int = 1000
+    redis_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -102,6 +105,8 @@ def load_settings(
         postgres_pool_size=int(str(source.get("POSTGRES_POOL_SIZE", 2))),
         postgres_max_overflow=int(str(source.get("POSTGRES_MAX_OVERFLOW", 2))),
         cache_size=int(str(source.get("AGGREGATE_CACHE_SIZE", 1000))),
+        redis_url=str(source.get("REDIS_URL") or "") or None,
+        extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
     )
 
 

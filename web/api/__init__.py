@@ -1,21 +1,98 @@
-"""The public JSON API under /api/v1 (flask-smorest)."""
+"""The public JSON API under /api/v1 (flask-smorest): its blueprints, error bodies and docs."""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_smorest import Api
+import logging
+from http import HTTPStatus
+from typing import Any
 
-from web.api import health
+from flask import Flask, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from web.errors import describe
 
 API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
-def init_app(app: Flask) -> None:
-    """Register the API's blueprints and its OpenAPI document."""
+def is_api_request() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+class NeedsApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, with the contract's error body and errors kept to /api/."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not is_api_request():
+            return error  # the pages render their own errors
+        payload, code, headers = super().handle_http_exception(error)
+        if code == 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.error(
+                    "unhandled error on %s %s", request.method, request.path, exc_info=original
+                )
+            payload["message"] = "something went wrong on our side; nothing was changed"
+        if code == 422 and "errors" in payload:
+            payload["message"] = "some fields are missing or wrong: " + ", ".join(
+                _field_names(payload["errors"])
+            )
+        elif code == 400 and "errors" in payload:
+            payload["message"] = "the body is not valid JSON"
+        payload.setdefault("message", error.description or HTTPStatus(code).phrase)
+        if code == 405 and getattr(error, "valid_methods", None):
+            # flask-smorest drops werkzeug's Allow header; clients and checkers rely on it.
+            headers = {**dict(headers or {}), "Allow": ", ".join(error.valid_methods)}
+        return payload, code, headers
+
+
+def _field_names(errors: dict[str, Any]) -> list[str]:
+    """Dotted names of the fields in a webargs error dict ({"json": {"household": {...}}})."""
+    names: list[str] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{prefix}.{key}" if prefix else str(key))
+        else:
+            names.append(prefix)
+
+    for location in errors.values():
+        walk(location, "")
+    return names
+
+
+def handle_domain_error(error: Exception) -> Any:
+    """An error of the contexts, as the API's JSON error body."""
+    described = describe(error)
+    if described is None or not is_api_request():
+        return InternalServerError(original_exception=error)
+    status, body = described
+    return body, status
+
+
+def init_app(app: Flask) -> Api:
+    """Register the API's blueprints, its error handling and its OpenAPI document."""
+    from needs.exceptions import NeedsError
+    from partners.exceptions import PartnersError
+    from web.api import auth, docs, health, idempotency, needs, partners, reference, referrals
+
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = Api(app)
-    api.register_blueprint(health.blp, url_prefix=API_PREFIX)
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    api = NeedsApi(app, spec_kwargs={"info": {"description": docs.DESCRIPTION}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for error_class in (NeedsError, PartnersError, *auth.error_classes()):
+        app.register_error_handler(error_class, handle_domain_error)
+    for module in (health, auth, reference, needs, referrals, partners):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    docs.init_app(app)
+    auth.init_app(app)
+    idempotency.init_app(app)
+    return api

@@ -1,0 +1,161 @@
+"""Bearer tokens: random, kept only as digests, tied to the user's credentials epoch."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from needs.sqlstore import SqlStore
+from web.accounts.application import Accounts
+from web.accounts.directory import UserRecord
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS auth_tokens (
+    digest TEXT PRIMARY KEY, username TEXT NOT NULL, epoch INTEGER NOT NULL,
+    issued_at {time} NOT NULL, expires_at {time} NOT NULL);
+CREATE INDEX IF NOT EXISTS auth_tokens_username ON auth_tokens (username);
+CREATE INDEX IF NOT EXISTS auth_tokens_expires_at ON auth_tokens (expires_at)
+"""
+# 32 random bytes: 256 bits, far more than anyone can guess.
+TOKEN_BYTES = 32
+
+
+def digest(token: str) -> str:
+    """What the store keeps of a token: a stolen table gives no usable token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenStore:
+    """Issued tokens, in the read models' SQL store, by digest with their user, epoch and expiry."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    def create_tables(self) -> None:
+        time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
+        with self.store.write() as sql:
+            for statement in _TABLE.format(time=time_type).split(";"):
+                sql.execute(statement)
+
+    def issue(self, user: UserRecord, now: datetime, ttl: timedelta) -> tuple[str, datetime]:
+        """A new token for the user at their current epoch, and when it expires."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        expires_at = now + ttl
+        with self.store.write() as sql:
+            # The user's expired tokens go as a new one comes, so the table stays small.
+            sql.execute(
+                "DELETE FROM auth_tokens WHERE username=%(username)s AND expires_at <= %(now)s",
+                {"username": user.username, "now": self.store.to_db_time(now)},
+            )
+            sql.execute(
+                "INSERT INTO auth_tokens (digest, username, epoch, issued_at, expires_at) "
+                "VALUES (%(digest)s, %(username)s, %(epoch)s, %(issued_at)s, %(expires_at)s)",
+                {
+                    "digest": digest(token),
+                    "username": user.username,
+                    "epoch": user.credentials_epoch,
+                    "issued_at": self.store.to_db_time(now),
+                    "expires_at": self.store.to_db_time(expires_at),
+                },
+            )
+        return token, expires_at
+
+    def resolve(self, token: str, now: datetime) -> tuple[str, int] | None:
+        """(username, epoch) of a token that is known and not expired, else None."""
+        if not isinstance(token, str) or not token:
+            return None
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT username, epoch FROM auth_tokens "
+                "WHERE digest=%(digest)s AND expires_at > %(now)s",
+                {"digest": digest(token), "now": self.store.to_db_time(now)},
+            ).fetchone()
+        return None if row is None else (str(row["username"]), int(row["epoch"]))
+
+    def revoke(self, token: str) -> bool:
+        """Forget one token (signing out); whether it was known."""
+        with self.store.write() as sql:
+            deleted = sql.execute(
+                "DELETE FROM auth_tokens WHERE digest=%(digest)s", {"digest": digest(token)}
+            ).rowcount
+        return deleted > 0
+
+    def revoke_user(self, username: str) -> int:
+        """Forget every token of a user; how many there were."""
+        with self.store.write() as sql:
+            return sql.execute(
+                "DELETE FROM auth_tokens WHERE username=%(username)s", {"username": username}
+            ).rowcount
+
+    def purge_expired(self, now: datetime) -> int:
+        """Forget tokens that have expired; how many there were."""
+        with self.store.write() as sql:
+            return sql.execute(
+                "DELETE FROM auth_tokens WHERE expires_at <= %(now)s",
+                {"now": self.store.to_db_time(now)},
+            ).rowcount
+
+
+class Authenticator:
+    """Signing in and recognising a token's user; the commands that must also end sessions."""
+
+    def __init__(
+        self,
+        accounts: Accounts,
+        tokens: TokenStore,
+        clock: Callable[[], datetime],
+        ttl: timedelta,
+    ) -> None:
+        self.accounts = accounts
+        self.tokens = tokens
+        self.clock = clock
+        self.ttl = ttl
+
+    def login(self, username: str, password: str) -> tuple[str, datetime, UserRecord]:
+        """A new token for the user, when it expires, and the user; InvalidCredentialsError."""
+        user = self.accounts.authenticate(username, password)
+        token, expires_at = self.tokens.issue(user, self.clock(), self.ttl)
+        return token, expires_at, user
+
+    def logout(self, token: str) -> bool:
+        """End one token's session; whether it was known."""
+        return self.tokens.revoke(token)
+
+    def principal_for(self, token: str) -> UserRecord | None:
+        """The active user a live token was issued to at their current epoch, else None."""
+        found = self.tokens.resolve(token, self.clock())
+        if found is None:
+            return None
+        username, epoch = found
+        user = self.accounts.find_user(username)
+        if user is None or not user.active or user.credentials_epoch != epoch:
+            return None
+        return user
+
+    def change_password(self, username: str, *, password: str, actor: str) -> None:
+        """Set a user's password and end their sessions."""
+        self.accounts.change_password(username, password=password, actor=actor)
+        self.tokens.revoke_user(self.accounts.get_user(username).username)
+
+    def change_role(
+        self,
+        username: str,
+        *,
+        role: str,
+        blocks: Sequence[str] = (),
+        partner_id: UUID | None = None,
+        actor: str,
+    ) -> None:
+        """Give a user another role or scope and end their sessions."""
+        self.accounts.change_role(
+            username, role=role, blocks=blocks, partner_id=partner_id, actor=actor
+        )
+        self.tokens.revoke_user(self.accounts.get_user(username).username)
+
+    def disable(self, username: str, *, reason: str = "", actor: str) -> None:
+        """Stop a user signing in and end their sessions."""
+        self.accounts.disable_user(username, reason=reason, actor=actor)
+        self.tokens.revoke_user(self.accounts.get_user(username).username)

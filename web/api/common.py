@@ -1,0 +1,88 @@
+"""Pieces every resource shares: times in Shanghai, paging, ETag and If-Match."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import abort, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from needs.clock import SHANGHAI
+
+MAX_PER_PAGE = 200
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+class Time(fields.DateTime):
+    """ISO 8601 with the offset, shown in the community's time (e.g. 2026-11-29T08:15:00+08:00);
+    times sent in must carry their offset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(SHANGHAI).isoformat()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            raise ValidationError("a time needs its offset, e.g. 2026-11-29T08:15:00+08:00")
+        return moment
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """The list envelope: {"items", "total", "page", "per_page"}."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def page_of(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def if_match() -> int | None:
+    """The version a command was sent against (If-Match: "<version>"), if any."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    match = _ETAG.match(header)
+    if match is None:
+        abort(412, description=f'If-Match must be a version in quotes, like "3"; got {header!r}')
+    return int(match.group(1))
+
+
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'the record\'s version as read (its ETag, e.g. "3"); a stale one gets 412',
+}
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 100},
+    "description": "a client-made key (a UUID); the same key and body return the first answer",
+}
+OCCURRED_AT = {"metadata": {"description": "when it happened on the phone (default: now)"}}

@@ -1,0 +1,179 @@
+"""Idempotency-Key on every POST: a phone that retries gets the first answer, never a
+second case. Keys are stored (not cached), so they hold across workers and restarts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import Environment
+from flask import Flask, Response, abort, g, request
+
+from needs.sqlstore import SqlStore
+
+MAX_KEY_LENGTH = 100
+# A claim older than this belongs to a request that died; the next try may take it over.
+STALE_CLAIM = timedelta(seconds=60)
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    username TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+    state TEXT NOT NULL, status INTEGER, body BYTEA_OR_BLOB, headers TEXT,
+    created_at {time} NOT NULL, PRIMARY KEY (username, key))
+"""
+_KEPT_HEADERS = ("Location", "ETag", "Content-Type")
+
+
+class IdempotencyStore:
+    """Remembered answers, one per user and key; bodies encrypted when CIPHER_KEY is set,
+    since an answer may hold a resident's personal data."""
+
+    def __init__(self, store: SqlStore, cipher_key: str | None) -> None:
+        self.store = store
+        self.cipher = None
+        if cipher_key:
+            from eventsourcing.cryptography import AESCipher
+
+            self.cipher = AESCipher(Environment(env={"CIPHER_KEY": cipher_key}))
+
+    def create_tables(self) -> None:
+        sqlite = self.store.dialect == "sqlite"
+        ddl = _TABLE.format(time="TEXT" if sqlite else "TIMESTAMPTZ")
+        with self.store.write() as sql:
+            sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
+
+    def claim(
+        self, username: str, key: str, request_hash: str, now: datetime
+    ) -> dict[str, Any] | None:
+        """Claim the key for this request; None when claimed, else the row already there."""
+        params = {"u": username, "k": key, "h": request_hash, "at": self.store.to_db_time(now)}
+        try:
+            with self.store.write() as sql:
+                sql.execute(
+                    "INSERT INTO idempotency_keys (username, key, request_hash, state, created_at)"
+                    " VALUES (%(u)s, %(k)s, %(h)s, 'pending', %(at)s)",
+                    params,
+                )
+            return None
+        except IntegrityError:
+            pass  # claimed before: look at what is there
+        with self.store.write() as sql:
+            row = sql.execute(
+                "SELECT * FROM idempotency_keys WHERE username=%(u)s AND key=%(k)s", params
+            ).fetchone()
+            assert row is not None
+            stale = self.store.to_db_time(now - STALE_CLAIM)
+            if (
+                row["state"] == "pending"
+                and row["request_hash"] == request_hash
+                and (self._before(row["created_at"], stale))
+            ):
+                sql.execute(
+                    "UPDATE idempotency_keys SET created_at=%(at)s "
+                    "WHERE username=%(u)s AND key=%(k)s",
+                    params,
+                )
+                return None
+        return row
+
+    def _before(self, stored: Any, limit: Any) -> bool:
+        return bool(self.store.from_db_time(stored) <= self.store.from_db_time(limit))
+
+    def remember(self, username: str, key: str, response: Response) -> None:
+        body = response.get_data()
+        if self.cipher is not None:
+            body = self.cipher.encrypt(body)
+        headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+        with self.store.write() as sql:
+            sql.execute(
+                "UPDATE idempotency_keys SET state='done', status=%(s)s, body=%(b)s, "
+                "headers=%(hd)s WHERE username=%(u)s AND key=%(k)s",
+                {
+                    "s": response.status_code,
+                    "b": body,
+                    "hd": json.dumps(headers),
+                    "u": username,
+                    "k": key,
+                },
+            )
+
+    def forget(self, username: str, key: str) -> None:
+        with self.store.write() as sql:
+            sql.execute(
+                "DELETE FROM idempotency_keys WHERE username=%(u)s AND key=%(k)s",
+                {"u": username, "k": key},
+            )
+
+    def replay(self, row: dict[str, Any]) -> Response:
+        body = bytes(row["body"])
+        if self.cipher is not None:
+            body = self.cipher.decrypt(body)
+        response = Response(body, status=row["status"], headers=json.loads(row["headers"]))
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.query_string.decode()):
+        digest.update(part.encode() + b"\0")
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key, checked."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        abort(400, description=f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters")
+    return key
+
+
+def before_request() -> Response | None:
+    """Claim the key, or answer with what the first request got."""
+    if request.method != "POST" or getattr(g, "user", None) is None:
+        return None
+    key = idempotency_key()
+    if key is None:
+        return None
+    from web import services
+
+    running = services()
+    row = running.idempotency.claim(
+        g.user.username, key, _request_hash(), running.casework.clock.now()
+    )
+    if row is None:
+        g.idempotency_key = key
+        return None
+    if row["request_hash"] != _request_hash():
+        abort(422, description="this Idempotency-Key was already used with a different request")
+    if row["state"] != "done":
+        abort(409, description="a request with this Idempotency-Key is still being processed")
+    return running.idempotency.replay(row)
+
+
+def after_request(response: Response) -> Response:
+    """Remember the answer; a server error is forgotten, so the retry runs afresh."""
+    key = g.pop("idempotency_key", None)
+    if key is None:
+        return response
+    from web import services
+
+    store = services().idempotency
+    if response.status_code >= 500:
+        store.forget(g.user.username, key)
+    else:
+        store.remember(g.user.username, key, response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    # Runs after authentication (registered later), so the key belongs to the caller.
+    app.before_request(before_request)
+    app.after_request(after_request)

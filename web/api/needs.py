@@ -1,0 +1,225 @@
+"""/api/v1/needs: log a need, find it, follow it through to resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid5
+
+from flask import abort, g, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from web.api import schemas as s
+from web.api.auth import roles
+from web.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    etag,
+    if_match,
+    page_of,
+    page_schema,
+)
+from web.api.scope import check_block_allowed, check_need, need_in_scope
+
+blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
+LEADERS = ("secretary", "block_leader")
+READERS = ("secretary", "block_leader", "auditor")
+NeedPageSchema = page_schema(s.NeedSchema, "NeedPage")
+CONFLICTS = {"description": "refused by the need's state (see the message)"}
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    need = need_in_scope(need_id)
+    return need, status, etag(need["version"])
+
+
+def command_opts(args: dict[str, Any]) -> dict[str, Any]:
+    """Who gives the command, when it happened, and the version it was sent against."""
+    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
+    if args.get("occurred_at") is not None:
+        opts["occurred_at"] = args["occurred_at"]
+    return opts
+
+
+@blp.route("/needs")
+class Needs(MethodView):
+    @roles(*READERS)
+    @blp.arguments(s.NeedArgsSchema, location="query")
+    @blp.response(200, NeedPageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Needs within your scope, most urgent then oldest first."""
+        user = g.user
+        blocks = list(user.blocks) if user.role == "block_leader" else None
+        if "block" in args:
+            check_block_allowed(args["block"])
+            blocks = [args["block"]]
+        rows, total = _services().view.list_needs(
+            user.community,
+            blocks=blocks,
+            statuses=[args["status"]] if "status" in args else None,
+            category=args.get("category"),
+            urgency=args.get("urgency"),
+            limit=args["per_page"],
+            offset=(args["page"] - 1) * args["per_page"],
+        )
+        items = [need_in_scope(UUID(row["need_id"])) for row in rows]
+        return page_of(items, total, args)
+
+    @roles(*LEADERS)
+    @blp.arguments(s.LogNeedSchema)
+    @blp.response(201, s.NeedSchema)
+    @blp.alt_response(403, description="not your block")
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Log a need for a household named by address or by id."""
+        check_block_allowed(args["block"])
+        household = args.pop("household", {})
+        key = getattr(g, "idempotency_key", None)
+        need_id = _services().needs.log_need(
+            community=g.user.community,
+            actor=g.user.username,
+            **household,
+            **args,
+            need_id=uuid5(NEED_IDS, f"{g.user.username}:{key}") if key else None,
+        )
+        need, status, headers = answer(need_id, 201)
+        headers["Location"] = url_for("needs.Need", need_id=need_id, _external=False)
+        return need, status, headers
+
+
+NEED_IDS = UUID("6f1c3a52-5b7e-4b8e-9d0b-1f6f0c1e2a44")
+
+
+@blp.route("/needs/<uuid:need_id>")
+class Need(MethodView):
+    @roles(*READERS)
+    @blp.arguments(s.NeedAtSchema, location="query")
+    @blp.response(200, s.NeedSchema)
+    def get(self, args: dict[str, Any], need_id: UUID) -> Any:
+        """The need as it is now — or, for the secretary and auditors, as it was after
+        event `version` or as the service had recorded it by `as_of`."""
+        if args and g.user.role not in ("secretary", "auditor"):
+            abort(403, description="only the secretary and auditors read past states")
+        version = args.get("version")
+        if "as_of" in args:
+            check_need(need_id)
+            version = _services().needs.version_as_of(need_id, args["as_of"])
+            if version is None:
+                abort(404, description="the need had not been logged by then")
+        need = need_in_scope(need_id, version=version)
+        if version is not None and need["version"] != version:
+            abort(404, description=f"the need has no version {version}")
+        return need, 200, etag(need["version"])
+
+
+@blp.route("/needs/<uuid:need_id>/history")
+class History(MethodView):
+    @roles(*READERS)
+    @blp.response(200, s.HistorySchema)
+    def get(self, need_id: UUID) -> dict[str, Any]:
+        """Every event of the case, oldest first, with who did it and both clocks."""
+        check_need(need_id)
+        return {"events": _services().needs.get_history(need_id)}
+
+
+@blp.route("/needs/<uuid:need_id>/matches")
+class Matches(MethodView):
+    @roles(*LEADERS)
+    @blp.response(200, s.MatchSchema(many=True))
+    def get(self, need_id: UUID) -> list[dict[str, Any]]:
+        """Partners ranked for this need, each with the reasons for its place."""
+        check_need(need_id)
+        return [
+            {
+                "partner_id": m.partner_id,
+                "name": m.name,
+                "score": m.score,
+                "reasons": [r.text for r in m.reasons],
+                "reason_codes": [r.code for r in m.reasons],
+            }
+            for m in _services().casework.matches(need_id)
+        ]
+
+
+def need_command(path: str, schema: type, summary: str, run: Any, status: int = 200) -> None:
+    """Register POST /needs/{id}/<path>: check scope, run the command, answer with the need."""
+
+    def post(self: MethodView, args: dict[str, Any], need_id: UUID) -> Any:
+        check_need(need_id)
+        run(_services(), need_id, args, command_opts(args))
+        return answer(need_id)
+
+    post.__doc__ = summary
+    view = type(
+        f"Need{path.title().replace('-', '')}",
+        (MethodView,),
+        {
+            "post": roles(*LEADERS)(
+                blp.arguments(schema)(
+                    blp.response(status, s.NeedSchema)(
+                        blp.alt_response(409, **CONFLICTS)(
+                            blp.alt_response(412, description="If-Match is stale")(
+                                blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(
+                                    post
+                                )
+                            )
+                        )
+                    )
+                )
+            )
+        },
+    )
+    blp.route(f"/needs/<uuid:need_id>/{path}")(view)
+
+
+def _assign(running: Any, need_id: UUID, args: dict[str, Any], opts: dict[str, Any]) -> None:
+    from web.api.people import check_assignee
+
+    check_assignee(args["assignee"])
+    running.needs.assign(need_id, args["assignee"], **opts)
+
+
+def _visit(running: Any, need_id: UUID, args: dict[str, Any], opts: dict[str, Any]) -> None:
+    if args.get("visited_at") is not None:
+        opts["occurred_at"] = args["visited_at"]
+    running.needs.record_visit(need_id, args["notes"], **opts)
+
+
+need_command("assign", s.AssignSchema, "Set who owns the need.", _assign)
+need_command("visits", s.RecordVisitSchema, "Record a visit to the household.", _visit)
+need_command(
+    "notes",
+    s.AddNoteSchema,
+    "Add a note.",
+    lambda r, n, a, o: r.needs.add_note(n, a["text"], **o),
+)
+need_command(
+    "urgency",
+    s.ChangeUrgencySchema,
+    "Change the urgency, saying why.",
+    lambda r, n, a, o: r.needs.change_urgency(n, a["urgency"], a["reason"], **o),
+)
+need_command(
+    "consent",
+    s.ConsentSchema,
+    "Record the resident's consent to share, or its withdrawal.",
+    lambda r, n, a, o: r.needs.record_consent(n, a["consent_to_share"], **o),
+)
+need_command(
+    "resolve",
+    s.ResolveSchema,
+    "Resolve the need; refused while a referral is open.",
+    lambda r, n, a, o: r.needs.resolve(n, a["outcome"], a["summary"], **o),
+)
+need_command(
+    "reopen",
+    s.ReopenSchema,
+    "Reopen a resolved need, saying why.",
+    lambda r, n, a, o: r.needs.reopen(n, a["reason"], **o),
+)

@@ -1,0 +1,180 @@
+"""/api/v1/partners: the directory of co-building partners (联建单位)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import abort, g, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from web.api.auth import roles
+from web.api.common import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, Time, etag, if_match
+
+blp = Blueprint("partners", __name__, description="The partner directory")
+KINDS = (
+    "hospital",
+    "police",
+    "training",
+    "property",
+    "owners_committee",
+    "government",
+    "enterprise",
+    "ngo",
+    "other",
+)
+
+
+class PartnerSchema(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    community = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    categories = fields.List(fields.String(), required=True)
+    blocks = fields.List(fields.String(), required=True)
+    weekly_capacity = fields.Integer(required=True)
+    contact = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    webhook_url = fields.String(allow_none=True, required=True)
+    registered_at = Time(required=True)
+    updated_at = Time(required=True)
+
+
+class PartnerWithSecretSchema(PartnerSchema):
+    webhook_secret = fields.String(metadata={"description": "shown once, when the webhook is set"})
+
+
+class RegisterPartnerSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    categories = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    blocks = fields.List(
+        fields.String(),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": 'block codes, or ["*"] for all blocks'},
+    )
+    weekly_capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000))
+    contact = fields.String(load_default="", validate=validate.Length(max=500))
+    webhook_url = fields.URL(schemes={"http", "https"}, require_tld=False)
+
+
+class SuspendSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class EmptySchema(Schema):
+    pass
+
+
+class WebhookSchema(Schema):
+    webhook_url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False)
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Any:
+    """A partner of the caller's community, with its ETag (and a new secret, once)."""
+    record = _services().partners.get_partner(partner_id)
+    if record.community != g.user.community:
+        abort(404, description=f"no partner {partner_id}")
+    body = {**record.__dict__, "id": record.partner_id, "webhook_url": record.webhook_url or None}
+    if secret:
+        body["webhook_secret"] = secret
+    return body, status, etag(record.version)
+
+
+def check_codes(args: dict[str, Any]) -> None:
+    """Categories and blocks must be this community's."""
+    community = _services().needs.community(g.user.community)
+    for category in args["categories"]:
+        community.category(category)
+    for block in args["blocks"]:
+        if block != "*":
+            community.block(block)
+
+
+@blp.route("/partners")
+class Partners(MethodView):
+    @blp.response(200, PartnerSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """The community's partners, by name."""
+        records = _services().partners.list_partners(g.user.community)
+        return [
+            {**r.__dict__, "id": r.partner_id, "webhook_url": r.webhook_url or None}
+            for r in records
+        ]
+
+    @roles("secretary")
+    @blp.arguments(RegisterPartnerSchema)
+    @blp.response(201, PartnerWithSecretSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any]) -> Any:
+        """Register a partner; with a webhook_url the answer carries its secret, once."""
+        check_codes(args)
+        running = _services()
+        partner_id = running.partners.register_partner(
+            community=g.user.community, actor=g.user.username, **args
+        )
+        secret = running.partners.webhook_secret(partner_id) if args.get("webhook_url") else None
+        body, status, headers = shown(partner_id, 201, secret)
+        headers["Location"] = url_for("partners.Partner", partner_id=partner_id)
+        return body, status, headers
+
+
+@blp.route("/partners/<uuid:partner_id>")
+class Partner(MethodView):
+    @blp.response(200, PartnerSchema)
+    def get(self, partner_id: UUID) -> Any:
+        """One partner."""
+        return shown(partner_id)
+
+
+def partner_command(action: str, schema: type, summary: str, run: Any) -> None:
+    """Register POST /partners/{id}/<action> for the secretary."""
+
+    def post(self: MethodView, args: dict[str, Any], partner_id: UUID) -> Any:
+        shown(partner_id)
+        secret = run(
+            _services().partners,
+            partner_id,
+            args,
+            {"actor": g.user.username, "expected_version": if_match()},
+        )
+        return shown(partner_id, secret=secret)
+
+    post.__doc__ = summary
+    decorated = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(post)
+    decorated = blp.alt_response(409, description="the partner's state forbids it")(decorated)
+    decorated = blp.alt_response(412, description="If-Match is stale")(decorated)
+    response = PartnerWithSecretSchema if action == "webhook" else PartnerSchema
+    decorated = roles("secretary")(blp.arguments(schema)(blp.response(200, response)(decorated)))
+    view = type(f"Partner{action.title()}", (MethodView,), {"post": decorated})
+    blp.route(f"/partners/<uuid:partner_id>/{action}")(view)
+
+
+partner_command(
+    "suspend",
+    SuspendSchema,
+    "Suspend the partner: it gets no new referrals.",
+    lambda p, pid, a, o: p.suspend_partner(pid, reason=a["reason"], **o),
+)
+partner_command(
+    "reactivate",
+    EmptySchema,
+    "Let a suspended partner receive referrals again.",
+    lambda p, pid, a, o: p.reactivate_partner(pid, **o),
+)
+partner_command(
+    "webhook",
+    WebhookSchema,
+    "Set or change the webhook; the answer carries a new secret, shown once.",
+    lambda p, pid, a, o: p.set_webhook(pid, webhook_url=a["webhook_url"], **o),
+)

@@ -1,0 +1,153 @@
+"""Referrals: the closed loop with partners — sent, accepted or declined, then completed."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid5
+
+from flask import abort, g, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from web.api import schemas as s
+from web.api.auth import roles
+from web.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    etag,
+    if_match,
+    page_of,
+    page_schema,
+)
+from web.api.scope import check_need, referral_in_scope, shown_to_partner
+
+blp = Blueprint("referrals", __name__, description="Referrals to partners and their answers")
+ReferralPageSchema = page_schema(s.ReferralSchema, "ReferralPage")
+DOC = {"parameters": [IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER]}
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def answer(referral_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    referral = referral_in_scope(referral_id)
+    return referral, status, etag(referral["version"])
+
+
+@blp.route("/needs/<uuid:need_id>/referrals")
+class NeedReferrals(MethodView):
+    @roles("secretary", "block_leader")
+    @blp.arguments(s.ReferSchema)
+    @blp.response(201, s.ReferralSchema)
+    @blp.alt_response(409, description="the partner may not take this need (see the message)")
+    @blp.alt_response(412, description="If-Match is stale")
+    @blp.doc(**DOC)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Any:
+        """Refer the need to a partner; it must answer by `respond_by`."""
+        check_need(need_id)
+        key = getattr(g, "idempotency_key", None)
+        secretary = g.user.role == "secretary"
+        opts: dict[str, Any] = {
+            "actor": g.user.username,
+            "expected_version": if_match(),
+            "may_override": secretary,
+        }
+        if args.get("occurred_at") is not None:
+            opts["occurred_at"] = args["occurred_at"]
+        if "override_reason" in args:
+            opts["override_reason"] = args["override_reason"]
+        referral_id = _services().casework.refer(
+            need_id,
+            args["partner_id"],
+            args["note"],
+            referral_id=uuid5(need_id, f"{g.user.username}:{key}") if key else None,
+            **opts,
+        )
+        referral, status, headers = answer(referral_id, 201)
+        headers["Location"] = url_for("referrals.Referral", referral_id=referral_id)
+        return referral, status, headers
+
+
+@blp.route("/referrals/<uuid:referral_id>")
+class Referral(MethodView):
+    @blp.response(200, s.ReferralSchema)
+    def get(self, referral_id: UUID) -> Any:
+        """One referral, as you may see it (a partner sees personal data only with consent)."""
+        return answer(referral_id)
+
+
+@blp.route("/partners/<uuid:partner_id>/referrals")
+class Inbox(MethodView):
+    @roles("partner", "secretary", "auditor")
+    @blp.arguments(s.ReferralArgsSchema, location="query")
+    @blp.response(200, ReferralPageSchema)
+    def get(self, args: dict[str, Any], partner_id: UUID) -> dict[str, Any]:
+        """A partner's inbox: open referrals first, the soonest deadline first."""
+        user = g.user
+        if user.role == "partner" and user.partner_id != partner_id:
+            abort(403, description="this is another partner's inbox")
+        running = _services()
+        partner = running.partners.get_partner(partner_id)
+        if partner.community != user.community:
+            abort(404, description=f"no partner {partner_id}")
+        rows, total = running.view.list_referrals(
+            partner_id,
+            statuses=[args["status"]] if "status" in args else None,
+            limit=args["per_page"],
+            offset=(args["page"] - 1) * args["per_page"],
+        )
+        items = [running.casework.get_referral(UUID(row["referral_id"])) for row in rows]
+        if user.role == "partner":
+            items = [shown_to_partner(item) for item in items]
+        return page_of(items, total, args)
+
+
+def referral_command(
+    action: str, schema: type, who: tuple[str, ...], summary: str, arguments: Any
+) -> None:
+    """Register POST /referrals/{id}/<action>: scope, run, answer with the referral."""
+
+    def post(self: MethodView, args: dict[str, Any], referral_id: UUID) -> Any:
+        referral_in_scope(referral_id)
+        opts: dict[str, Any] = {"actor": g.user.username, "expected_referral_version": if_match()}
+        if args.get("occurred_at") is not None:
+            opts["occurred_at"] = args["occurred_at"]
+        _services().casework.act_on_referral(referral_id, action, *arguments(args), **opts)
+        return answer(referral_id)
+
+    post.__doc__ = summary
+    decorated = blp.doc(**DOC)(post)
+    decorated = blp.alt_response(412, description="If-Match is stale")(decorated)
+    decorated = blp.alt_response(409, description="the referral's state forbids it")(decorated)
+    decorated = roles(*who)(blp.arguments(schema)(blp.response(200, s.ReferralSchema)(decorated)))
+    view = type(f"Referral{action.title()}", (MethodView,), {"post": decorated})
+    blp.route(f"/referrals/<uuid:referral_id>/{action}")(view)
+
+
+referral_command(
+    "accept", s.AcceptSchema, ("partner",), "Accept the referral.", lambda a: (a["note"],)
+)
+referral_command(
+    "decline",
+    s.DeclineSchema,
+    ("partner",),
+    "Decline the referral with a reason code.",
+    lambda a: (a["reason"], a["note"]),
+)
+referral_command(
+    "complete",
+    s.CompleteSchema,
+    ("partner",),
+    "Report the outcome of an accepted referral.",
+    lambda a: (a["outcome"], a["note"]),
+)
+referral_command(
+    "withdraw",
+    s.WithdrawSchema,
+    ("secretary", "block_leader"),
+    "Take a sent or accepted referral back.",
+    lambda a: (a["reason"],),
+)

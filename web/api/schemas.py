@@ -1,0 +1,242 @@
+"""Request and response schemas of the needs and referrals (marshmallow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from web.api.common import OCCURRED_AT, PageArgsSchema, Time
+
+URGENCIES = ("low", "normal", "high", "critical")
+STATUSES = ("open", "in_progress", "resolved")
+REFERRAL_STATUSES = ("sent", "accepted", "declined", "expired", "withdrawn", "completed")
+DECLINE_REASONS = ("no_capacity", "out_of_scope", "not_eligible", "other")
+REFERRAL_OUTCOMES = ("helped", "not_helped", "unreachable")
+RESOLUTIONS = ("helped", "partly_helped", "not_helped", "no_longer_needed", "unreachable")
+CATEGORIES = ("poverty_relief", "hardship", "emergency", "study_aid", "worry_relief", "mediation")
+TEXT = validate.Length(max=4000)
+SHORT = validate.Length(max=500)
+
+
+def code(codes: tuple[str, ...], **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(codes), **kwargs)
+
+
+class HouseholdSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    building = fields.Raw(
+        required=True,
+        metadata={"description": "15, '15号' or '15号楼'", "type": "string", "example": "15号楼"},
+    )
+    unit = fields.String(load_default="", validate=validate.Length(max=10))
+    room = fields.String(load_default="", validate=validate.Length(max=10))
+
+
+class ReferralSummarySchema(Schema):
+    id = fields.UUID(required=True)
+    partner_id = fields.UUID(required=True)
+    partner_name = fields.String(required=True)
+    status = fields.String(required=True)
+    sent_at = Time(required=True)
+    respond_by = Time(required=True)
+    version = fields.Integer(required=True)
+    decline_reason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class VisitSchema(Schema):
+    occurred_at = Time(required=True)
+    visitor = fields.String(required=True)
+    notes = fields.String(required=True)
+
+
+class NoteSchema(Schema):
+    text = fields.String(required=True)
+    author = fields.String(required=True)
+    occurred_at = Time(required=True)
+
+
+class NeedSchema(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    community = fields.String(required=True)
+    category = fields.String(required=True)
+    block = fields.String(required=True)
+    household = fields.Nested(HouseholdSchema, required=True)
+    resident_name = fields.String(required=True)
+    contact_phone = fields.String(required=True)
+    description = fields.String(required=True)
+    urgency = fields.String(required=True)
+    status = fields.String(required=True)
+    consent_to_share = fields.Boolean(required=True)
+    assignee = fields.String(allow_none=True, required=True)
+    logged_by = fields.String(required=True)
+    logged_at = Time(required=True)
+    recorded_at = Time(required=True)
+    updated_at = Time(required=True)
+    overdue = fields.Boolean(required=True)
+    resolution = fields.String(allow_none=True)
+    summary = fields.String()
+    referrals = fields.List(fields.Nested(ReferralSummarySchema), required=True)
+    visits = fields.List(fields.Nested(VisitSchema), required=True)
+    notes = fields.List(fields.Nested(NoteSchema), required=True)
+
+
+class LogNeedSchema(Schema):
+    category = fields.String(required=True, metadata={"example": "emergency"})
+    block = fields.String(required=True, metadata={"example": "B3"})
+    household = fields.Nested(HouseholdSchema)
+    household_id = fields.UUID()
+    resident_name = fields.String(load_default="", validate=validate.Length(max=100))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=30))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    urgency = code(URGENCIES, required=True)
+    consent_to_share = fields.Boolean(load_default=False)
+    occurred_at = Time(**OCCURRED_AT)
+
+    @validates_schema
+    def one_household(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("household" in data) == ("household_id" in data):
+            raise ValidationError(
+                "name the household either by address (household) or by household_id",
+                "household",
+            )
+
+
+class NeedArgsSchema(PageArgsSchema):
+    block = fields.String()
+    status = code(STATUSES)
+    category = fields.String()
+    urgency = code(URGENCIES)
+
+
+class NeedAtSchema(Schema):
+    version = fields.Integer(validate=validate.Range(min=1))
+    as_of = Time()
+
+    @validates_schema
+    def one_moment(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "version" in data and "as_of" in data:
+            raise ValidationError("ask for a version or a moment, not both", "as_of")
+
+
+class EventSchema(Schema):
+    version = fields.Integer(required=True)
+    type = fields.String(required=True)
+    occurred_at = Time(required=True)
+    recorded_at = Time(required=True)
+    actor = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+class HistorySchema(Schema):
+    events = fields.List(fields.Nested(EventSchema), required=True)
+
+
+class ReasonSchema(Schema):
+    code = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class MatchSchema(Schema):
+    partner_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    score = fields.Float(required=True)
+    reasons = fields.List(fields.String(), required=True)
+    reason_codes = fields.List(fields.String(), required=True)
+
+
+class AssignSchema(Schema):
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class RecordVisitSchema(Schema):
+    visited_at = Time(metadata={"description": "when the visit took place (default: now)"})
+    notes = fields.String(load_default="", validate=TEXT)
+
+
+class AddNoteSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ChangeUrgencySchema(Schema):
+    urgency = code(URGENCIES, required=True)
+    reason = fields.String(load_default="", validate=SHORT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ReferSchema(Schema):
+    partner_id = fields.UUID(required=True)
+    note = fields.String(load_default="", validate=TEXT)
+    override_reason = fields.String(validate=SHORT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ConsentSchema(Schema):
+    consent_to_share = fields.Boolean(required=True)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ResolveSchema(Schema):
+    outcome = code(RESOLUTIONS, required=True)
+    summary = fields.String(load_default="", validate=TEXT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ReopenSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class ReferralSchema(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    need_id = fields.UUID(required=True)
+    partner_id = fields.UUID(required=True)
+    partner_name = fields.String(required=True)
+    status = fields.String(required=True)
+    category = fields.String(required=True)
+    urgency = fields.String(required=True)
+    block = fields.String(required=True)
+    building = fields.Integer(required=True)
+    note = fields.String(required=True)
+    sent_at = Time(required=True)
+    respond_by = Time(required=True)
+    responded_at = Time(allow_none=True)
+    decline_reason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    partner_note = fields.String()
+    consent_to_share = fields.Boolean(required=True)
+    resident_name = fields.String(metadata={"description": "only while the resident consents"})
+    contact_phone = fields.String(metadata={"description": "only while the resident consents"})
+    household = fields.Nested(HouseholdSchema, metadata={"description": "only with consent"})
+    description = fields.String(metadata={"description": "only while the resident consents"})
+
+
+class ReferralArgsSchema(PageArgsSchema):
+    status = code(REFERRAL_STATUSES)
+
+
+class AcceptSchema(Schema):
+    note = fields.String(load_default="", validate=TEXT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class DeclineSchema(Schema):
+    reason = code(DECLINE_REASONS, required=True)
+    note = fields.String(load_default="", validate=TEXT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class CompleteSchema(Schema):
+    outcome = code(REFERRAL_OUTCOMES, required=True)
+    note = fields.String(load_default="", validate=TEXT)
+    occurred_at = Time(**OCCURRED_AT)
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(load_default="", validate=SHORT)
+    occurred_at = Time(**OCCURRED_AT)

@@ -1,0 +1,82 @@
+"""Who may see what: a block leader their blocks, a partner its own referrals, the secretary
+and the auditor their whole community. Outside the scope a record does not exist (404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import abort, g
+
+from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
+
+PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def may_see_block(block: str) -> bool:
+    user = g.user
+    if user.role in ("secretary", "auditor"):
+        return True
+    return user.role == "block_leader" and block in user.blocks
+
+
+def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
+    """The need as plain data, or 404 when it is not the caller's to see."""
+    running = _services()
+    need = running.needs.get_need(need_id, version=version)
+    if need["community"] != g.user.community or not may_see_block(need["block"]):
+        raise NeedNotFoundError(f"no need {need_id}")
+    return with_overdue(need)
+
+
+def check_need(need_id: UUID) -> None:
+    """404 unless the caller may act on the need."""
+    need_in_scope(need_id)
+
+
+def with_overdue(need: dict[str, Any]) -> dict[str, Any]:
+    """Mark a need nobody has visited or referred within its category's first-contact time."""
+    running = _services()
+    community = running.needs.community(need["community"])
+    due = need["logged_at"] + timedelta(
+        hours=community.category(need["category"]).first_contact_hours
+    )
+    untouched = not need["visits"] and not need["referrals"]
+    need["overdue"] = (
+        need["status"] != "resolved" and untouched and running.casework.clock.now() > due
+    )
+    return need
+
+
+def referral_in_scope(referral_id: UUID) -> dict[str, Any]:
+    """The referral as the caller may see it, or 404."""
+    referral = _services().casework.get_referral(referral_id)
+    user = g.user
+    visible = referral["community"] == user.community and (
+        user.role in ("secretary", "auditor")
+        or (user.role == "partner" and referral["partner_id"] == user.partner_id)
+        or (user.role == "block_leader" and referral["block"] in user.blocks)
+    )
+    if not visible:
+        raise ReferralNotFoundError(f"no referral {referral_id}")
+    return shown_to_partner(referral) if user.role == "partner" else referral
+
+
+def shown_to_partner(referral: dict[str, Any]) -> dict[str, Any]:
+    """A partner sees the resident's personal data only while the resident consents."""
+    if not referral["consent_to_share"]:
+        return {k: v for k, v in referral.items() if k not in PERSONAL_REFERRAL_FIELDS}
+    return referral
+
+
+def check_block_allowed(block: str) -> None:
+    """403 when a leader acts in a block that is not theirs (an action outside the role)."""
+    if not may_see_block(block):
+        abort(403, description=f"block {block} is not one of your blocks")

@@ -1,0 +1,64 @@
+"""How errors of the contexts become HTTP answers: status, message and, for bad input,
+the field it concerns — in the API's error body."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from needs import exceptions as needs_errors
+from partners import exceptions as partners_errors
+
+# Most specific first: the first class an error is an instance of decides its status.
+STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (needs_errors.InvalidInputError, 422),
+    (partners_errors.InvalidPartnerError, 422),
+    (needs_errors.NotFoundError, 404),
+    (partners_errors.PartnerNotFoundError, 404),
+    (needs_errors.VersionConflictError, 412),
+    (partners_errors.VersionConflictError, 412),
+    (needs_errors.ConflictError, 409),
+    (needs_errors.ConcurrentUpdateError, 409),
+    (partners_errors.PartnerStateError, 409),
+)
+
+
+def register_status(error_class: type[Exception], status: int) -> None:
+    """Let another package (accounts, the web façade) map its own errors."""
+    global STATUSES
+    STATUSES = ((error_class, status), *STATUSES)
+
+
+def status_of(error: Exception) -> int | None:
+    for error_class, status in STATUSES:
+        if isinstance(error, error_class):
+            return status
+    return None
+
+
+def error_body(status: int, message: str, field: str | None = None) -> dict[str, Any]:
+    """The API's error body; a field error nests like marshmallow's (household.building)."""
+    body: dict[str, Any] = {
+        "code": status,
+        "status": HTTPStatus(status).phrase,
+        "message": message,
+    }
+    if field is not None:
+        errors: dict[str, Any] = {}
+        target = errors
+        *parents, leaf = field.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = [message]
+        body["errors"] = {"json": errors}
+    return body
+
+
+def describe(error: Exception) -> tuple[int, dict[str, Any]] | None:
+    """(status, body) for an error of the contexts, or None for one nobody mapped."""
+    status = status_of(error)
+    if status is None:
+        return None
+    message = getattr(error, "message", None) or str(error)
+    field = getattr(error, "field", None) if status == 422 else None
+    return status, error_body(status, message, field)
