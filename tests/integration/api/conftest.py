@@ -1,0 +1,150 @@
+"""An API on a fresh store (SQLite and PostgreSQL), with the people and partners the tests
+act as: the secretary, two block leaders, an auditor and two partners' clerks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from needs.clock import ManualClock
+from needs.community import DEMO_COMMUNITY
+from web import create_app, services
+
+COMMUNITY = DEMO_COMMUNITY.id
+PASSWORD = "correct horse battery"
+CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "8", "PASSWORD_PARALLELISM": "1"}
+PARTNERS = {
+    "hospital": ("利群医院", "hospital", ["emergency", "hardship", "worry_relief"], ["*"]),
+    "police": ("长征派出所", "police", ["emergency", "mediation"], ["*"]),
+    "property": ("物业公司", "property", ["emergency", "hardship"], ["*"]),
+    "greening": ("绿化市容", "government", ["hardship"], ["B1", "B2", "B3", "B4"]),
+}
+
+
+@dataclass
+class World:
+    """Who is who in the tests' community."""
+
+    partner_ids: dict[str, UUID]
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
+    flask_app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **CHEAP_HASHING})
+    flask_app.config["TESTING"] = True
+    result = flask_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    yield flask_app
+    built = flask_app.extensions.get("needs.services")
+    if built is not None:
+        built.close()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with app.app_context():
+        running = services()
+        partner_ids = {
+            user: running.partners.register_partner(
+                community=COMMUNITY,
+                name=name,
+                kind=kind,
+                categories=categories,
+                blocks=blocks,
+                weekly_capacity=10,
+                actor="setup",
+            )
+            for user, (name, kind, categories, blocks) in PARTNERS.items()
+        }
+        people: list[dict[str, Any]] = [
+            {"username": "secretary", "role": "secretary"},
+            {"username": "leader3", "role": "block_leader", "blocks": ["B3"]},
+            {"username": "leader5", "role": "block_leader", "blocks": ["B5"]},
+            {"username": "auditor", "role": "auditor"},
+            *(
+                {"username": user, "role": "partner", "partner_id": pid}
+                for user, pid in partner_ids.items()
+            ),
+        ]
+        for person in people:
+            running.accounts.register_user(
+                community=COMMUNITY, password=PASSWORD, actor="setup", **person
+            )
+    return World(partner_ids)
+
+
+@pytest.fixture
+def client(app: Flask, world: World) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def as_user(client: FlaskClient) -> Callable[[str], dict[str, str]]:
+    """Headers of a signed-in user (tokens are cached per test)."""
+    tokens: dict[str, str] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in tokens:
+            response = client.post(
+                "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
+            )
+            assert response.status_code == 201, response.json
+            tokens[username] = response.json["token"]
+        return {"Authorization": f"Bearer {tokens[username]}"}
+
+    return headers
+
+
+NEED = {
+    "category": "emergency",
+    "block": "B3",
+    "household": {"building": "15号楼", "unit": "2", "room": "502"},
+    "resident_name": "王秀英",
+    "contact_phone": "139 1234 5678",
+    "description": "独居老人摔倒，无法起身",
+    "urgency": "high",
+    "consent_to_share": True,
+}
+
+
+@pytest.fixture
+def log_need(client: FlaskClient, as_user: Callable[[str], dict[str, str]]) -> Callable[..., Any]:
+    """POST /needs as a user (leader3 by default); keyword arguments override the body,
+    and one given as None is left out."""
+
+    def post(user: str = "leader3", headers: dict[str, str] | None = None, **body: Any) -> Any:
+        sent = {k: v for k, v in {**NEED, **body}.items() if v is not None}
+        return client.post("/api/v1/needs", json=sent, headers={**as_user(user), **(headers or {})})
+
+    return post
+
+
+@pytest.fixture
+def need(log_need: Callable[..., Any]) -> dict[str, Any]:
+    """A need logged in B3 by leader3, with the resident's consent."""
+    response = log_need()
+    assert response.status_code == 201, response.json
+    return dict(response.json)
+
+
+@pytest.fixture
+def referral(
+    client: FlaskClient,
+    as_user: Callable[[str], dict[str, str]],
+    need: dict[str, Any],
+    world: World,
+) -> dict[str, Any]:
+    """The need referred to the hospital by leader3."""
+    response = client.post(
+        f"/api/v1/needs/{need['id']}/referrals",
+        json={"partner_id": str(world.partner_ids["hospital"]), "note": "请医生上门"},
+        headers=as_user("leader3"),
+    )
+    assert response.status_code == 201, response.json
+    return dict(response.json)
