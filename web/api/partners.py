@@ -11,7 +11,16 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from web.api.auth import roles
-from web.api.common import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, Time, etag, if_match
+from web.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    PageArgsSchema,
+    Time,
+    etag,
+    if_match,
+    page_of,
+    page_schema,
+)
 
 blp = Blueprint("partners", __name__, description="The partner directory")
 KINDS = (
@@ -101,16 +110,22 @@ def check_codes(args: dict[str, Any]) -> None:
             community.block(block)
 
 
+PartnerPageSchema = page_schema(PartnerSchema, "PartnerPage")
+
+
 @blp.route("/partners")
 class Partners(MethodView):
-    @blp.response(200, PartnerSchema(many=True))
-    def get(self) -> list[dict[str, Any]]:
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, PartnerPageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The community's partners, by name."""
         records = _services().partners.list_partners(g.user.community)
-        return [
+        start = (args["page"] - 1) * args["per_page"]
+        items = [
             {**r.__dict__, "id": r.partner_id, "webhook_url": r.webhook_url or None}
-            for r in records
+            for r in records[start : start + args["per_page"]]
         ]
+        return page_of(items, len(records), args)
 
     @roles("secretary")
     @blp.arguments(RegisterPartnerSchema)

@@ -254,3 +254,72 @@ def test_health_and_the_openapi_document_need_no_token(client):
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     asset.close()
     assert asset.status_code == 200
+
+
+def test_the_partner_directory_is_a_paged_list_by_name(client, as_user):
+    body = client.get("/api/v1/partners?per_page=3", headers=as_user("hospital")).json
+    assert (body["total"], body["page"], body["per_page"]) == (4, 1, 3)
+    assert [p["name"] for p in body["items"]] == sorted(p["name"] for p in body["items"])
+    assert "webhook_secret" not in body["items"][0]
+
+
+def test_the_secretary_registers_a_partner_and_sees_its_webhook_secret_once(client, as_user):
+    headers = as_user("secretary")
+    created = client.post(
+        "/api/v1/partners",
+        json={
+            "name": "社区卫生服务中心",
+            "kind": "hospital",
+            "categories": ["worry_relief"],
+            "blocks": ["B3", "B4"],
+            "weekly_capacity": 8,
+            "contact": "021-5555 0000",
+            "webhook_url": "https://health.example/hooks",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201
+    assert len(created.json["webhook_secret"]) == 64
+    assert created.headers["Location"] == f"/api/v1/partners/{created.json['id']}"
+    again = client.get(created.headers["Location"], headers=headers)
+    assert "webhook_secret" not in again.json
+    assert again.json["webhook_url"] == "https://health.example/hooks"
+    unknown = client.post(
+        "/api/v1/partners",
+        json={
+            "name": "x",
+            "kind": "ngo",
+            "categories": ["parking"],
+            "blocks": ["*"],
+            "weekly_capacity": 1,
+        },
+        headers=headers,
+    )
+    assert unknown.status_code == 422
+    assert "category" in unknown.json["errors"]["json"]
+
+
+def test_a_suspended_partner_gets_no_referral_until_reactivated(need, client, as_user, world):
+    headers = as_user("secretary")
+    partner = world.partner_ids["police"]
+    suspended = client.post(
+        f"/api/v1/partners/{partner}/suspend", json={"reason": "整改"}, headers=headers
+    )
+    assert (suspended.status_code, suspended.json["active"]) == (200, False)
+    refused = client.post(
+        f"/api/v1/needs/{need['id']}/referrals",
+        json={"partner_id": str(partner)},
+        headers=as_user("leader3"),
+    )
+    assert refused.status_code == 409
+    assert "suspended" in refused.json["message"]
+    twice = client.post(f"/api/v1/partners/{partner}/suspend", json={}, headers=headers)
+    assert twice.status_code == 409
+    back = client.post(f"/api/v1/partners/{partner}/reactivate", json={}, headers=headers)
+    assert back.json["active"] is True
+    referred = client.post(
+        f"/api/v1/needs/{need['id']}/referrals",
+        json={"partner_id": str(partner)},
+        headers=as_user("leader3"),
+    )
+    assert referred.status_code == 201
