@@ -114,7 +114,7 @@ def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
             if g.user.role not in allowed:
-                abort(403, description=f"a {g.user.role} may not do this")
+                abort(403, description=f"your role ({g.user.role}) may not do this")
             return view(*args, **kwargs)
 
         return checked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -9,6 +10,7 @@ from flask import abort, g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from needs.clock import SHANGHAI
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -125,7 +127,8 @@ class History(MethodView):
     def get(self, need_id: UUID) -> dict[str, Any]:
         """Every event of the case, oldest first, with who did it and both clocks."""
         check_need(need_id)
-        return {"events": _services().needs.get_history(need_id)}
+        events = _services().needs.get_history(need_id)
+        return {"events": [{**e, "data": iso_times(e["data"])} for e in events]}
 
 
 @blp.route("/needs/<uuid:need_id>/matches")
@@ -145,6 +148,17 @@ class Matches(MethodView):
             }
             for m in _services().casework.matches(need_id)
         ]
+
+
+def iso_times(value: Any) -> Any:
+    """Times inside an event's data, written as the contract writes times."""
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).isoformat()
+    if isinstance(value, dict):
+        return {k: iso_times(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_times(v) for v in value]
+    return value
 
 
 def need_command(path: str, schema: type, summary: str, run: Any, status: int = 200) -> None:
