@@ -8,6 +8,7 @@ from typing import Any
 
 from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
+from web.accounts import exceptions as accounts_errors
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
@@ -20,6 +21,11 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (needs_errors.ConflictError, 409),
     (needs_errors.ConcurrentUpdateError, 409),
     (partners_errors.PartnerStateError, 409),
+    (accounts_errors.InvalidAccountError, 422),
+    (accounts_errors.InvalidCredentialsError, 401),
+    (accounts_errors.UserNotFoundError, 404),
+    (accounts_errors.UsernameTakenError, 409),
+    (accounts_errors.AccountStateError, 409),
 )
 
 

@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from web.errors import describe
+from web.errors import describe, error_body
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
@@ -41,6 +41,8 @@ class NeedsApi(Api):  # type: ignore[misc]
                 _field_names(payload["errors"])
             )
         elif code == 400 and "errors" in payload:
+            # The contract keeps "errors" for 422; a 400 says what is wrong in its message.
+            del payload["errors"]
             payload["message"] = "the body is not valid JSON"
         payload.setdefault("message", error.description or HTTPStatus(code).phrase)
         if code == 405 and getattr(error, "valid_methods", None):
@@ -69,7 +71,10 @@ def handle_domain_error(error: Exception) -> Any:
     """An error of the contexts, as the API's JSON error body."""
     described = describe(error)
     if described is None or not is_api_request():
-        return InternalServerError(original_exception=error)
+        log.error("unmapped error on %s %s", request.method, request.path, exc_info=error)
+        if not is_api_request():
+            return InternalServerError(original_exception=error)
+        return error_body(500, "something went wrong on our side; nothing was changed"), 500
     status, body = described
     return body, status
 
@@ -85,7 +90,8 @@ def init_app(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     api = NeedsApi(app, spec_kwargs={"info": {"description": docs.DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for error_class in (NeedsError, PartnersError, *auth.error_classes()):
