@@ -71,7 +71,9 @@ class SqlStore(ABC):
         if moment is None:
             return None
         if self.dialect == "sqlite":
-            return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+            utc = moment.astimezone(UTC)
+            # strftime leaves years before 1000 unpadded, which would break the sort order.
+            return f"{utc.year:04d}" + utc.strftime(_TIME_FORMAT[2:])
         return moment
 
     def from_db_time(self, value: Any) -> datetime | None:

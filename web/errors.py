@@ -9,10 +9,12 @@ from typing import Any
 from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
 from web.accounts import exceptions as accounts_errors
+from web.services import UnknownPartnerError
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (needs_errors.InvalidInputError, 422),
+    (UnknownPartnerError, 422),
     (partners_errors.InvalidPartnerError, 422),
     (needs_errors.NotFoundError, 404),
     (partners_errors.PartnerNotFoundError, 404),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, request
@@ -12,6 +12,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from needs.clock import SHANGHAI
 
 MAX_PER_PAGE = 200
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
@@ -31,6 +33,8 @@ class Time(fields.DateTime):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
             raise ValidationError("a time needs its offset, e.g. 2026-11-29T08:15:00+08:00")
+        if not EARLIEST <= moment.astimezone(UTC) <= LATEST:
+            raise ValidationError("a time between the years 2000 and 2100, please")
         return moment
 
 
@@ -82,7 +86,7 @@ IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": "Idempotency-Key",
     "required": False,
-    "schema": {"type": "string", "maxLength": 100},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^\S(.*\S)?$"},
     "description": "a client-made key (a UUID); the same key and body return the first answer",
 }
 OCCURRED_AT = {"metadata": {"description": "when it happened on the phone (default: now)"}}
