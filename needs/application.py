@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from needs.clock import Clock, SystemClock
 from needs.community import DEMO_COMMUNITY, Community, parse_building
-from needs.domain import Need, Stamp, text
+from needs.domain import Lapse, Need, Stamp, text
 from needs.exceptions import (
     ConcurrentUpdateError,
     HouseholdNotFoundError,
@@ -262,6 +262,52 @@ class Needs(Application[UUID]):
             lambda n, s: n.complete_referral(referral_id, outcome, note, s),
             actor,
             referral_id=referral_id,
+            commutes=True,
+            **opts,
+        )
+
+    def lapse_referral(
+        self,
+        need_id: UUID,
+        referral_id: UUID,
+        candidates: Sequence[PartnerTerms],
+        *,
+        actor: str,
+        **opts: Any,
+    ) -> Lapse:
+        """Expire an unanswered referral and move the case on to the first candidate that may
+        take it, or escalate it; one save, so a crash leaves neither half done."""
+
+        def command(need: Need, stamp: Stamp) -> Lapse:
+            sla = self.community(need.community).category(need.category).sla_hours
+            return need.lapse_referral(
+                referral_id,
+                candidates,
+                timedelta(hours=sla),
+                stamp,
+                next_referral_id=uuid5(referral_id, "re-offer"),
+            )
+
+        return self._update(need_id, command, actor, referral_id=referral_id, commutes=True, **opts)
+
+    def record_delivery_failure(
+        self,
+        need_id: UUID,
+        referral_id: UUID,
+        delivery_id: UUID,
+        attempts: int,
+        last_error: str,
+        *,
+        actor: str,
+        **opts: Any,
+    ) -> None:
+        """Record on the case that the partner could not be told of its referral."""
+        self._update(
+            need_id,
+            lambda n, s: n.record_delivery_failure(
+                referral_id, delivery_id, attempts, last_error, s
+            ),
+            actor,
             commutes=True,
             **opts,
         )

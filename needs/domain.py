@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -41,6 +42,8 @@ from needs.values import (
 
 # A phone's clock may run a little ahead of the server's; more than this is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
+# Phones queue work for hours or days; a record back-dated further than this is a mistake.
+OLDEST_BACKDATING = timedelta(days=366)
 MAX_TEXT = 4000
 
 
@@ -59,6 +62,8 @@ class Stamp:
             raise InvalidInputError("occurred_at", "a time needs its offset, e.g. +08:00")
         if self.occurred_at > self.recorded_at + CLOCK_SKEW:
             raise InvalidInputError("occurred_at", "occurred_at lies in the future")
+        if self.occurred_at < self.recorded_at - OLDEST_BACKDATING:
+            raise InvalidInputError("occurred_at", "occurred_at is more than a year ago")
 
     def event_kwargs(self) -> dict[str, Any]:
         return {"actor": self.actor, "occurred_at": self.occurred_at, "timestamp": self.recorded_at}
@@ -76,6 +81,10 @@ def text(value: str | None, field: str, *, required: bool = True, limit: int = M
 
 class Need(Aggregate):
     """A resident's urgent need on the menu, from logging to resolution, with its referrals."""
+
+    # Defaults for cases whose snapshots were taken before escalation existed.
+    escalated_at = cast("datetime | None", None)
+    escalation_reason = ""
 
     class Event(Aggregate.Event):
         actor: str
@@ -240,6 +249,7 @@ class Need(Aggregate):
             need.status = NeedStatus.RESOLVED
             need.resolution = self.outcome
             need.summary = self.summary
+            need.escalated_at = None
 
     def resolve(self, outcome: str | Resolution, summary: str, stamp: Stamp) -> None:
         """Close the case; not while a partner still holds an open referral."""
@@ -299,6 +309,7 @@ class Need(Aggregate):
                 )
             )
             need._start_work()
+            need.escalated_at = None
 
     def refer(
         self,
@@ -470,6 +481,79 @@ class Need(Aggregate):
             **stamp.event_kwargs(),
         )
 
+    # --- the referral clock: lapses, escalation, undelivered notices --------------------
+
+    def lapse_referral(
+        self,
+        referral_id: UUID,
+        candidates: Iterable[PartnerTerms],
+        respond_within: timedelta,
+        stamp: Stamp,
+        *,
+        next_referral_id: UUID | None = None,
+    ) -> Lapse:
+        """Nobody answered in time: the referral expires and, in the same save, the case goes
+        to the first candidate that may take it — or, with nobody left, it is escalated. While
+        another partner still holds the case, it only expires."""
+        lapsed = self.referral(referral_id)
+        self.expire_referral(referral_id, stamp)
+        if self.engaged_partner_ids:
+            return Lapse(None, escalated=False)
+        for partner in candidates:
+            try:
+                new_id = self.refer(
+                    partner, lapsed.note, respond_within, stamp, referral_id=next_referral_id
+                )
+            except (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError):
+                continue
+            return Lapse(new_id, escalated=False)
+        self.escalate(
+            f"{lapsed.partner_name} did not answer in time and no other partner may take the case",
+            stamp,
+        )
+        return Lapse(None, escalated=True)
+
+    class Escalated(Event):
+        reason: str
+
+        def apply(self, need: Need) -> None:
+            need.escalated_at = self.timestamp
+            need.escalation_reason = self.reason
+
+    def escalate(self, reason: str, stamp: Stamp) -> None:
+        """Put the case on the secretary's board until someone refers or resolves it."""
+        self._refuse_if_resolved()
+        self.trigger_event(
+            self.Escalated, reason=text(reason, "reason", limit=500), **stamp.event_kwargs()
+        )
+
+    class ReferralDeliveryFailed(Event):
+        """The partner could not be told of the referral; not the partner's own step, so the
+        referral's version stays as it is."""
+
+        referral_id: UUID
+        delivery_id: UUID
+        attempts: int
+        last_error: str
+
+        def apply(self, need: Need) -> None:
+            need.referral(self.referral_id).delivery_failed = True
+
+    def record_delivery_failure(
+        self, referral_id: UUID, delivery_id: UUID, attempts: int, last_error: str, stamp: Stamp
+    ) -> None:
+        """Every attempt to tell the partner of the referral failed; recorded once."""
+        if self.referral(referral_id).delivery_failed:
+            return
+        self.trigger_event(
+            self.ReferralDeliveryFailed,
+            referral_id=referral_id,
+            delivery_id=delivery_id,
+            attempts=attempts,
+            last_error=text(last_error[:500], "last_error", required=False, limit=500),
+            **stamp.event_kwargs(),
+        )
+
     # --- reading the case --------------------------------------------------------------
 
     def referral(self, referral_id: UUID) -> Referral:
@@ -509,6 +593,14 @@ class Need(Aggregate):
     def _start_work(self) -> None:
         if self.status is NeedStatus.OPEN:
             self.status = NeedStatus.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """What became of a case when its referral lapsed."""
+
+    next_referral_id: UUID | None
+    escalated: bool
 
 
 _PHONE_CHARS = set("0123456789+-() ")

@@ -120,6 +120,7 @@ class Referral:
     outcome: ReferralOutcome | None = None
     partner_note: str = ""
     closed_at: datetime | None = None
+    delivery_failed: bool = False
 
 
 @dataclass

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS needs_view (
     urgency TEXT NOT NULL, urgency_rank INTEGER NOT NULL, status TEXT NOT NULL,
     assignee TEXT, logged_by TEXT NOT NULL, logged_at {time} NOT NULL,
     recorded_at {time} NOT NULL, updated_at {time} NOT NULL, first_contact_at {time},
-    resolved_at {time}, version INTEGER NOT NULL);
+    resolved_at {time}, version INTEGER NOT NULL, escalated_at {time}, escalation_reason TEXT);
 CREATE INDEX IF NOT EXISTS needs_view_board
     ON needs_view (community, block, status, urgency_rank, logged_at);
 CREATE TABLE IF NOT EXISTS referrals_view (
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS referrals_view (
     category TEXT NOT NULL, urgency TEXT NOT NULL, urgency_rank INTEGER NOT NULL,
     block TEXT NOT NULL, building INTEGER NOT NULL, sent_at {time} NOT NULL,
     respond_by {time} NOT NULL, responded_at {time}, accepted_at {time}, closed_at {time},
-    decline_reason TEXT, outcome TEXT, version INTEGER NOT NULL);
+    decline_reason TEXT, outcome TEXT, version INTEGER NOT NULL, delivery_failed_at {time});
 CREATE INDEX IF NOT EXISTS referrals_view_inbox ON referrals_view (partner_id, status);
 CREATE INDEX IF NOT EXISTS referrals_view_need ON referrals_view (need_id);
 CREATE TABLE IF NOT EXISTS households_view (
@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS view_tracking (
 _POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
 _POSITION_FOR_UPDATE = _POSITION + " FOR UPDATE"
 VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
+# Columns added after the first release: (table, column, type), added to older tables in place.
+_ADDED_COLUMNS = (
+    ("needs_view", "escalated_at", "{time}"),
+    ("needs_view", "escalation_reason", "TEXT"),
+    ("referrals_view", "delivery_failed_at", "{time}"),
+)
 _RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 _OPEN_REFERRAL = ("sent", "accepted")
 
@@ -65,6 +71,22 @@ class NeedsView:
         with self.store.write() as sql:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
+            for table, column, kind in _ADDED_COLUMNS:
+                if column not in self._columns(sql, table):
+                    sql.execute(
+                        f"ALTER TABLE {table} ADD COLUMN {column} {kind.format(time=time_type)}"
+                    )
+
+    def _columns(self, sql: Sql, table: str) -> set[str]:
+        if self.store.dialect == "sqlite":
+            rows = sql.execute(f"PRAGMA table_info({table})").fetchall()
+            return {row["name"] for row in rows}
+        rows = sql.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %(t)s",
+            {"t": table},
+        ).fetchall()
+        return {row["column_name"] for row in rows}
 
     # --- following the log -------------------------------------------------------------
 
@@ -198,8 +220,22 @@ class NeedsView:
 
     def _on_Resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
         sql.execute(
-            "UPDATE needs_view SET status='resolved', resolved_at=%(at)s WHERE need_id=%(need_id)s",
+            "UPDATE needs_view SET status='resolved', resolved_at=%(at)s, escalated_at=NULL, "
+            "escalation_reason=NULL WHERE need_id=%(need_id)s",
             need,
+        )
+
+    def _on_Escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
+        sql.execute(
+            "UPDATE needs_view SET escalated_at=%(at)s, escalation_reason=%(reason)s "
+            "WHERE need_id=%(need_id)s",
+            {**need, "reason": e.reason},
+        )
+
+    def _on_ReferralDeliveryFailed(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
+        sql.execute(
+            "UPDATE referrals_view SET delivery_failed_at=%(at)s WHERE referral_id=%(r)s",
+            {"at": self._t(e.timestamp), "r": str(e.referral_id)},
         )
 
     def _on_Reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
@@ -223,6 +259,11 @@ class NeedsView:
             },
         )
         self._first_contact(sql, need, e.timestamp)
+        sql.execute(
+            "UPDATE needs_view SET escalated_at=NULL, escalation_reason=NULL "
+            "WHERE need_id=%(need_id)s",
+            need,
+        )
 
     def _referral(self, sql: Sql, e: Any, status: str, extra: str = "", **params: Any) -> None:
         sql.execute(

@@ -28,12 +28,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["needs.clock"] = overrides.get("CLOCK")
     logging.basicConfig(level=logging.INFO)
 
-    from web import api, cli, security
+    from web import api, cli, pages, security, tasks
     from web.accounts.cli import users
 
     security.init_app(app)
-    api.init_app(app)
+    rest = api.init_app(app)
+    pages.init_app(app, api_errors=rest.handle_http_exception)
     cli.init_app(app)
+    tasks.init_app(app)
     app.cli.add_command(users)
     app.teardown_appcontext(lambda exc: None)
     return app
@@ -44,6 +46,15 @@ def services(app: Flask | None = None) -> Services:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     built: Services | None = app.extensions.get("needs.services")
     if built is None:
-        built = build_services(app.config["NEEDS_SETTINGS"], clock=app.extensions["needs.clock"])
+        settings = app.config["NEEDS_SETTINGS"]
+        built = build_services(settings, clock=app.extensions["needs.clock"])
+        if settings.env == "production":
+            from web.accounts.demo import refuse_demo_passwords
+
+            try:
+                refuse_demo_passwords(built)
+            except Exception:
+                built.close()
+                raise
         app.extensions["needs.services"] = built
     return built

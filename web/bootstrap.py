@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from needs.application import Needs
+from needs.board import Board
 from needs.clock import Clock, SystemClock
 from needs.follower import Follower
 from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
@@ -16,6 +17,7 @@ from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 from web.services import Casework
+from web.tasks.outbox import Outbox
 
 
 @dataclass
@@ -32,6 +34,13 @@ class Services:
     authenticator: Authenticator
     idempotency: IdempotencyStore
     clock: Clock
+    board: Board
+    outbox: Outbox
+    outbox_follower: Follower
+
+    def followers(self) -> dict[str, Follower]:
+        """Everything that follows the needs log, by name."""
+        return {"read_models": self.follower, "outbox": self.outbox_follower}
 
     def close(self) -> None:
         self.needs.close()
@@ -102,8 +111,10 @@ def build_services(
     casework = Casework(needs, partners, view, follower, clock)
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key)
+    outbox = Outbox(view.store, clock)
     if create_tables:
         idempotency.create_tables()
+        outbox.create_tables()
     return Services(
         settings,
         needs,
@@ -115,6 +126,9 @@ def build_services(
         authenticator,
         idempotency,
         clock,
+        Board(view.store),
+        outbox,
+        Follower(needs, outbox),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import datetime
@@ -15,12 +16,22 @@ from flask.cli import with_appcontext
 from needs.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
 from web.bootstrap import build_services
+from web.config import ConfigurationError
 
-DEFAULT_DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo password
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed_demo, catch_up, rebuild_views, replay, list_needs):
+    for command in (
+        init_db,
+        seed_demo,
+        catch_up,
+        rebuild_views,
+        replay,
+        list_needs,
+        follow,
+        worker_status,
+    ):
         app.cli.add_command(command)
 
 
@@ -40,7 +51,15 @@ def init_db() -> None:
     """Create the event store's and the read models' tables (run once per deploy)."""
     settings = current_app.config["NEEDS_SETTINGS"]
     built = build_services(settings, create_tables=True)
-    built.close()
+    try:
+        if settings.env == "production":
+            from web.accounts.demo import refuse_demo_passwords
+
+            refuse_demo_passwords(built)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        built.close()
     click.echo(f"tables ready on {settings.store}")
 
 
@@ -48,7 +67,7 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo community: its partners and about 60 needs (idempotent)."""
-    from web.accounts.demo import create_demo_users
+    from web.accounts.demo import DEFAULT_DEMO_PASSWORD, create_demo_users
     from web.demo import DemoCommunityMissingError, seed
 
     settings = current_app.config["NEEDS_SETTINGS"]
@@ -141,3 +160,72 @@ def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
                 f"{row['urgency']:<8} {row['status']:<12} {_local(row['logged_at'])}"
             )
     click.echo(f"{total} needs")
+
+
+@click.command("follow")
+@click.option("--every", default=1.0, show_default=True, help="Seconds between looks at the log.")
+@click.option("--once", is_flag=True, help="Catch up once and stop.")
+@with_appcontext
+def follow(every: float, once: bool) -> None:
+    """Keep the read models and the outbox up to date with the log (the Procfile's `follower`),
+    and hand new notices to the workers at once rather than at beat's next tick."""
+    from web.tasks import notifier, task_settings
+
+    running = _services()
+    celery_app = current_app.extensions["celery"]
+    task_settings().make_folders()
+    while True:
+        try:
+            running.follower.catch_up()
+            if running.outbox_follower.catch_up():
+                notifier().dispatch_due(
+                    running.clock.now(),
+                    send=lambda d: celery_app.send_task("needs.deliver", args=[str(d)]),
+                )
+        except Exception:
+            if once:
+                raise
+            log.exception("following the log failed; trying again in %s s", every)
+        if once:
+            return
+        time.sleep(every)
+
+
+@click.command("worker-status")
+@with_appcontext
+def worker_status() -> None:
+    """The broker, how far each follower of the log lags, and the deliveries to partners."""
+    from web.tasks import task_settings
+
+    running = _services()
+    click.echo(f"broker: {task_settings().broker_shown()} ({_broker_state()})")
+    click.echo("followers (events behind the log):")
+    for name, follower in running.followers().items():
+        click.echo(f"  {name:<12} {follower.lag()}")
+    counts = running.outbox.counts()
+    summary = ", ".join(f"{status} {n}" for status, n in counts.items()) or "none yet"
+    click.echo(f"deliveries: {summary}")
+    failed = running.outbox.list_deliveries(status="failed", limit=20)
+    if failed:
+        click.echo("failed deliveries (the newest first):")
+    for d in failed:
+        click.echo(
+            f"  {d.delivery_id} {d.event} referral {d.referral_id} after {d.attempts} "
+            f"attempts: {d.last_error or '-'}"
+        )
+
+
+def _broker_state() -> str:
+    celery_app = current_app.extensions["celery"]
+    with celery_app.connection_for_read() as connection:
+        try:
+            connection.ensure_connection(max_retries=1, timeout=3)
+        except Exception as error:  # any failure means the broker cannot be used now
+            return f"unreachable: {type(error).__name__}: {error}"
+        try:
+            queued = connection.default_channel.queue_declare(
+                queue=celery_app.conf.task_default_queue, passive=True
+            ).message_count
+        except Exception:  # a queue nobody has sent to yet does not exist
+            queued = 0
+    return f"reachable, {queued} tasks queued"

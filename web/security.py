@@ -22,7 +22,8 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin: Flask-WTF checks the Referer of forms sent over HTTPS; others learn nothing.
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:

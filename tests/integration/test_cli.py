@@ -128,3 +128,35 @@ def test_a_production_start_without_keys_is_refused(tmp_path, database_url):
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
     assert "CIPHER_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_production_refuses_a_store_whose_demo_accounts_keep_the_demo_password(
+    tmp_path, database_url
+):
+    from eventsourcing.cryptography import AESCipher
+
+    base = {
+        "PATH": "",
+        "DATABASE_URL": database_url,
+        "PASSWORD_TIME_COST": "1",
+        "PASSWORD_MEMORY_KIB": "8",
+        "PASSWORD_PARALLELISM": "1",
+        "CIPHER_KEY": AESCipher.create_key(32),
+    }
+
+    def flask(*args, **env):
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "web", *args],
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+
+    assert flask("init-db").returncode == 0
+    assert flask("seed-demo").returncode == 0
+    refused = flask("init-db", NEEDS_ENV="production", SECRET_KEY="s" * 40)
+    assert refused.returncode != 0
+    assert "still have the demo password: secretary, leader1" in refused.stderr

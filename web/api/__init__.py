@@ -83,7 +83,17 @@ def init_app(app: Flask) -> Api:
     """Register the API's blueprints, its error handling and its OpenAPI document."""
     from needs.exceptions import NeedsError
     from partners.exceptions import PartnersError
-    from web.api import auth, docs, health, idempotency, needs, partners, reference, referrals
+    from web.api import (
+        auth,
+        docs,
+        health,
+        idempotency,
+        needs,
+        partners,
+        reference,
+        referrals,
+        reminders,
+    )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
     app.config.setdefault("API_VERSION", "v1")
@@ -92,11 +102,17 @@ def init_app(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    api = NeedsApi(app, spec_kwargs={"info": {"description": docs.DESCRIPTION}})
+    api = NeedsApi(
+        app,
+        spec_kwargs={
+            "info": {"description": docs.DESCRIPTION},
+            "security": [{"bearerAuth": []}],  # every operation but those marked security=[]
+        },
+    )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for error_class in (NeedsError, PartnersError, *auth.error_classes()):
         app.register_error_handler(error_class, handle_domain_error)
-    for module in (health, auth, reference, needs, referrals, partners):
+    for module in (health, auth, reference, needs, referrals, partners, reminders):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -16,13 +16,20 @@ class HealthSchema(Schema):
     status = fields.String(required=True)
     store = fields.String(required=True)
     version = fields.String(required=True)
+    lag = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "events each follower of the log has yet to process"},
+    )
 
 
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
+    @blp.doc(security=[])
     def get(self) -> dict[str, Any]:
-        """Report that the service is up, the event store it uses and its version."""
+        """Report that the service is up, the event store it uses, its version and how far
+        each follower of the log lags behind it."""
         from web import services
 
         running = services()
@@ -31,4 +38,5 @@ class Health(MethodView):
             "status": "ok",
             "store": running.settings.store,
             "version": version("urgent-needs-menu"),
+            "lag": {name: f.lag() for name, f in running.followers().items()},
         }

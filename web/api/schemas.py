@@ -27,7 +27,10 @@ class HouseholdSchema(Schema):
     id = fields.UUID(dump_only=True)
     building = fields.Raw(
         required=True,
-        metadata={"description": "15, '15号' or '15号楼'", "type": "string", "example": "15号楼"},
+        metadata={
+            "description": "in: 15, '15号' or '15号楼'; out: the building's number",
+            "oneOf": [{"type": "string", "example": "15号楼"}, {"type": "integer"}],
+        },
     )
     unit = fields.String(load_default="", validate=validate.Length(max=10))
     room = fields.String(load_default="", validate=validate.Length(max=10))
@@ -43,6 +46,9 @@ class ReferralSummarySchema(Schema):
     version = fields.Integer(required=True)
     decline_reason = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
+    delivery_failed = fields.Boolean(
+        metadata={"description": "every attempt to tell the partner of the referral failed"}
+    )
 
 
 class VisitSchema(Schema):
@@ -76,6 +82,12 @@ class NeedSchema(Schema):
     recorded_at = Time(required=True)
     updated_at = Time(required=True)
     overdue = fields.Boolean(required=True)
+    escalated = fields.Boolean(
+        required=True,
+        metadata={"description": "on the secretary's board: nobody was left to take the case"},
+    )
+    escalated_at = Time(allow_none=True)
+    escalation_reason = fields.String(allow_none=True)
     resolution = fields.String(allow_none=True)
     summary = fields.String()
     referrals = fields.List(fields.Nested(ReferralSummarySchema), required=True)
@@ -112,7 +124,7 @@ class NeedArgsSchema(PageArgsSchema):
 
 
 class NeedAtSchema(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     as_of = Time()
 
     @validates_schema
@@ -209,6 +221,9 @@ class ReferralSchema(Schema):
     decline_reason = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
     partner_note = fields.String()
+    delivery_failed = fields.Boolean(
+        metadata={"description": "every attempt to tell the partner of the referral failed"}
+    )
     consent_to_share = fields.Boolean(required=True)
     resident_name = fields.String(metadata={"description": "only while the resident consents"})
     contact_phone = fields.String(metadata={"description": "only while the resident consents"})

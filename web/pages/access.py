@@ -1,0 +1,78 @@
+"""Who is signed in to the pages, and what their role lets them open. The scope rules are the
+API's (web/api/scope.py): they read `g.user`, which is set here from the signed-in user."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import UserMixin, current_user
+
+from web.accounts import UserRecord
+from web.pages.extensions import login
+
+LEADERS = ("secretary", "block_leader")
+READERS = ("secretary", "block_leader", "auditor")
+CLERKS = ("partner",)
+
+
+class PageUser(UserMixin):  # type: ignore[misc]
+    """A signed-in user; the session holds the username with the credentials epoch, so a new
+    password, a new role or a disabled account ends page sessions as it ends API tokens."""
+
+    def __init__(self, record: UserRecord) -> None:
+        self.record = record
+
+    def get_id(self) -> str:
+        return f"{self.record.username}|{self.record.credentials_epoch}"
+
+
+@login.user_loader
+def load_user(session_id: str) -> PageUser | None:
+    """The user a page session names, while their account and credentials are unchanged."""
+    from web import services
+
+    username, _, epoch = session_id.rpartition("|")
+    record = services().accounts.find_user(username)
+    if record is None or not record.active or str(record.credentials_epoch) != epoch:
+        return None
+    return PageUser(record)
+
+
+def set_user() -> None:
+    """Before each page: the signed-in user where the scope rules look for it."""
+    g.user = current_user.record if current_user.is_authenticated else None
+
+
+def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only signed-in users of these roles may open the page (others: sign in, or 403)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                if request.method != "GET":  # no way back to a form's address: start afresh
+                    return redirect(url_for("pages.account.sign_in"))
+                return login.unauthorized()
+            if current_user.record.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to after signing in or switching language, or None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

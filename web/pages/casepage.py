@@ -1,0 +1,88 @@
+"""The case page: the need, its timeline, the ranked partners and a form for each thing a
+block leader can do next — any of them shown again, as sent, when it was refused."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask import g
+from flask_wtf import FlaskForm
+
+from needs.exceptions import NeedsError
+from partners.exceptions import PartnersError
+from web.pages import forms, labels
+from web.pages.access import LEADERS
+from web.pages.matching import ranked_partners
+from web.pages.problems import explain
+from web.pages.timeline import timeline
+
+REFUSALS = (NeedsError, PartnersError)
+_FORMS: dict[str, type[FlaskForm]] = {
+    "visit": forms.VisitForm,
+    "note": forms.NoteForm,
+    "refer": forms.ReferForm,
+    "resolve": forms.ResolveForm,
+    "reopen": forms.ReopenForm,
+    "withdraw": forms.WithdrawForm,
+}
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def make_form(name: str, partners: list[dict[str, Any]], *, submitted: bool = False) -> Any:
+    """A case form by name ("withdraw-<referral id>" for a referral's); bound to the request
+    only when it is the one being sent."""
+    kind = name.partition("-")[0]
+    options: dict[str, Any] = {"prefix": name}
+    if not submitted:
+        options["formdata"] = None
+    form = _FORMS[kind](**options)
+    if kind == "refer":
+        form.partner_id.choices = [(str(p["partner_id"]), p["name"]) for p in partners]
+        if not submitted and partners:
+            form.partner_id.data = form.partner_id.choices[0][0]  # the best match, one tap saved
+        form.key.data = form.key.data or uuid4().hex
+    if kind == "resolve":
+        form.outcome.choices = [(k, str(v)) for k, v in labels.RESOLUTIONS.items()]
+    return form
+
+
+def refuse(form: Any, error: Exception) -> int:
+    """Show the context's refusal on the form, in the user's words; the HTTP status."""
+    field, message, status = explain(error)
+    if field is not None and field in form:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        form.form_errors.append(message)
+    return 422 if status == 404 else status
+
+
+def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the case page shows; `sent` holds a refused form to show as it was sent."""
+    running = _services()
+    may_act = g.user.role in LEADERS
+    resolved = need["status"] == "resolved"
+    partners = ranked_partners(need) if may_act and not resolved else []
+    names = ["note", "reopen"] if resolved else ["visit", "note", "refer", "resolve"]
+    names += [
+        f"withdraw-{r['id']}" for r in need["referrals"] if r["status"] in ("sent", "accepted")
+    ]
+    page_forms = {name: make_form(name, partners) for name in names} if may_act else {}
+    page_forms.update(sent or {})
+    return {
+        "need": need,
+        "category": running.needs.community(need["community"]).category(need["category"]),
+        "events": timeline(need, running.needs.get_history(need["id"])),
+        "partners": partners,
+        "forms": page_forms,
+        "may_act": may_act,
+    }
+
+
+def referral_on(need: dict[str, Any], referral_id: UUID) -> dict[str, Any] | None:
+    return next((r for r in need["referrals"] if r["id"] == referral_id), None)

@@ -1,0 +1,211 @@
+"""The block leader's pages: my block, log a need, and the case page with its commands.
+The secretary may use them across all blocks; an auditor reads the lists and cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from needs.exceptions import BuildingNotInBlockError
+from web.api.needs import NEED_IDS
+from web.api.scope import check_block_allowed, need_in_scope, referral_in_scope
+from web.pages import casepage, labels
+from web.pages.access import LEADERS, READERS, roles
+from web.pages.households import block_choices, buildings_in, recent_households
+from web.pages.matching import ranked_partners
+
+bp = Blueprint("leader", __name__)
+OPEN = ["open", "in_progress"]
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+@bp.route("/needs")
+@roles(*READERS)
+def needs() -> str:
+    """Open needs in my block(s), most urgent then oldest first; overdue ones marked."""
+    user = g.user
+    blocks = list(user.blocks) if user.role == "block_leader" else None
+    rows, total = _services().view.list_needs(
+        user.community, blocks=blocks, statuses=OPEN, limit=200
+    )
+    items = [need_in_scope(UUID(row["need_id"])) for row in rows]
+    return render_template("pages/needs.html", needs=items, total=total)
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@roles(*LEADERS)
+def new_need() -> Any:
+    """Log a need: category, household, urgency, what happened, and the resident's consent."""
+    form = log_need_form()
+    if form.validate_on_submit():
+        need_id, status = log_need(form)
+        if need_id is not None:
+            flash(_("Need logged."), "ok")
+            return redirect(url_for(".case", need_id=need_id))
+    else:
+        status = 422 if request.method == "POST" else 200
+    categories = _services().needs.community(g.user.community).categories
+    return render_template("pages/new_need.html", form=form, categories=categories), status
+
+
+def log_need_form() -> Any:
+    from web.pages.forms import LogNeedForm
+
+    community = _services().needs.community(g.user.community)
+    form = LogNeedForm()
+    form.category.choices = [(c.code, c.name_zh) for c in community.categories]
+    form.block.choices = block_choices(g.user, community)
+    if len(form.block.choices) == 1:
+        form.block.data = form.block.choices[0][0]
+    form.household_id.choices = [(h["id"], h["label"]) for h in recent_households(g.user)]
+    form.urgency.choices = [(k, str(v)) for k, v in labels.URGENCIES.items()]
+    form.key.data = form.key.data or uuid4().hex
+    return form
+
+
+def log_need(form: Any) -> tuple[UUID | None, int]:
+    """The new need's id, or None with the refusal shown on the form; the status to answer."""
+    check_block_allowed(form.block.data)
+    address = (form.building.data or "").strip()
+    where = (
+        {"building": address, "unit": form.unit.data or "", "room": form.room.data or ""}
+        if address
+        else {"household_id": UUID(form.household_id.data)}
+    )
+    try:
+        return _services().needs.log_need(
+            community=g.user.community,
+            category=form.category.data,
+            block=form.block.data,
+            **where,
+            description=form.description.data,
+            urgency=form.urgency.data,
+            resident_name=form.resident_name.data or "",
+            contact_phone=form.contact_phone.data or "",
+            consent_to_share=bool(form.consent_to_share.data),
+            actor=g.user.username,
+            need_id=uuid5(NEED_IDS, f"{g.user.username}:{form.key.data}"),
+        ), 201
+    except casepage.REFUSALS as error:
+        status = casepage.refuse(form, error)
+        if isinstance(error, BuildingNotInBlockError):
+            community = _services().needs.community(g.user.community)
+            form.building.errors.append(buildings_in(community, form.block.data))
+        return None, status
+
+
+@bp.route("/needs/<uuid:need_id>")
+@roles(*READERS)
+def case(need_id: UUID) -> str:
+    """The case: what is known, what happened (oldest first), and what to do next."""
+    return render_template("pages/case.html", **casepage.context(need_in_scope(need_id)))
+
+
+def command(need_id: UUID, name: str, run: Callable[[dict[str, Any], Any], str]) -> Any:
+    """Run one of the case's commands from its form; back to the case, or the form again."""
+    need = need_in_scope(need_id)
+    partners = ranked_partners(need) if name == "refer" else []
+    form = casepage.make_form(name, partners, submitted=True)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            flash(run(need, form), "ok")
+        except casepage.REFUSALS as error:
+            status = casepage.refuse(form, error)
+        else:
+            return redirect(url_for(".case", need_id=need_id))
+    page = render_template("pages/case.html", **casepage.context(need, {name: form}))
+    return page, status
+
+
+def _actor() -> dict[str, str]:
+    return {"actor": g.user.username}
+
+
+@bp.route("/needs/<uuid:need_id>/visits", methods=["POST"])
+@roles(*LEADERS)
+def record_visit(need_id: UUID) -> Any:
+    """Record a visit to the household."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        _services().needs.record_visit(need_id, form.notes.data or "", **_actor())
+        return _("Visit recorded.")
+
+    return command(need_id, "visit", run)
+
+
+@bp.route("/needs/<uuid:need_id>/notes", methods=["POST"])
+@roles(*LEADERS)
+def add_note(need_id: UUID) -> Any:
+    """Add a note to the case."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        _services().needs.add_note(need_id, form.text.data, **_actor())
+        return _("Note added.")
+
+    return command(need_id, "note", run)
+
+
+@bp.route("/needs/<uuid:need_id>/referrals", methods=["POST"])
+@roles(*LEADERS)
+def refer(need_id: UUID) -> Any:
+    """Refer the need to one of the partners ranked for it."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        partner_id = UUID(form.partner_id.data)
+        key = f"{g.user.username}:{form.key.data}"
+        _services().casework.refer(
+            need_id, partner_id, form.note.data or "", referral_id=uuid5(need_id, key), **_actor()
+        )
+        return _("Referred to %(partner)s.", partner=dict(form.partner_id.choices)[str(partner_id)])
+
+    return command(need_id, "refer", run)
+
+
+@bp.route("/needs/<uuid:need_id>/referrals/<uuid:referral_id>/withdraw", methods=["POST"])
+@roles(*LEADERS)
+def withdraw(need_id: UUID, referral_id: UUID) -> Any:
+    """Take a referral back from its partner."""
+    if referral_in_scope(referral_id)["need_id"] != need_id:
+        abort(404)
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        _services().casework.act_on_referral(
+            referral_id, "withdraw", form.reason.data or "", **_actor()
+        )
+        return _("Referral withdrawn.")
+
+    return command(need_id, f"withdraw-{referral_id}", run)
+
+
+@bp.route("/needs/<uuid:need_id>/resolve", methods=["POST"])
+@roles(*LEADERS)
+def resolve(need_id: UUID) -> Any:
+    """Close the case with its outcome."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        _services().needs.resolve(need_id, form.outcome.data, form.summary.data or "", **_actor())
+        return _("Need resolved.")
+
+    return command(need_id, "resolve", run)
+
+
+@bp.route("/needs/<uuid:need_id>/reopen", methods=["POST"])
+@roles(*LEADERS)
+def reopen(need_id: UUID) -> Any:
+    """Open a resolved case again, saying why."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        _services().needs.reopen(need_id, form.reason.data, **_actor())
+        return _("Need reopened.")
+
+    return command(need_id, "reopen", run)

@@ -1,0 +1,27 @@
+"""The pages' blueprint: its parts, who is signed in, and the refusals no page caught."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from werkzeug.wrappers import Response
+
+from needs.exceptions import NeedsError
+from partners.exceptions import PartnersError
+from web.accounts.exceptions import AccountsError
+from web.pages import access, account, clerk, errors, leader
+
+pages = Blueprint("pages", __name__)
+pages.before_request(access.set_user)
+
+
+@pages.after_request
+def not_kept(response: Response) -> Response:
+    """Pages may show residents' personal data: no cache, shared or on the phone, keeps them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+for part in (account.bp, leader.bp, clerk.bp):
+    pages.register_blueprint(part)
+for error_class in (NeedsError, PartnersError, AccountsError):
+    pages.register_error_handler(error_class, errors.domain_error)

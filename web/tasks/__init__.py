@@ -1,0 +1,60 @@
+"""Background work with Celery, bound to the Flask app factory (Flask's "Celery" pattern): the
+outbox that tells partners of their referrals, the referral clock, and the daily digest.
+
+Tasks run inside the app context and build the services there, after any fork. Work is found by
+following the event log and the store, never handed over by request handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from celery import Celery, Task
+from flask import Flask, current_app
+
+from web.tasks.settings import TaskSettings
+
+if TYPE_CHECKING:
+    from web.tasks.delivery import Notifier
+
+__all__ = ["init_app", "notifier", "task_settings"]
+
+
+def init_app(app: Flask) -> Celery:
+    """Create the app's Celery application, its tasks running in the app's context."""
+    settings = TaskSettings.from_app(app)
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.conf.update(settings.celery_config())
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    app.extensions["needs.task_settings"] = settings
+
+    from web.tasks import jobs  # noqa: F401 - registers the tasks
+
+    return celery_app
+
+
+def task_settings(app: Flask | None = None) -> TaskSettings:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    settings: TaskSettings = app.extensions["needs.task_settings"]
+    return settings
+
+
+def notifier(app: Flask | None = None) -> Notifier:
+    """This process's notifier, built on first use (after any fork)."""
+    from web import services
+    from web.tasks.delivery import Notifier
+    from web.tasks.mail import Mailer
+
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    built: Notifier | None = app.extensions.get("needs.notifier")
+    if built is None:
+        smtp = task_settings(app).smtp
+        built = Notifier(services(app), Mailer(smtp) if smtp else None)
+        app.extensions["needs.notifier"] = built
+    return built

@@ -1,0 +1,73 @@
+"""The Celery tasks: thin wrappers that read the moment to act at and call the work.
+
+Each takes an optional `now` (ISO 8601 with offset) so tests inject time without sleeping; in
+service beat sends none and the real clock is used."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from celery import shared_task
+
+from web.tasks.timing import acting_at, parse_moment
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+@shared_task(name="needs.dispatch_deliveries", bind=True)
+def dispatch_deliveries(self: Any, now: str | None = None) -> int:
+    """Follow the log into the outbox, then send a delivery task for each notice due."""
+    from web.tasks import notifier
+
+    moment = parse_moment(now)
+    with acting_at(moment):
+        running = _services()
+        claimed = notifier().dispatch_due(
+            moment or running.clock.now(),
+            send=lambda delivery_id: self.app.send_task(
+                "needs.deliver", args=[str(delivery_id)], kwargs={"now": now}
+            ),
+        )
+    return len(claimed)
+
+
+@shared_task(name="needs.deliver")
+def deliver(delivery_id: str, now: str | None = None) -> str:
+    """One attempt at one delivery; a delivered or settled one is left alone."""
+    from web.tasks import notifier
+
+    moment = parse_moment(now)
+    with acting_at(moment):
+        return notifier().deliver(UUID(delivery_id), moment or _services().clock.now())
+
+
+@shared_task(name="needs.check_referral_clocks")
+def check_referral_clocks(now: str | None = None) -> dict[str, int]:
+    """Expire the referrals past their deadline and move their cases on."""
+    from web.tasks.referral_clock import check_referral_clocks as check
+
+    moment = parse_moment(now)
+    with acting_at(moment):
+        running = _services()
+        return check(running, moment or running.clock.now())
+
+
+@shared_task(name="needs.send_digests")
+def send_digests(now: str | None = None) -> int:
+    """Mail each block leader the day's reminders, when SMTP is configured."""
+    from web.tasks import notifier, task_settings
+    from web.tasks.digest import send_digests as send
+
+    settings = task_settings()
+    mailer = notifier().mailer
+    if mailer is None or not settings.digest_recipients:
+        return 0
+    moment = parse_moment(now)
+    with acting_at(moment):
+        running = _services()
+        return send(running, mailer, settings.digest_recipients, moment or running.clock.now())
