@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from needs.chain import GENESIS, link
 from needs.community import Community
 from needs.exceptions import (
     DeclineReasonRequiredError,
@@ -85,10 +86,17 @@ class Need(Aggregate):
     # Defaults for cases whose snapshots were taken before escalation existed.
     escalated_at = cast("datetime | None", None)
     escalation_reason = ""
+    chain_head = GENESIS  # the hash of the case's newest event
 
     class Event(Aggregate.Event):
         actor: str
         occurred_at: datetime
+        chain: str  # this event's hash, chained to the case's previous event (needs.chain)
+
+        def mutate(self, aggregate: Any) -> Any:
+            need: Any = super().mutate(aggregate)
+            need.chain_head = self.chain
+            return need
 
     class NeedLogged(Event, Aggregate.Created):
         community: str
@@ -154,9 +162,8 @@ class Need(Aggregate):
         """Log a new need, checking it against the community's menu and blocks."""
         community.category(category)
         community.building_in_block(block, household.building)
-        return cls._create(
-            cls.NeedLogged,
-            id=need_id or uuid4(),
+        need_id = need_id or uuid4()
+        content = dict(
             community=community.id,
             category=category,
             block=block,
@@ -168,6 +175,20 @@ class Need(Aggregate):
             consent_to_share=bool(consent_to_share),
             **stamp.event_kwargs(),
         )
+        chain = link(GENESIS, need_id, 1, cls.NeedLogged.__name__, stamp.recorded_at, content)
+        return cls._create(cls.NeedLogged, id=need_id, chain=chain, **content)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Every event after the first is chained to the one before it."""
+        kwargs["chain"] = link(
+            self.chain_head,
+            self.id,
+            self.version + 1,
+            event_class.__name__,
+            kwargs["timestamp"],
+            kwargs,
+        )
+        super().trigger_event(event_class, **kwargs)
 
     # --- the case itself ---------------------------------------------------------------
 
@@ -396,6 +417,7 @@ class Need(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["note"] = state.pop("reason", "") or ""
             state["reason"] = DeclineReason.OTHER
+            state.setdefault("chain", "")  # declines of version 1 predate the chain
 
         def change(self, referral: Referral) -> None:
             referral.status = ReferralStatus.DECLINED

@@ -13,7 +13,15 @@ from needs.values import Referral
 
 # Attributes every event has; a history entry shows them apart from the event's own data.
 _COMMON = frozenset(
-    {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
+    {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "actor",
+        "occurred_at",
+        "originator_topic",
+        "chain",
+    }
 )
 
 
@@ -91,6 +99,7 @@ def describe_event(event: Any) -> dict[str, Any]:
         "occurred_at": event.occurred_at,
         "recorded_at": event.timestamp,
         "actor": event.actor,
+        "chain": getattr(event, "chain", ""),
         "data": data,
     }
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from needs.application import Needs
+from needs.audit import Seals
 from needs.board import Board
 from needs.clock import Clock, SystemClock
 from needs.follower import Follower
@@ -37,6 +38,7 @@ class Services:
     board: Board
     outbox: Outbox
     outbox_follower: Follower
+    seals: Seals
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -112,9 +114,11 @@ def build_services(
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key)
     outbox = Outbox(view.store, clock)
+    seals = Seals(view.store)
     if create_tables:
         idempotency.create_tables()
         outbox.create_tables()
+        seals.create_tables()
     return Services(
         settings,
         needs,
@@ -129,6 +133,7 @@ def build_services(
         Board(view.store),
         outbox,
         Follower(needs, outbox),
+        seals,
     )
 
 

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    from web.audit_cli import audit
+
+    app.cli.add_command(audit)
     for command in (
         init_db,
         seed_demo,

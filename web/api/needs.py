@@ -10,6 +10,7 @@ from flask import abort, g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from needs.audit import verify_case
 from needs.clock import SHANGHAI
 from web.api import schemas as s
 from web.api.auth import roles
@@ -148,6 +149,27 @@ class Matches(MethodView):
             }
             for m in _services().casework.matches(need_id)
         ]
+
+
+@blp.route("/needs/<uuid:need_id>/verification")
+class Verification(MethodView):
+    @roles(*READERS)
+    @blp.response(200, s.VerificationSchema)
+    def get(self, need_id: UUID) -> dict[str, Any]:
+        """Whether the case's stored history checks out: its chain of hashes, its snapshots,
+        and the newest seal that covers it."""
+        check_need(need_id)
+        running = _services()
+        check = verify_case(running.needs, need_id)
+        sealed = running.seals.covering(need_id)
+        return {
+            "need_id": need_id,
+            "intact": check.intact,
+            "checked_versions": check.versions,
+            "head": check.head,
+            "problems": [{"version": p.version, "problem": p.what} for p in check.problems],
+            "sealed": sealed,
+        }
 
 
 def iso_times(value: Any) -> Any:

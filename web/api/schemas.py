@@ -139,6 +139,9 @@ class EventSchema(Schema):
     occurred_at = Time(required=True)
     recorded_at = Time(required=True)
     actor = fields.String(required=True)
+    chain = fields.String(
+        metadata={"description": "the event's hash, chained to the one before (tamper evidence)"}
+    )
     data = fields.Dict(required=True)
 
 
@@ -255,3 +258,29 @@ class CompleteSchema(Schema):
 class WithdrawSchema(Schema):
     reason = fields.String(load_default="", validate=SHORT)
     occurred_at = Time(**OCCURRED_AT)
+
+
+class ProblemSchema(Schema):
+    version = fields.Integer(allow_none=True, required=True)
+    problem = fields.String(required=True)
+
+
+class SealedSchema(Schema):
+    seal_no = fields.Integer(required=True)
+    sealed_at = Time(required=True)
+    version = fields.Integer(required=True)
+    seal_hash = fields.String(required=True)
+
+
+class VerificationSchema(Schema):
+    need_id = fields.UUID(required=True)
+    intact = fields.Boolean(required=True)
+    checked_versions = fields.Integer(required=True)
+    head = fields.String(required=True, metadata={"description": "the newest event's hash"})
+    problems = fields.List(fields.Nested(ProblemSchema), required=True)
+    sealed = fields.Nested(
+        SealedSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "the newest seal that covers this case"},
+    )

@@ -71,3 +71,13 @@ def send_digests(now: str | None = None) -> int:
     with acting_at(moment):
         running = _services()
         return send(running, mailer, settings.digest_recipients, moment or running.clock.now())
+
+
+@shared_task(name="needs.seal_log")
+def seal_log(now: str | None = None) -> int | None:
+    """Seal the day's events into the chain over the whole log (tamper evidence)."""
+    moment = parse_moment(now)
+    with acting_at(moment):
+        running = _services()
+        row = running.seals.seal(running.needs, moment or running.clock.now())
+    return None if row is None else int(row["seal_no"])

@@ -112,6 +112,10 @@ class TaskSettings:
                     "task": "needs.send_digests",
                     "schedule": crontab(hour=self.digest_hour, minute=0),
                 },
+                "daily-seal": {
+                    "task": "needs.seal_log",
+                    "schedule": crontab(hour=0, minute=5),
+                },
             },
         }
         if self.broker_url.startswith("filesystem://"):

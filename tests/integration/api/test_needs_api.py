@@ -169,8 +169,10 @@ def test_the_history_lists_every_event_oldest_first(need, referral, client, as_u
         "occurred_at",
         "recorded_at",
         "actor",
+        "chain",
         "data",
     }
+    assert len(history["events"][1]["chain"]) == 64
     assert history["events"][1]["actor"] == "leader3"
 
 
