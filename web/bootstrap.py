@@ -14,6 +14,7 @@ from needs.follower import Follower
 from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from needs.views import NeedsView
 from partners.application import Partners
+from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
@@ -39,6 +40,7 @@ class Services:
     outbox: Outbox
     outbox_follower: Follower
     seals: Seals
+    access_log: AccessLog
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -115,7 +117,9 @@ def build_services(
     idempotency = IdempotencyStore(view.store, settings.cipher_key)
     outbox = Outbox(view.store, clock)
     seals = Seals(view.store)
+    access_log = AccessLog(view.store)
     if create_tables:
+        access_log.create_tables()
         idempotency.create_tables()
         outbox.create_tables()
         seals.create_tables()
@@ -134,6 +138,7 @@ def build_services(
         outbox,
         Follower(needs, outbox),
         seals,
+        access_log,
     )
 
 

@@ -10,6 +10,7 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from web import access_log
 from web.errors import describe, error_body
 
 API_PREFIX = "/api/v1"
@@ -117,4 +118,5 @@ def init_app(app: Flask) -> Api:
     docs.init_app(app)
     auth.init_app(app)
     idempotency.init_app(app)
+    access_log.init_app(app)
     return api

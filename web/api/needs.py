@@ -151,6 +151,16 @@ class Matches(MethodView):
         ]
 
 
+@blp.route("/needs/<uuid:need_id>/reads")
+class Reads(MethodView):
+    @roles("secretary", "auditor")
+    @blp.response(200, s.ReadsSchema)
+    def get(self, need_id: UUID) -> dict[str, Any]:
+        """Who was shown the resident's personal data in this case: when, which fields, where."""
+        check_need(need_id)
+        return {"reads": _services().access_log.reads_of(need_id)}
+
+
 @blp.route("/needs/<uuid:need_id>/verification")
 class Verification(MethodView):
     @roles(*READERS)

@@ -284,3 +284,14 @@ class VerificationSchema(Schema):
         required=True,
         metadata={"description": "the newest seal that covers this case"},
     )
+
+
+class ReadSchema(Schema):
+    read_at = Time(required=True)
+    username = fields.String(required=True)
+    via = fields.String(required=True, metadata={"description": "the page or API path"})
+    shown = fields.List(fields.String(), required=True, data_key="fields", attribute="fields")
+
+
+class ReadsSchema(Schema):
+    reads = fields.List(fields.Nested(ReadSchema), required=True)

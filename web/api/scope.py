@@ -7,9 +7,10 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import abort, g
+from flask import abort, g, request
 
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
+from web.access_log import PERSONAL_FIELDS, note_read
 
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
 
@@ -33,6 +34,7 @@ def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any
     need = running.needs.get_need(need_id, version=version)
     if need["community"] != g.user.community or not may_see_block(need["block"]):
         raise NeedNotFoundError(f"no need {need_id}")
+    note_read(need_id, PERSONAL_FIELDS, request.path, running.clock.now())
     return with_overdue(need)
 
 
@@ -66,7 +68,14 @@ def referral_in_scope(referral_id: UUID) -> dict[str, Any]:
     )
     if not visible:
         raise ReferralNotFoundError(f"no referral {referral_id}")
-    return shown_to_partner(referral) if user.role == "partner" else referral
+    shown = shown_to_partner(referral) if user.role == "partner" else referral
+    note_read(referral["need_id"], _personal_in(shown), request.path, _services().clock.now())
+    return shown
+
+
+def _personal_in(referral: dict[str, Any]) -> tuple[str, ...]:
+    """The personal fields a referral as shown carries (none without consent for a partner)."""
+    return tuple(f for f in PERSONAL_REFERRAL_FIELDS if f in referral)
 
 
 def shown_to_partner(referral: dict[str, Any]) -> dict[str, Any]:

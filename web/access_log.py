@@ -1,0 +1,90 @@
+"""Who looked: every read of a resident's personal data, by whom, when, which case and fields.
+Reads of one request are written together after it, so the read path pays one insert."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from flask import Flask, Response, g
+
+from needs.sqlstore import SqlStore
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS personal_data_reads (
+    read_at {time} NOT NULL, username TEXT NOT NULL, need_id TEXT NOT NULL,
+    fields TEXT NOT NULL, via TEXT NOT NULL)
+"""
+_INDEX = "CREATE INDEX IF NOT EXISTS personal_data_reads_need ON personal_data_reads (need_id)"
+PERSONAL_FIELDS = (
+    "resident_name",
+    "contact_phone",
+    "household.unit",
+    "household.room",
+    "description",
+    "notes",
+    "visits",
+)
+
+
+class AccessLog:
+    """The record of personal-data reads, beside the read models."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    def create_tables(self) -> None:
+        with self.store.write() as sql:
+            sql.execute(
+                _TABLE.format(time="TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ")
+            )
+            sql.execute(_INDEX)
+
+    def record(self, reads: list[dict[str, Any]]) -> None:
+        with self.store.write() as sql:
+            sql.executemany(
+                "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via) "
+                "VALUES (%(read_at)s, %(username)s, %(need_id)s, %(fields)s, %(via)s)",
+                [{**r, "read_at": self.store.to_db_time(r["read_at"])} for r in reads],
+            )
+
+    def reads_of(self, need_id: UUID) -> list[dict[str, Any]]:
+        """Every recorded read of the case's personal data, oldest first."""
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT * FROM personal_data_reads WHERE need_id=%(n)s ORDER BY read_at",
+                {"n": str(need_id)},
+            ).fetchall()
+        for row in rows:
+            row["read_at"] = self.store.from_db_time(row["read_at"])
+            row["fields"] = row["fields"].split(",")
+        return rows
+
+
+def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
+    """Remember, for this request, that the caller was shown these personal fields."""
+    if not fields:
+        return
+    g.setdefault("personal_reads", []).append(
+        {
+            "username": g.user.username,
+            "need_id": str(need_id),
+            "fields": ",".join(fields),
+            "via": via,
+            "read_at": at,
+        }
+    )
+
+
+def flush(response: Response) -> Response:
+    reads = g.pop("personal_reads", None)
+    if reads:
+        from web import services
+
+        services().access_log.record(reads)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(flush)
