@@ -102,3 +102,22 @@ def _differences(
         if not rows and rebuilt.get(table):
             found.append(f"{table}: live is empty, the rebuild has {len(rebuilt[table])} rows")
     return found
+
+
+@audit.command("statement")
+@click.option("--seal", "seal_no", type=int, help="Which seal (default: the newest).")
+def statement(seal_no: int | None) -> None:
+    """Print a seal as a statement signed with SIGNING_KEY (Ed25519), for outside auditors."""
+    from web.statements import SigningKeyMissingError, sign_seal, signing_key
+
+    running = _services()
+    seals = running.seals.all()
+    chosen = [s for s in seals if seal_no is None or int(s["seal_no"]) == seal_no]
+    if not chosen:
+        raise click.ClickException("no such seal; run `flask --app web audit seal` first")
+    try:
+        key = signing_key(running.settings.signing_key)
+    except SigningKeyMissingError as error:
+        raise click.ClickException(str(error)) from None
+    community = running.settings.communities[0].id
+    click.echo(json.dumps(sign_seal(chosen[-1], community, key), ensure_ascii=False, indent=2))

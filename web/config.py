@@ -38,6 +38,7 @@ class Settings:
     postgres_max_overflow: int = 2
     cache_size: int = 1000
     redis_url: str | None = None
+    signing_key: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -106,6 +107,7 @@ def load_settings(
         postgres_max_overflow=int(str(source.get("POSTGRES_MAX_OVERFLOW", 2))),
         cache_size=int(str(source.get("AGGREGATE_CACHE_SIZE", 1000))),
         redis_url=str(source.get("REDIS_URL") or "") or None,
+        signing_key=str(source.get("SIGNING_KEY") or "") or None,
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
     )
 

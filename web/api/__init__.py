@@ -85,6 +85,7 @@ def init_app(app: Flask) -> Api:
     from needs.exceptions import NeedsError
     from partners.exceptions import PartnersError
     from web.api import (
+        audit,
         auth,
         docs,
         health,
@@ -113,7 +114,7 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for error_class in (NeedsError, PartnersError, *auth.error_classes()):
         app.register_error_handler(error_class, handle_domain_error)
-    for module in (health, auth, reference, needs, referrals, partners, reminders):
+    for module in (health, auth, reference, needs, referrals, partners, reminders, audit):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

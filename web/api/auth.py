@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "api-docs.openapi_json",
         "docs.swagger_ui",
         "docs.swagger_asset",
+        "audit.PublicKey",
     }
 )
 
