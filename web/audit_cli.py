@@ -121,3 +121,38 @@ def statement(seal_no: int | None) -> None:
         raise click.ClickException(str(error)) from None
     community = running.settings.communities[0].id
     click.echo(json.dumps(sign_seal(chosen[-1], community, key), ensure_ascii=False, indent=2))
+
+
+@audit.command("export")
+@click.argument("need_id", type=click.UUID)
+def export(need_id: Any) -> None:
+    """Print a case's history as JSON, with its chain verification status."""
+    from needs.exceptions import NeedNotFoundError
+    from web.api.needs import iso_times
+
+    running = _services()
+    try:
+        need = running.needs.get_need(need_id)
+        events = running.needs.get_history(need_id)
+    except NeedNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    check = verify_case(running.needs, need_id)
+    document = {
+        "need": iso_times(json.loads(json.dumps(need, default=str))),
+        "events": [
+            {
+                **e,
+                "occurred_at": iso_times(e["occurred_at"]),
+                "recorded_at": iso_times(e["recorded_at"]),
+                "data": iso_times(e["data"]),
+            }
+            for e in events
+        ],
+        "verification": {
+            "intact": check.intact,
+            "checked_versions": check.versions,
+            "head": check.head,
+            "problems": [str(p) for p in check.problems],
+        },
+    }
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))

@@ -235,3 +235,21 @@ def test_with_encryption_an_altered_byte_makes_the_event_unreadable_and_is_named
         running.close()
     assert check.problems[0].version == 2
     assert check.problems[0].what.startswith("cannot be read")
+
+
+def test_a_case_exports_as_json_with_its_verification(app, case):
+    import json
+
+    result = cli(app, "export", str(case))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["need"]["id"] == str(case)
+    assert [e["type"] for e in document["events"]] == [
+        "NeedLogged",
+        "NoteAdded",
+        "NoteAdded",
+        "VisitRecorded",
+    ]
+    assert document["events"][0]["recorded_at"].endswith("+08:00")
+    assert document["verification"]["intact"] is True
+    assert cli(app, "export", "00000000-0000-0000-0000-000000000000").exit_code == 1

@@ -51,3 +51,21 @@ def test_only_the_secretary_and_auditors_see_who_looked(need, client, as_user):
     assert client.get(url, headers=as_user("leader3")).status_code == 403
     assert client.get(url, headers=as_user("hospital")).status_code == 403
     assert client.get(url, headers=as_user("secretary")).status_code == 200
+
+
+def test_an_export_holds_the_case_its_events_and_its_verification_and_is_recorded(
+    need, referral, client, as_user
+):
+    export = client.get(f"/api/v1/needs/{need['id']}/export", headers=as_user("auditor"))
+    assert export.status_code == 200
+    body = export.json
+    assert body["need"]["id"] == need["id"]
+    assert [e["type"] for e in body["events"]] == ["NeedLogged", "Referred"]
+    assert body["verification"]["intact"] is True
+    assert body["exported_by"] == "auditor"
+    reads = client.get(f"/api/v1/needs/{need['id']}/reads", headers=as_user("auditor")).json
+    assert any(r["via"].endswith("/export") for r in reads["reads"])
+    assert (
+        client.get(f"/api/v1/needs/{need['id']}/export", headers=as_user("leader3")).status_code
+        == 403
+    )
