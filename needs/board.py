@@ -146,6 +146,34 @@ class Board:
             )
         return sorted(items, key=lambda i: (-i["urgency_rank"], i["since"], i["need_id"]))
 
+    def weekly_flow(self, community: str, now: datetime, weeks: int = 12) -> list[dict[str, Any]]:
+        """Needs logged and resolved in each of the last `weeks` seven-day weeks, oldest first:
+        [{start, end, logged, resolved}], the last week ending now."""
+        start = now - timedelta(days=7 * weeks)
+        flow: list[dict[str, Any]] = [
+            {
+                "start": start + timedelta(days=7 * i),
+                "end": start + timedelta(days=7 * (i + 1)),
+                "logged": 0,
+                "resolved": 0,
+            }
+            for i in range(weeks)
+        ]
+        params = {"community": community, "since": self.store.to_db_time(start)}
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT logged_at, resolved_at FROM needs_view WHERE community=%(community)s "
+                "AND (logged_at >= %(since)s OR resolved_at >= %(since)s)",
+                params,
+            ).fetchall()
+        for row in rows:
+            for key, column in (("logged", "logged_at"), ("resolved", "resolved_at")):
+                moment = self.store.from_db_time(row[column]) if row[column] else None
+                if moment is not None and start <= moment <= now:
+                    week = min(int((moment - start) / timedelta(days=7)), weeks - 1)
+                    flow[week][key] += 1
+        return flow
+
     def _in(self, column: str, values: Iterable[str] | None, params: dict[str, Any]) -> str:
         if values is None:
             return "1=1"

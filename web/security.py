@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Swagger UI sets style attributes at run time; nothing else needs inline styles.
 _DOCS_CSP = (
@@ -33,5 +36,15 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
+def trusts_proxy(app: Flask) -> bool:
+    """TRUST_PROXY=1: the service runs behind one reverse proxy (nginx, Caddy) that ends TLS."""
+    return str(app.config.get("TRUST_PROXY", os.environ.get("TRUST_PROXY", ""))) == "1"
+
+
 def init_app(app: Flask) -> None:
+    if trusts_proxy(app):
+        # Believe the proxy's X-Forwarded-For/-Proto/-Host (one hop only): the request is then
+        # known to be HTTPS (Secure cookies, HSTS) and to come from the phone's address (the
+        # sign-in rate limit). Never set this without a proxy that overwrites those headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.after_request(secure_headers)

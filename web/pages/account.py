@@ -36,6 +36,8 @@ def _sign_in_key() -> str:
 
 
 def home_for(role: str) -> str:
+    if role == "secretary":
+        return url_for("pages.secretary.board")
     if role in READERS:
         return url_for("pages.leader.needs")
     if role in CLERKS:

@@ -73,6 +73,10 @@ def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[st
         f"withdraw-{r['id']}" for r in need["referrals"] if r["status"] in ("sent", "accepted")
     ]
     page_forms = {name: make_form(name, partners) for name in names} if may_act else {}
+    if g.user.role == "secretary" and not resolved:
+        from web.pages.secretary import assign_form
+
+        page_forms["assign"] = assign_form(need)
     page_forms.update(sent or {})
     return {
         "need": need,

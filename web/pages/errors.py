@@ -40,7 +40,13 @@ _CSRF = (
 
 def protect_forms() -> None:
     """CSRF on every form outside /api (the API authenticates by bearer token, not cookie)."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not is_api_request():
+    from web.pages.offline import exempt_from_form_tokens
+
+    if (
+        request.method in ("POST", "PUT", "PATCH", "DELETE")
+        and not is_api_request()
+        and not exempt_from_form_tokens()  # checked by its own header and origin rules
+    ):
         csrf.protect()
 
 

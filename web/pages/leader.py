@@ -4,6 +4,7 @@ The secretary may use them across all blocks; an auditor reads the lists and cas
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -17,6 +18,7 @@ from web.pages import casepage, labels
 from web.pages.access import LEADERS, READERS, roles
 from web.pages.households import block_choices, buildings_in, recent_households
 from web.pages.matching import ranked_partners
+from web.pages.reminders import reminders_of_user
 
 bp = Blueprint("leader", __name__)
 OPEN = ["open", "in_progress"]
@@ -34,11 +36,31 @@ def needs() -> str:
     """Open needs in my block(s), most urgent then oldest first; overdue ones marked."""
     user = g.user
     blocks = list(user.blocks) if user.role == "block_leader" else None
-    rows, total = _services().view.list_needs(
-        user.community, blocks=blocks, statuses=OPEN, limit=200
+    community = _services().needs.community(user.community)
+    block = request.args.get("block") or None
+    if block not in {b.code for b in community.blocks}:
+        block = None
+    category = request.args.get("category") or None
+    if category not in {c.code for c in community.categories}:
+        category = None
+    if block is not None:  # the board's cell: one block, and only one of the user's own
+        blocks = [block] if blocks is None or block in blocks else []
+    rows, total = (
+        _services().view.list_needs(
+            user.community, blocks=blocks, statuses=OPEN, category=category, limit=200
+        )
+        if blocks != []
+        else ([], 0)
     )
     items = [need_in_scope(UUID(row["need_id"])) for row in rows]
-    return render_template("pages/needs.html", needs=items, total=total)
+    waiting = len(reminders_of_user()) if user.role in LEADERS else 0
+    return render_template(
+        "pages/needs.html",
+        needs=items,
+        total=total,
+        reminders_count=waiting,
+        only={"block": block, "category": category} if block or category else None,
+    )
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -57,11 +79,11 @@ def new_need() -> Any:
     return render_template("pages/new_need.html", form=form, categories=categories), status
 
 
-def log_need_form() -> Any:
+def log_need_form(**options: Any) -> Any:
     from web.pages.forms import LogNeedForm
 
     community = _services().needs.community(g.user.community)
-    form = LogNeedForm()
+    form = LogNeedForm(**options)
     form.category.choices = [(c.code, c.name_zh) for c in community.categories]
     form.block.choices = block_choices(g.user, community)
     if len(form.block.choices) == 1:
@@ -72,8 +94,9 @@ def log_need_form() -> Any:
     return form
 
 
-def log_need(form: Any) -> tuple[UUID | None, int]:
-    """The new need's id, or None with the refusal shown on the form; the status to answer."""
+def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | None, int]:
+    """The new need's id, or None with the refusal shown on the form; the status to answer.
+    `occurred_at`: when it was captured, for a need sent later from a phone's queue."""
     check_block_allowed(form.block.data)
     address = (form.building.data or "").strip()
     where = (
@@ -93,6 +116,7 @@ def log_need(form: Any) -> tuple[UUID | None, int]:
             contact_phone=form.contact_phone.data or "",
             consent_to_share=bool(form.consent_to_share.data),
             actor=g.user.username,
+            occurred_at=occurred_at,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{form.key.data}"),
         ), 201
     except casepage.REFUSALS as error:

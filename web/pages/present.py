@@ -21,6 +21,11 @@ def when(moment: datetime | None) -> str:
     return format_datetime(moment, TIME_FORMAT) if moment else ""
 
 
+def day(moment: datetime | None) -> str:
+    """A day in Asia/Shanghai as month and day, e.g. 11-30."""
+    return format_datetime(moment, "MM-dd") if moment else ""
+
+
 def ago(moment: datetime | None) -> str:
     """How long ago, in words ("3 days ago", "3天前")."""
     if moment is None:
@@ -67,6 +72,7 @@ def described(field: Any, hint: str | None = None) -> dict[str, str]:
 def register(app: Flask) -> None:
     app.add_template_filter(when, "when")
     app.add_template_filter(ago, "ago")
+    app.add_template_filter(day, "day")
     filters = {
         "urgency": labels.URGENCIES,
         "status": labels.STATUSES,

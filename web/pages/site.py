@@ -8,7 +8,17 @@ from werkzeug.wrappers import Response
 from needs.exceptions import NeedsError
 from partners.exceptions import PartnersError
 from web.accounts.exceptions import AccountsError
-from web.pages import access, account, clerk, errors, leader
+from web.pages import (
+    access,
+    account,
+    audit,
+    clerk,
+    errors,
+    leader,
+    offline,
+    reminders,
+    secretary,
+)
 
 pages = Blueprint("pages", __name__)
 pages.before_request(access.set_user)
@@ -21,7 +31,7 @@ def not_kept(response: Response) -> Response:
     return response
 
 
-for part in (account.bp, leader.bp, clerk.bp):
+for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.bp, offline.bp):
     pages.register_blueprint(part)
 for error_class in (NeedsError, PartnersError, AccountsError):
     pages.register_error_handler(error_class, errors.domain_error)

@@ -72,6 +72,10 @@ def _what(kind: str, data: dict[str, Any], partners: dict[str, str]) -> str:
             partner=partner,
             outcome=labels.label(labels.REFERRAL_OUTCOMES, data.get("outcome")),
         ),
+        "Escalated": lambda: _("Escalated to the secretary"),
+        "ReferralDeliveryFailed": lambda: _(
+            "%(partner)s could not be notified of the referral", partner=partner
+        ),
     }
     say = words.get(kind)
     return say() if say is not None else kind

@@ -1,0 +1,12 @@
+"""Steps of features/auditor/pages_case_history.feature (office_steps.py)."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import scenarios
+
+from tests.acceptance.pages.office_steps import *  # noqa: F403 - the steps pytest-bdd finds
+
+pytestmark = pytest.mark.browser
+
+scenarios("auditor/pages_case_history.feature")

@@ -1,0 +1,90 @@
+"""The secretary's forms: reassign a case, the partner directory and the people who sign in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from web.pages.forms import SHORT_LIMIT, at_most
+
+
+class Checkboxes(SelectMultipleField):  # type: ignore[misc]
+    """Several choices as a list of checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        known = {str(choice[0]) for choice in self.choices or ()}
+        if not self.data:
+            raise StopValidation(str(_l("Choose at least one.")))
+        if any(value not in known for value in self.data):
+            raise StopValidation(str(_l("Choose one of these.")))
+
+
+def password_field(label: object) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(_l("Enter a password.")),
+            Length(min=8, max=128, message=_l("A password is 8 to 128 characters long.")),
+        ],
+    )
+
+
+class AssignForm(FlaskForm):  # type: ignore[misc]
+    assignee = SelectField(_l("New owner"), validate_choice=False)
+
+
+class RegisterPartnerForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(
+        _l("Name"), validators=[InputRequired(_l("Enter the partner's name.")), at_most(200)]
+    )
+    kind = SelectField(_l("Kind"), validate_choice=True)
+    categories = Checkboxes(_l("Categories it takes"))
+    blocks = Checkboxes(_l("Blocks it serves"))
+    weekly_capacity = IntegerField(
+        _l("Referrals a week it can take"),
+        default=10,
+        validators=[
+            InputRequired(_l("Enter a number.")),
+            NumberRange(min=0, max=10_000, message=_l("Enter a number from 0 to 10000.")),
+        ],
+    )
+    contact = StringField(_l("Contact"), validators=[Optional(), at_most(SHORT_LIMIT)])
+
+
+class SuspendPartnerForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
+
+
+class ReactivatePartnerForm(FlaskForm):  # type: ignore[misc]
+    pass
+
+
+class AddLeaderForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(
+        _l("Username"), validators=[InputRequired(_l("Enter a username.")), at_most(40)]
+    )
+    password = password_field(_l("First password"))
+    blocks = Checkboxes(_l("Blocks"))
+
+
+class HandOverForm(FlaskForm):  # type: ignore[misc]
+    block = SelectField(_l("Block"), validate_choice=True)
+    leader = SelectField(_l("To the leader"), validate_choice=True)
+
+
+class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
+    password = password_field(_l("New password"))
+
+
+class DisableForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
+
+
+class EnableForm(FlaskForm):  # type: ignore[misc]
+    pass

@@ -1,0 +1,436 @@
+"""The secretary's pages: the menu board, reassigning a case, the partner directory and the
+people who sign in. Only the secretary opens them; others get a clear 403 page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from web.accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
+from web.api.partners import KINDS
+from web.api.scope import need_in_scope
+from web.pages import casepage, labels
+from web.pages import office_forms as f
+from web.pages.access import roles
+from web.pages.chart import weekly_chart
+
+bp = Blueprint("secretary", __name__)
+OPEN = ("open", "in_progress")
+PARTNER_KINDS = {
+    "hospital": _l("Hospital"),
+    "police": _l("Police station"),
+    "training": _l("Training centre"),
+    "property": _l("Property management"),
+    "owners_committee": _l("Owners' committee"),
+    "government": _l("Government office"),
+    "enterprise": _l("Enterprise"),
+    "ngo": _l("Social organisation"),
+    "other": _l("Other"),
+}
+ALL_BLOCKS = "*"
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def _community() -> Any:
+    return _services().needs.community(g.user.community)
+
+
+# --- the board -------------------------------------------------------------------------------
+
+
+@bp.route("/board")
+@roles("secretary")
+def board() -> str:
+    """Blocks × categories with open and overdue counts, escalations, the weekly flow and how
+    quickly each partner answers."""
+    running = _services()
+    community = _community()
+    now = running.clock.now()
+    hours = {c.code: c.first_contact_hours for c in community.categories}
+    grid: dict[tuple[str, str], dict[str, int]] = {}
+    for row in running.view.counts(g.user.community):
+        if row["status"] in OPEN:
+            cell = grid.setdefault((row["block"], row["category"]), {"open": 0, "overdue": 0})
+            cell["open"] += int(row["n"])
+    overdue = running.board.list_overdue_needs(g.user.community, hours, now)
+    for row in overdue:
+        cell = grid.setdefault((row["block"], row["category"]), {"open": 0, "overdue": 0})
+        cell["overdue"] += 1
+    return render_template(
+        "pages/board.html",
+        community=community,
+        grid=grid,
+        overdue=overdue,
+        escalated=running.board.list_escalated(g.user.community),
+        chart=weekly_chart(running.board.weekly_flow(g.user.community, now)),
+        partners=responsiveness(running, now),
+    )
+
+
+def responsiveness(running: Any, now: Any) -> list[dict[str, Any]]:
+    """Each partner with its acceptance rate and median time to accept, by name."""
+    history = running.view.partner_history(g.user.community, now - timedelta(days=7))
+    rows = []
+    for partner in running.partners.list_partners(g.user.community):
+        record = history.get(partner.partner_id, {})
+        answered = sum(record.get(k, 0) for k in ("accepted", "declined", "expired"))
+        hours = record.get("median_hours_to_accept")
+        rows.append(
+            {
+                "partner": partner,
+                "answered": answered,
+                "accepted": record.get("accepted", 0),
+                "open": record.get("open_load", 0),
+                "rate": round(100 * record.get("accepted", 0) / answered) if answered else None,
+                "median": None
+                if hours is None
+                else format_timedelta(timedelta(hours=hours), granularity="minute", threshold=1.1),
+            }
+        )
+    return rows
+
+
+# --- reassign --------------------------------------------------------------------------------
+
+
+def owners() -> list[tuple[str, str]]:
+    """Who may own a case: the community's active block leaders and secretaries."""
+    users = _services().accounts.list_users(g.user.community)
+    return [
+        (u.username, f"{u.username} · {labels.label(labels.ROLES, u.role)}")
+        for u in users
+        if u.active and u.role in ("block_leader", "secretary")
+    ]
+
+
+def assign_form(need: dict[str, Any], *, submitted: bool = False) -> Any:
+    form = f.AssignForm(prefix="assign", **({} if submitted else {"formdata": None}))
+    form.assignee.choices = owners()
+    if not submitted:
+        form.assignee.data = need.get("assignee")
+    return form
+
+
+@bp.route("/needs/<uuid:need_id>/assign", methods=["POST"])
+@roles("secretary")
+def reassign(need_id: UUID) -> Any:
+    """Give the case to another block leader (or the secretary)."""
+    need = need_in_scope(need_id)
+    form = assign_form(need, submitted=True)
+    if form.validate_on_submit():
+        if form.assignee.data not in dict(form.assignee.choices):
+            form.assignee.errors = [str(_l("Choose one of these."))]
+        else:
+            try:
+                _services().needs.assign(need_id, form.assignee.data, actor=g.user.username)
+            except casepage.REFUSALS as error:
+                status = casepage.refuse(form, error)
+                page = render_template(
+                    "pages/case.html", **casepage.context(need, {"assign": form})
+                )
+                return page, status
+            flash(_("The case now belongs to %(name)s.", name=form.assignee.data), "ok")
+            return redirect(url_for("pages.leader.case", need_id=need_id))
+    page = render_template("pages/case.html", **casepage.context(need, {"assign": form}))
+    return page, 422
+
+
+# --- partners --------------------------------------------------------------------------------
+
+
+def register_partner_form(*, submitted: bool = False) -> Any:
+    community = _community()
+    form = f.RegisterPartnerForm(prefix="partner", **({} if submitted else {"formdata": None}))
+    form.kind.choices = [(k, str(PARTNER_KINDS[k])) for k in KINDS]
+    form.categories.choices = [
+        (c.code, labels.category_name(c, _language())) for c in community.categories
+    ]
+    form.blocks.choices = [(ALL_BLOCKS, str(_l("All blocks")))] + [
+        (b.code, f"{b.name} {b.code}") for b in community.blocks
+    ]
+    return form
+
+
+def _language() -> str:
+    from web.pages.present import language
+
+    return language()
+
+
+def partners_page(sent: dict[str, Any] | None = None, status: int = 200) -> Any:
+    records = _services().partners.list_partners(g.user.community)
+    page_forms: dict[str, Any] = {"register": register_partner_form()}
+    for record in records:
+        name = f"{'suspend' if record.active else 'reactivate'}-{record.partner_id}"
+        form_class = f.SuspendPartnerForm if record.active else f.ReactivatePartnerForm
+        page_forms[name] = form_class(prefix=name, formdata=None)
+    page_forms.update(sent or {})
+    html = render_template(
+        "pages/partners.html", partners=records, forms=page_forms, kinds=PARTNER_KINDS
+    )
+    return html, status
+
+
+@bp.route("/partners")
+@roles("secretary")
+def partners() -> Any:
+    """The partner directory: who takes what, and whether they take referrals now."""
+    return partners_page()
+
+
+@bp.route("/partners", methods=["POST"])
+@roles("secretary")
+def register_partner() -> Any:
+    """Add a co-building partner to the directory."""
+    form = register_partner_form(submitted=True)
+    if form.validate_on_submit():
+        blocks = [ALL_BLOCKS] if ALL_BLOCKS in form.blocks.data else form.blocks.data
+        _services().partners.register_partner(
+            community=g.user.community,
+            name=form.name.data.strip(),
+            kind=form.kind.data,
+            categories=form.categories.data,
+            blocks=blocks,
+            weekly_capacity=form.weekly_capacity.data,
+            contact=form.contact.data or "",
+            actor=g.user.username,
+        )
+        flash(_("%(name)s registered.", name=form.name.data.strip()), "ok")
+        return redirect(url_for(".partners"))
+    return partners_page({"register": form}, 422)
+
+
+def _own_partner(partner_id: UUID) -> Any:
+    from partners.exceptions import PartnerNotFoundError
+
+    record = _services().partners.get_partner(partner_id)
+    if record.community != g.user.community:
+        raise PartnerNotFoundError(str(partner_id))
+    return record
+
+
+@bp.route("/partners/<uuid:partner_id>/suspend", methods=["POST"])
+@roles("secretary")
+def suspend_partner(partner_id: UUID) -> Any:
+    """Stop new referrals to a partner."""
+    record = _own_partner(partner_id)
+    name = f"suspend-{partner_id}"
+    form = f.SuspendPartnerForm(prefix=name)
+    if not form.validate_on_submit():
+        return partners_page({name: form}, 422)
+    _services().partners.suspend_partner(
+        partner_id, reason=form.reason.data or "", actor=g.user.username
+    )
+    flash(_("%(name)s is suspended and takes no new referrals.", name=record.name), "ok")
+    return redirect(url_for(".partners"))
+
+
+@bp.route("/partners/<uuid:partner_id>/reactivate", methods=["POST"])
+@roles("secretary")
+def reactivate_partner(partner_id: UUID) -> Any:
+    """Let a suspended partner take referrals again."""
+    record = _own_partner(partner_id)
+    _services().partners.reactivate_partner(partner_id, actor=g.user.username)
+    flash(_("%(name)s takes referrals again.", name=record.name), "ok")
+    return redirect(url_for(".partners"))
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def _block_choices() -> list[tuple[str, str]]:
+    return [(b.code, f"{b.name} {b.code}") for b in _community().blocks]
+
+
+def _leaders() -> list[Any]:
+    users = _services().accounts.list_users(g.user.community)
+    return [u for u in users if u.role == "block_leader" and u.active]
+
+
+def people_forms() -> dict[str, Any]:
+    add = f.AddLeaderForm(prefix="leader", formdata=None)
+    add.blocks.choices = _block_choices()
+    hand = f.HandOverForm(prefix="handover", formdata=None)
+    hand.block.choices = _block_choices()
+    hand.leader.choices = [(u.username, u.username) for u in _leaders()]
+    return {"leader": add, "handover": hand}
+
+
+def people_page(sent: dict[str, Any] | None = None, status: int = 200) -> Any:
+    users = _services().accounts.list_users(g.user.community)
+    page_forms = people_forms()
+    for user in users:
+        if user.username == g.user.username:
+            continue
+        name = f"password-{user.username}"
+        page_forms[name] = f.ResetPasswordForm(prefix=name, formdata=None)
+        name = f"{'disable' if user.active else 'enable'}-{user.username}"
+        form_class = f.DisableForm if user.active else f.EnableForm
+        page_forms[name] = form_class(prefix=name, formdata=None)
+    page_forms.update(sent or {})
+    return render_template("pages/people.html", users=users, forms=page_forms), status
+
+
+@bp.route("/people")
+@roles("secretary")
+def people() -> Any:
+    """Who signs in, with what role and which blocks."""
+    return people_page()
+
+
+def _account_refused(form: Any, error: AccountsError) -> None:
+    if isinstance(error, UsernameTakenError) and "username" in form:
+        form.username.errors = [*form.username.errors, _("This username is taken.")]
+    elif isinstance(error, InvalidAccountError) and error.field == "username":
+        message = _("2 to 40 characters: small letters a–z, digits, “_”, “.” or “-”.")
+        form.username.errors = [*form.username.errors, message]
+    elif isinstance(error, InvalidAccountError) and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, _("Please check this field.")]
+    else:
+        form.form_errors.append(_("This could not be done."))
+
+
+class HandOverRefusedError(Exception):
+    """A block cannot be handed over; the form says why."""
+
+
+def people_command(name: str, form: Any, run: Callable[[], str]) -> Any:
+    """Run a change to people from its form; back to the list, or the form again."""
+    if form.validate_on_submit():
+        try:
+            message = run()
+        except HandOverRefusedError:
+            pass
+        except AccountsError as error:
+            _account_refused(form, error)
+        else:
+            flash(message, "ok")
+            return redirect(url_for(".people"))
+    return people_page({name: form}, 422)
+
+
+@bp.route("/people/leaders", methods=["POST"])
+@roles("secretary")
+def add_leader() -> Any:
+    """Add a block leader for some blocks."""
+    form = f.AddLeaderForm(prefix="leader")
+    form.blocks.choices = _block_choices()
+
+    def run() -> str:
+        _services().accounts.register_user(
+            community=g.user.community,
+            username=form.username.data.strip().lower(),
+            password=form.password.data,
+            role="block_leader",
+            blocks=form.blocks.data,
+            actor=g.user.username,
+        )
+        return _("%(name)s can sign in now.", name=form.username.data.strip().lower())
+
+    return people_command("leader", form, run)
+
+
+@bp.route("/people/handover", methods=["POST"])
+@roles("secretary")
+def hand_over() -> Any:
+    """Give a block to another leader; whoever led it before no longer does."""
+    form = f.HandOverForm(prefix="handover")
+    form.block.choices = _block_choices()
+    form.leader.choices = [(u.username, u.username) for u in _leaders()]
+
+    def run() -> str:
+        authenticator = _services().authenticator
+        block, leader = form.block.data, form.leader.data
+        before = [u for u in _leaders() if block in u.blocks and u.username != leader]
+        for user in before:
+            if list(user.blocks) == [block]:
+                form.form_errors.append(
+                    _(
+                        "%(name)s leads no other block. Disable that account first, "
+                        "then hand the block over.",
+                        name=user.username,
+                    )
+                )
+                raise HandOverRefusedError
+        for user in before:
+            kept = [b for b in user.blocks if b != block]
+            authenticator.change_role(
+                user.username, role="block_leader", blocks=kept, actor=g.user.username
+            )
+        new = _services().accounts.get_user(leader)
+        if block not in new.blocks:
+            authenticator.change_role(
+                leader, role="block_leader", blocks=[*new.blocks, block], actor=g.user.username
+            )
+        return _("%(leader)s now leads block %(block)s.", leader=leader, block=block)
+
+    return people_command("handover", form, run)
+
+
+def _other_user(username: str) -> Any:
+    """A user of the secretary's community other than the secretary, or 404."""
+    user = _services().accounts.find_user(username)
+    if user is None or user.community != g.user.community or user.username == g.user.username:
+        abort(404)
+    return user
+
+
+@bp.route("/people/<username>/password", methods=["POST"])
+@roles("secretary")
+def reset_password(username: str) -> Any:
+    """Set a new password; the person's sessions end."""
+    user = _other_user(username)
+    name = f"password-{user.username}"
+    form = f.ResetPasswordForm(prefix=name)
+
+    def run() -> str:
+        _services().authenticator.change_password(
+            user.username, password=form.password.data, actor=g.user.username
+        )
+        return _("New password set for %(name)s. Tell them in person.", name=user.username)
+
+    return people_command(name, form, run)
+
+
+@bp.route("/people/<username>/disable", methods=["POST"])
+@roles("secretary")
+def disable(username: str) -> Any:
+    """Stop someone signing in; their sessions end."""
+    user = _other_user(username)
+    name = f"disable-{user.username}"
+    form = f.DisableForm(prefix=name)
+
+    def run() -> str:
+        _services().authenticator.disable(
+            user.username, reason=form.reason.data or "", actor=g.user.username
+        )
+        return _("%(name)s can no longer sign in.", name=user.username)
+
+    return people_command(name, form, run)
+
+
+@bp.route("/people/<username>/enable", methods=["POST"])
+@roles("secretary")
+def enable(username: str) -> Any:
+    """Let a disabled account sign in again."""
+    user = _other_user(username)
+    name = f"enable-{user.username}"
+    form = f.EnableForm(prefix=name)
+
+    def run() -> str:
+        _services().accounts.enable_user(user.username, actor=g.user.username)
+        return _("%(name)s can sign in again.", name=user.username)
+
+    return people_command(name, form, run)
