@@ -31,6 +31,7 @@ class Journey:
     started: float = 0.0
     took: float = 0.0
     need_id: UUID | None = None
+    board_before: int = 0
 
     def phone(self, who: str, **options: Any) -> Any:
         """The page on `who`'s phone, opened on first use."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 from uuid import UUID
 
 import pytest
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then, when
 
 from needs.clock import SHANGHAI
+from needs.community import DEMO_COMMUNITY
 from tests.acceptance.pages.conftest import NAME, QUOTED, Journey, service
+from tests.browser.harness import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +108,53 @@ def case_shows_referral(journey: Journey, partner: str, words: str) -> None:
     page.reload()
     card = page.locator("li.card", has_text=partner)
     assert words in card.locator(".chip").inner_text()
+
+
+# --- the secretary's board and the auditor's history ------------------------------------------
+
+
+def _board_count(page: Any, block: str, category_zh: str) -> int:
+    code = next(c.code for c in DEMO_COMMUNITY.categories if c.name_zh == category_zh)
+    page.goto("/board")
+    text = page.locator(f'td[data-cell="{block}-{code}"]').inner_text()
+    return int(re.match(r"\d+", text.strip()).group(0))  # type: ignore[union-attr]
+
+
+@given(
+    parsers.re(
+        r"the secretary has the board open and notes the open (?P<category>\S+) needs in "
+        r"(?P<block>B\d)"
+    )
+)
+def secretary_notes_the_board(journey: Journey, category: str, block: str) -> None:
+    page = journey.phone("secretary")
+    sign_in(page, "secretary")
+    journey.board_before = _board_count(page, block, category)
+
+
+@then(
+    parsers.re(
+        r"on the secretary's phone the board shows one more open (?P<category>\S+) need in "
+        r"(?P<block>B\d)"
+    )
+)
+def board_counts_one_more(journey: Journey, category: str, block: str) -> None:
+    page = journey.phone("secretary")
+    assert _board_count(page, block, category) == journey.board_before + 1
+
+
+@then(
+    parsers.re(
+        r"the auditor, on a phone of their own, sees "
+        + QUOTED
+        + r" by "
+        + NAME
+        + r" in the case's history"
+    )
+)
+def auditor_sees_the_event(journey: Journey, words: str, name: str) -> None:
+    page = journey.phone("auditor")
+    sign_in(page, "auditor")
+    page.goto(f"/needs/{journey.need_id}/history")
+    entries = page.locator(".timeline.audit li")
+    assert any(words in text and name in text for text in entries.all_inner_texts())
