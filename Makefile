@@ -1,6 +1,6 @@
 # Build, run and test. Every target is a thin wrapper around a script in scripts/.
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format clean
+.PHONY: help run test lint format clean bench screenshots
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z]+:.*## /{ printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -10,6 +10,12 @@ run: ## run the service locally on embedded defaults (scripts/run)
 
 test: ## the whole suite as CI runs it: lint, types, contracts, pytest (scripts/test)
 	scripts/test
+
+bench: ## benchmarks against a plain CRUD app; rewrites docs/performance.md (scripts/bench)
+	scripts/bench
+
+screenshots: ## a screenshot of each main page at 360 px, both languages, into docs/screenshots
+	scripts/screenshots
 
 lint: ## ruff check, ruff format --check, import contracts, mypy
 	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && .venv/bin/mypy

@@ -1,0 +1,151 @@
+"""`python -m bench [--quick] [--stores sqlite,postgres] [--only http,data] [sizes…]`:
+run the benchmarks, print every figure beside its baseline or target, and (re)write
+docs/performance.md. Sizes come from flags, else BENCH_<FLAG> environment variables."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import in_process, over_http
+from bench.machine import BUSY, describe, ensure_wrk, load, load_text
+from bench.report import Report
+from bench.stores import NOT_PRODUCTION, ROOT
+
+QUICK = {
+    "rounds": 1,
+    "seconds": 1.0,
+    "connections": 2,
+    "seed_needs": 10,
+    "rss_needs": 40,
+    "page_seconds": 1.0,
+    "events": 400,
+    "partners": 20,
+    "referrals": 40,
+    "case_events": 60,
+    "reads": 5,
+}
+
+
+def _env(name: str, default: object) -> object:
+    value = os.environ.get(f"BENCH_{name.upper()}")
+    return default if value in (None, "") else type(default)(value)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    http, data = over_http.HttpSizes(), in_process.DataSizes()
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness only")
+    p.add_argument("--stores", default=_env("stores", "sqlite,postgres"), help="sqlite,postgres")
+    p.add_argument(
+        "--only", default=_env("only", "http,data"), help="http (over HTTP), data (in process)"
+    )
+    p.add_argument("--output", default=_env("output", ""), help="report file; '-' for none")
+    p.add_argument(
+        "--folder", default=_env("folder", ""), help="work folder (default: a temporary one)"
+    )
+    p.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="profile the hot paths with pyinstrument (default: on, off with --quick)",
+    )
+    p.add_argument(
+        "--profile-requests",
+        type=int,
+        default=_env("profile_requests", 20 if "--quick" in argv else 300),
+        help="calls per profiled path",
+    )
+    sizes = p.add_argument_group("sizes")
+    for name, default in (*vars(http).items(), *vars(data).items()):
+        flag = "--" + name.replace("_", "-")
+        sizes.add_argument(flag, type=type(default), default=None, help=f"default {default}")
+    args = p.parse_args(argv)
+    for name, default in (*vars(http).items(), *vars(data).items()):
+        if getattr(args, name) is None:
+            chosen = QUICK.get(name, default) if args.quick else default
+            setattr(args, name, _env(name, chosen))
+    if args.profile is None:
+        args.profile = not args.quick
+    if not args.output:
+        args.output = "-" if args.quick else str(ROOT / "docs" / "performance.md")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse(argv)
+    for name in NOT_PRODUCTION:  # the service in this process runs as in production too
+        os.environ.pop(name, None)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    parts = {s.strip() for s in args.only.split(",") if s.strip()}
+    http = over_http.HttpSizes(**{k: getattr(args, k) for k in vars(over_http.HttpSizes())})
+    data = in_process.DataSizes(**{k: getattr(args, k) for k in vars(in_process.DataSizes())})
+    wrk = ensure_wrk() if "http" in parts else ""
+    command = shlex.join([".venv/bin/python", "-m", "bench", *argv])
+    if os.environ.get("BENCH_LAUNCHER"):
+        command = f"{shlex.join([os.environ['BENCH_LAUNCHER'], *argv])} (runs {command})"
+    sizes = (
+        f"sizes: HTTP {http.rounds} rounds × {http.seconds:g} s per app, {http.connections} "
+        f"connections, {http.threads} wrk thread(s), {http.seed_needs} needs seeded, memory after "
+        f"{http.rss_needs} needs; data {data.events:,} events, {data.partners} partners, "
+        f"{data.referrals:,} referrals, a {data.case_events}-event case, {data.reads} reads"
+    )
+    report = Report(describe(), command, sizes)
+    report.loads.append(f"Load at the start: {load_text()}")
+    if load()[0] > BUSY:
+        report.busy = True
+        report.progress(f"the machine is busy ({load_text()}): these figures are no record")
+    report.progress(sizes)
+    _notes(report, http)
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="needs-bench-"))
+    try:
+        for kind in stores:
+            if "data" in parts:
+                in_process.run(report, kind, folder, data, profile=args.profile)
+            if "http" in parts:
+                over_http.run(report, kind, wrk, folder, http)
+            if args.profile:
+                from bench import profiling
+
+                profiling.run(report, kind, folder, args.profile_requests)
+    finally:
+        if not args.folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    report.loads.append(f"Load at the end: {load_text()}")
+    report.explain()
+    report.print()
+    if args.output != "-":
+        report.write(Path(args.output))
+    return 0
+
+
+def _notes(report: Report, http: over_http.HttpSizes) -> None:
+    for text in (
+        "The service runs as in production: NEEDS_ENV=production, a SECRET_KEY and a CIPHER_KEY "
+        "(events, snapshots and idempotency records encrypted with "
+        "eventsourcing.cryptography:AESCipher), read models kept in the request (after_save), "
+        "gunicorn 2 sync workers with an access log, `flask --app web follow` beside it; "
+        "Celery's worker and beat are not started (neither call reaches them).",
+        "The CRUD app (bench/crud_app.py) is Flask + SQLite as the Flask tutorial writes it, "
+        "with the service's marshmallow schemas, a bearer-token table, an index for the list "
+        "and WAL; it stays on SQLite when the service runs on PostgreSQL.",
+        f"Load from wrk ({http.threads} thread, {http.connections} connections): a Lua script "
+        "POSTs a need as JSON with a bearer token (random address, category and urgency in the "
+        "leader's block, no Idempotency-Key), or GETs one path; "
+        "apps alternate A, B, A, B round by round after a warm-up; "
+        "throughput (answered requests only) and latencies are the median over the rounds, "
+        "with the slowest and fastest round beside it.",
+        "The list page is measured with one connection (one user), after the same seed.",
+        "Latency targets are judged at p95 of in-process timings (p99 over HTTP for logging).",
+    ):
+        report.note(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Setting the scene for the HTTP benchmarks: the same users, tokens and seed needs in the
+service and in the CRUD app."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bench.stores import build
+from needs.community import DEMO_COMMUNITY
+
+LEADER, SECRETARY, BLOCK = "leader3", "secretary", "B3"
+LIST_PATH = f"/api/v1/needs?block={BLOCK}&status=open"
+PAGE_PATH = "/needs"
+NEEDS_PATH = "/api/v1/needs"
+
+
+def blocks() -> dict[str, list[int]]:
+    """Each block of the community with its buildings."""
+    return {b.code: sorted(b.buildings) for b in DEMO_COMMUNITY.blocks}
+
+
+def seed_bodies(count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """Needs across every block, as the secretary logs them."""
+    known = blocks()
+    bodies = []
+    for _ in range(count):
+        code = rng.choice(sorted(known))
+        bodies.append(
+            {
+                "category": rng.choice(("hardship", "emergency", "study_aid", "mediation")),
+                "block": code,
+                "household": {
+                    "building": rng.choice(known[code]),
+                    "unit": str(rng.randint(1, 4)),
+                    "room": f"{rng.randint(1, 6)}0{rng.randint(1, 4)}",
+                },
+                "resident_name": "李大爷",
+                "contact_phone": "139 0013 9000",
+                "description": "腿脚不便，需要帮忙配药。",
+                "urgency": rng.choice(("low", "normal", "normal", "high", "critical")),
+                "consent_to_share": True,
+            }
+        )
+    return bodies
+
+
+def set_up_service(settings: dict[str, str], password: str) -> None:
+    """init-db and the two users, as the release step and an operator would."""
+    built = build(settings, create_tables=True)
+    try:
+        for username, role, scope in (
+            (LEADER, "block_leader", [BLOCK]),
+            (SECRETARY, "secretary", []),
+        ):
+            built.accounts.register_user(
+                community=DEMO_COMMUNITY.id,
+                username=username,
+                password=password,
+                role=role,
+                blocks=scope,
+                actor="bench",
+            )
+    finally:
+        built.close()
+
+
+def set_up_crud(database: Path) -> dict[str, str]:
+    """The CRUD app's tables and a bearer token for each of the two users."""
+    from bench.crud_app import add_token, create_app, init_db
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    app = create_app({"DATABASE": str(database)})
+    with app.app_context():
+        init_db()
+        return {
+            LEADER: add_token(LEADER, "block_leader", BLOCK),
+            SECRETARY: add_token(SECRETARY, "secretary", None),
+        }
+
+
+def crud_needs(database: Path) -> int:
+    """How many needs the CRUD app holds."""
+    with sqlite3.connect(database) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM need").fetchone()[0])

@@ -1,0 +1,69 @@
+"""The benchmarks run end to end on tiny sizes, so the harness cannot rot. Only that figures
+come out is checked: timings on a shared test machine say nothing, so none is asserted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_TEST_DATABASE_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+EVERY_FIGURE = (
+    "list a block's open needs",
+    "log a need (POST /api/v1/needs): throughput",
+    "log a need (POST /api/v1/needs): latency p50 / p99",
+    "block leader's list page",
+    "web worker RSS after",
+    "rebuild every read model from",
+    "rank_partners alone",
+    "Casework.matches",
+    "cold: replayed from every event",
+    "from its snapshot",
+    "from the repository cache",
+)
+
+
+def run_bench(tmp_path: Path, *args: str) -> tuple[str, str]:
+    report = tmp_path / "performance.md"
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": os.environ.get("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(report), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout, report.read_text(encoding="utf-8")
+
+
+def test_every_benchmark_gives_its_figures_on_sqlite(tmp_path: Path) -> None:
+    printed, written = run_bench(
+        tmp_path, "--stores", "sqlite", "--profile", "--profile-requests", "5"
+    )
+    for figure in EVERY_FIGURE:
+        assert figure in printed
+        assert figure in written
+    assert "## Targets" in written
+    assert "## Profile: POST /api/v1/needs (SQLite)" in written
+    assert "CPU:" in written
+    assert "Command: `" in written
+    assert printed.rstrip().splitlines()[-1].startswith("bench: ")
+
+
+@pytest.mark.postgres
+def test_every_benchmark_gives_its_figures_on_postgres(tmp_path: Path) -> None:
+    printed, written = run_bench(tmp_path, "--stores", "postgres")
+    for figure in EVERY_FIGURE:
+        assert figure in written
+    assert "HTTP · PostgreSQL" in printed
