@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 
+from needs.views import PositionMovedError
+
 
 class TrackedView(Protocol):
     """A read model that stores its position in the log beside its rows."""
@@ -32,8 +34,6 @@ class Follower:
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Process everything recorded so far; returns how many events this call applied."""
-        from needs.views import PositionMovedError
-
         applied = 0
         with self._lock:
             while True:

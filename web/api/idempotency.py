@@ -50,16 +50,8 @@ class IdempotencyStore:
     ) -> dict[str, Any] | None:
         """Claim the key for this request; None when claimed, else the row already there."""
         params = {"u": username, "k": key, "h": request_hash, "at": self.store.to_db_time(now)}
-        try:
-            with self.store.write() as sql:
-                sql.execute(
-                    "INSERT INTO idempotency_keys (username, key, request_hash, state, created_at)"
-                    " VALUES (%(u)s, %(k)s, %(h)s, 'pending', %(at)s)",
-                    params,
-                )
+        if self._insert_claim(params):
             return None
-        except IntegrityError:
-            pass  # claimed before: look at what is there
         with self.store.write() as sql:
             row = sql.execute(
                 "SELECT * FROM idempotency_keys WHERE username=%(u)s AND key=%(k)s", params
@@ -78,6 +70,19 @@ class IdempotencyStore:
                 )
                 return None
         return row
+
+    def _insert_claim(self, params: dict[str, Any]) -> bool:
+        """Whether this request is the first with its key (a unique row decides)."""
+        try:
+            with self.store.write() as sql:
+                sql.execute(
+                    "INSERT INTO idempotency_keys (username, key, request_hash, state, created_at)"
+                    " VALUES (%(u)s, %(k)s, %(h)s, 'pending', %(at)s)",
+                    params,
+                )
+        except IntegrityError:
+            return False
+        return True
 
     def _before(self, stored: Any, limit: Any) -> bool:
         return bool(self.store.from_db_time(stored) <= self.store.from_db_time(limit))
@@ -145,13 +150,12 @@ def before_request() -> Response | None:
     from web import services
 
     running = services()
-    row = running.idempotency.claim(
-        g.user.username, key, _request_hash(), running.casework.clock.now()
-    )
+    request_hash = _request_hash()
+    row = running.idempotency.claim(g.user.username, key, request_hash, running.clock.now())
     if row is None:
         g.idempotency_key = key
         return None
-    if row["request_hash"] != _request_hash():
+    if row["request_hash"] != request_hash:
         abort(422, description="this Idempotency-Key was already used with a different request")
     if row["state"] != "done":
         abort(409, description="a request with this Idempotency-Key is still being processed")
