@@ -7,11 +7,22 @@ import threading
 from collections import Counter
 from uuid import UUID
 
+import pytest
+
 from needs.community import DEMO_COMMUNITY
 from needs.exceptions import ConcurrentUpdateError
 from web.bootstrap import build_services
+from web.config import Settings, load_settings
 
 COMMUNITY = DEMO_COMMUNITY.id
+THREADS = 6
+
+
+@pytest.fixture
+def settings(tmp_path: object, database_url: str) -> Settings:
+    """A pool with a connection for each hammering thread, so none waits out the pool's timeout."""
+    env = {"DATABASE_URL": database_url, "POSTGRES_POOL_SIZE": str(THREADS)}
+    return load_settings(str(tmp_path), env, environ={})
 
 
 def log_need(services) -> UUID:
@@ -50,19 +61,26 @@ def recorded(services, need_id: UUID) -> list[str]:
 def test_threads_hammering_one_case_land_every_accepted_command_once(services):
     need_id = log_need(services)
     results: dict[str, list[str]] = {}
+    failures: dict[str, BaseException] = {}
 
     def worker(name: str) -> None:
-        results[name] = hammer(services, need_id, name, 25)
+        # A thread's exception would otherwise vanish and show only as a missing count.
+        try:
+            results[name] = hammer(services, need_id, name, 25)
+        except BaseException as error:
+            failures[name] = error
 
-    threads = [threading.Thread(target=worker, args=(f"t{i}",)) for i in range(6)]
+    threads = [threading.Thread(target=worker, args=(f"t{i}",)) for i in range(THREADS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert not failures, failures
     accepted = [text for texts in results.values() for text in texts]
     landed = recorded(services, need_id)
     assert Counter(landed) == Counter(accepted)
-    assert sum(1 for t in accepted if not t.endswith(("4", "9"))) == 6 * 20  # no note was lost
+    notes = [t for t in accepted if not t.endswith(("4", "9"))]
+    assert len(notes) == THREADS * 20  # no note was lost
     assert services.view.list_needs(COMMUNITY)[0][0]["version"] == len(landed) + 1
 
 
