@@ -123,6 +123,37 @@ def statement(seal_no: int | None) -> None:
     click.echo(json.dumps(sign_seal(chosen[-1], community, key), ensure_ascii=False, indent=2))
 
 
+@audit.command("verify-statement")
+@click.argument("statement_file", type=click.File(encoding="utf-8"))
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.File(encoding="utf-8"),
+    help="A saved answer of GET /api/v1/audit/public-key (default: this service's keys).",
+)
+def verify_statement(statement_file: Any, keys_file: Any) -> None:
+    """Check a signed statement against the served keys, current or retired; exit 1 if forged."""
+    from web.statements import SigningKeyMissingError, served_keys, signing_key, statement_problem
+
+    statement = json.load(statement_file)
+    if keys_file is not None:
+        keys = json.load(keys_file)["keys"]
+    else:
+        settings = _services().settings
+        try:
+            keys = served_keys(signing_key(settings.signing_key), settings.signing_keys_retired)
+        except SigningKeyMissingError as error:
+            raise click.ClickException(str(error)) from None
+    problem = statement_problem(statement, keys)
+    if problem is not None:
+        raise click.ClickException(f"NOT GENUINE: {problem}")
+    (key,) = [k for k in keys if k["public_key"] == statement["public_key"]]
+    click.echo(
+        f"genuine: seal {statement['seal_no']} of {statement['community']}, "
+        f"signed with the {key['status']} key {key['key_id']}"
+    )
+
+
 @audit.command("export")
 @click.argument("need_id", type=click.UUID)
 def export(need_id: Any) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from needs.cipher import split_keys
 from needs.community import DEMO_COMMUNITY, Community, community_from_dict
+from web.statements import check_public_key
 
 CIPHER_TOPIC = "needs.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32
@@ -105,6 +106,8 @@ def load_settings(
     cipher = str(source.get("CIPHER_KEY") or "") or None
     if env == "production":
         _check_production(secret, cipher, source)
+    retired = split_keys(str(source.get("SIGNING_KEYS_RETIRED") or ""))
+    _check_retired(retired)
     if source.get("CIPHER_KEYS_PREVIOUS") and not cipher:
         raise ConfigurationError("CIPHER_KEYS_PREVIOUS is set but CIPHER_KEY is not")
     if not secret:
@@ -124,7 +127,7 @@ def load_settings(
         redis_url=str(source.get("REDIS_URL") or "") or None,
         signing_key=str(source.get("SIGNING_KEY") or "") or None,
         cipher_keys_previous=split_keys(str(source.get("CIPHER_KEYS_PREVIOUS") or "")),
-        signing_keys_retired=split_keys(str(source.get("SIGNING_KEYS_RETIRED") or "")),
+        signing_keys_retired=retired,
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
     )
 
@@ -141,6 +144,14 @@ def _check_production(secret: str, cipher: str | None, source: Mapping[str, obje
         problems.append("DEMO_PASSWORD is set: demo accounts are refused in production")
     if problems:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+def _check_retired(retired: tuple[str, ...]) -> None:
+    for key in retired:
+        try:
+            check_public_key(key)
+        except ValueError as error:
+            raise ConfigurationError(f"SIGNING_KEYS_RETIRED: {error}") from None
 
 
 def _communities(path: object) -> tuple[Community, ...]:

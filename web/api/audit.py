@@ -15,9 +15,24 @@ from web.api.common import Time
 blp = Blueprint("audit", __name__, description="Tamper evidence: seals and signed statements")
 
 
+class ServedKeySchema(Schema):
+    key_id = fields.String(
+        required=True, metadata={"description": "first 16 hex digits of SHA-256 of the raw key"}
+    )
+    public_key = fields.String(required=True, metadata={"description": "raw key, base64"})
+    algorithm = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "`current` or `retired`"})
+
+
 class PublicKeySchema(Schema):
     algorithm = fields.String(required=True)
     public_key = fields.String(required=True, metadata={"description": "raw key, base64"})
+    key_id = fields.String(required=True)
+    keys = fields.List(
+        fields.Nested(ServedKeySchema),
+        required=True,
+        metadata={"description": "the current key, then those retired by a rotation"},
+    )
 
 
 class SealSchema(Schema):
@@ -38,6 +53,7 @@ class StatementSchema(Schema):
     seal_hash = fields.String(required=True)
     previous = fields.String(required=True)
     public_key = fields.String(required=True)
+    key_id = fields.String(required=True)
     algorithm = fields.String(required=True)
     signature = fields.String(required=True)
 
@@ -61,11 +77,13 @@ def _key() -> Any:
 class PublicKey(MethodView):
     @blp.response(200, PublicKeySchema)
     @blp.doc(security=[])
-    def get(self) -> dict[str, str]:
-        """The public half of the key that signs seal statements (anyone may fetch it)."""
-        from web.statements import public_key_text
+    def get(self) -> dict[str, Any]:
+        """The public half of the key that signs seal statements, and of those it replaced
+        (anyone may fetch them)."""
+        from web.statements import served_keys
 
-        return {"algorithm": "Ed25519", "public_key": public_key_text(_key())}
+        keys = served_keys(_key(), _services().settings.signing_keys_retired)
+        return {**{k: keys[0][k] for k in ("algorithm", "public_key", "key_id")}, "keys": keys}
 
 
 @blp.route("/audit/seals")

@@ -1,4 +1,5 @@
-"""The rotating cipher writes with the current key and reads with any configured one."""
+"""Key rotation settings: the rotating cipher writes with the current key and reads with any
+configured one; retired signing keys must be public keys."""
 
 from __future__ import annotations
 
@@ -41,3 +42,8 @@ def test_previous_keys_are_read_from_a_comma_separated_setting(tmp_path):
 def test_previous_keys_without_a_current_one_are_refused(tmp_path):
     with pytest.raises(ConfigurationError, match="CIPHER_KEY is not"):
         load_settings(str(tmp_path), environ={"CIPHER_KEYS_PREVIOUS": OLD})
+
+
+def test_a_retired_signing_key_that_is_not_a_public_key_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="SIGNING_KEYS_RETIRED"):
+        load_settings(str(tmp_path), environ={"SIGNING_KEYS_RETIRED": "not-a-key"})
