@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import tempfile
 import time
@@ -157,33 +158,32 @@ def verify_statement(statement_file: Any, keys_file: Any) -> None:
 @audit.command("export")
 @click.argument("need_id", type=click.UUID)
 def export(need_id: Any) -> None:
-    """Print a case's history as JSON, with its chain verification status."""
+    """Print a case's history as JSON, with each event's hash and changes and the chain's
+    verification, as GET /api/v1/needs/{id}/export gives it; the read is recorded."""
     from needs.exceptions import NeedNotFoundError
+    from web.access_log import PERSONAL_FIELDS
+    from web.api.audit import ExportSchema
     from web.api.needs import iso_times
+    from web.export import export_case
 
     running = _services()
+    exporter = f"cli:{getpass.getuser()}"
     try:
-        need = running.needs.get_need(need_id)
-        events = running.needs.get_history(need_id)
+        document = export_case(running, running.needs.get_need(need_id), exporter)
     except NeedNotFoundError as error:
         raise click.ClickException(str(error)) from None
-    check = verify_case(running.needs, need_id)
-    document = {
-        "need": iso_times(json.loads(json.dumps(need, default=str))),
-        "events": [
+    for event in document["events"]:
+        event["data"] = iso_times(event["data"])
+        event["changes"] = iso_times(event["changes"])
+    running.access_log.record(
+        [
             {
-                **e,
-                "occurred_at": iso_times(e["occurred_at"]),
-                "recorded_at": iso_times(e["recorded_at"]),
-                "data": iso_times(e["data"]),
+                "username": exporter,
+                "need_id": str(need_id),
+                "fields": ",".join(PERSONAL_FIELDS),
+                "via": "flask audit export",
+                "read_at": document["exported_at"],
             }
-            for e in events
-        ],
-        "verification": {
-            "intact": check.intact,
-            "checked_versions": check.versions,
-            "head": check.head,
-            "problems": [str(p) for p in check.problems],
-        },
-    }
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        ]
+    )
+    click.echo(json.dumps(ExportSchema().dump(document), ensure_ascii=False, indent=2, default=str))

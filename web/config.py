@@ -19,7 +19,13 @@ from web.statements import check_public_key
 CIPHER_TOPIC = "needs.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32
 # Optional tuning read from the environment into Settings.extra.
-TUNING = ("TOKEN_TTL_HOURS", "PASSWORD_TIME_COST", "PASSWORD_MEMORY_KIB", "PASSWORD_PARALLELISM")
+TUNING = (
+    "TOKEN_TTL_HOURS",
+    "PASSWORD_TIME_COST",
+    "PASSWORD_MEMORY_KIB",
+    "PASSWORD_PARALLELISM",
+    "PDF_FONT",
+)
 
 
 class ConfigurationError(RuntimeError):
