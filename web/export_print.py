@@ -4,6 +4,7 @@ and as a PDF (fpdf2, with a CJK font found on the machine so Chinese is text, no
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,8 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
 _TIME = "%Y-%m-%d %H:%M:%S"
+# fontTools logs every glyph it keeps at INFO each time a PDF's font is subset.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 class PdfFontMissingError(RuntimeError):
@@ -62,6 +65,7 @@ def printable(document: dict[str, Any], category_name: str) -> dict[str, Any]:
             "changes": [
                 {**c, "before": shown(c["before"]), "after": shown(c["after"])}
                 for c in event["changes"]
+                if shown(c["before"]) != shown(c["after"])
             ],
         }
         for event, row in zip(document["events"], rows, strict=True)

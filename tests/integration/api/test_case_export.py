@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 
@@ -68,3 +69,21 @@ def test_the_openapi_document_offers_the_export_as_json_and_as_pdf(client):
     operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/needs/{need_id}/export"]
     content = operation["get"]["responses"]["200"]["content"]
     assert set(content) == {"application/json", "application/pdf"}
+
+
+def test_without_a_font_for_chinese_the_pdf_is_refused_and_the_json_still_works(
+    need, client, as_user, monkeypatch
+):
+    from web import export_print
+
+    with pytest.raises(export_print.PdfFontMissingError):
+        export_print.cjk_font("/nowhere/no-font.ttc")
+
+    def no_font(configured=None):
+        raise export_print.PdfFontMissingError("no CJK font for the PDF")
+
+    monkeypatch.setattr(export_print, "cjk_font", no_font)
+    url = f"/api/v1/needs/{need['id']}/export"
+    refused = client.get(url + "?format=pdf", headers=as_user("auditor"))
+    assert (refused.status_code, refused.json["message"]) == (503, "no CJK font for the PDF")
+    assert client.get(url, headers=as_user("auditor")).status_code == 200
