@@ -1,4 +1,5 @@
-"""/api/v1/audit: the seals over the log, their signed statements, and the public key."""
+"""/api/v1/audit: the seals over the log, their signed statements, the public keys, and a
+case's exported record (/needs/{id}/export, JSON or PDF)."""
 
 from __future__ import annotations
 
