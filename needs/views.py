@@ -62,9 +62,13 @@ class PositionMovedError(Exception):
 class NeedsView:
     """The casework read models, kept by following the Needs log exactly once."""
 
-    def __init__(self, store: SqlStore, address_key: bytes) -> None:
+    def __init__(
+        self, store: SqlStore, address_key: bytes, previous_address_keys: Sequence[bytes] = ()
+    ) -> None:
         self.store = store
         self.address_key = address_key
+        # Digests made under a retired CIPHER_KEY still find their household until rotated.
+        self.previous_address_keys = tuple(previous_address_keys)
 
     def create_tables(self) -> None:
         time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
@@ -303,24 +307,33 @@ class NeedsView:
     # --- queries -----------------------------------------------------------------------
 
     def address_digest(
-        self, community: str, block: str, building: int, unit: str, room: str
+        self,
+        community: str,
+        block: str,
+        building: int,
+        unit: str,
+        room: str,
+        key: bytes | None = None,
     ) -> str:
         """A keyed digest of an address: finds a household without storing where it is."""
         address = "|".join(
             [community, block, str(building), unit.strip().casefold(), room.strip().casefold()]
         )
-        return hmac.new(self.address_key, address.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(key or self.address_key, address.encode(), hashlib.sha256).hexdigest()
 
     def find_household(
         self, community: str, block: str, building: int, unit: str, room: str
     ) -> UUID | None:
         """The household at this address, if a need was logged for it before."""
         with self.store.read() as sql:
-            row = sql.execute(
-                "SELECT household_id FROM households_view WHERE address_digest=%(d)s",
-                {"d": self.address_digest(community, block, building, unit, room)},
-            ).fetchone()
-        return UUID(row["household_id"]) if row else None
+            for key in (self.address_key, *self.previous_address_keys):
+                row = sql.execute(
+                    "SELECT household_id FROM households_view WHERE address_digest=%(d)s",
+                    {"d": self.address_digest(community, block, building, unit, room, key)},
+                ).fetchone()
+                if row:
+                    return UUID(row["household_id"])
+        return None
 
     def household_need(self, household_id: UUID) -> UUID | None:
         """The household's most recent need, which holds its address."""

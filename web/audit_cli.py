@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import tempfile
 import time
@@ -123,36 +124,66 @@ def statement(seal_no: int | None) -> None:
     click.echo(json.dumps(sign_seal(chosen[-1], community, key), ensure_ascii=False, indent=2))
 
 
+@audit.command("verify-statement")
+@click.argument("statement_file", type=click.File(encoding="utf-8"))
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.File(encoding="utf-8"),
+    help="A saved answer of GET /api/v1/audit/public-key (default: this service's keys).",
+)
+def verify_statement(statement_file: Any, keys_file: Any) -> None:
+    """Check a signed statement against the served keys, current or retired; exit 1 if forged."""
+    from web.statements import SigningKeyMissingError, served_keys, signing_key, statement_problem
+
+    statement = json.load(statement_file)
+    if keys_file is not None:
+        keys = json.load(keys_file)["keys"]
+    else:
+        settings = _services().settings
+        try:
+            keys = served_keys(signing_key(settings.signing_key), settings.signing_keys_retired)
+        except SigningKeyMissingError as error:
+            raise click.ClickException(str(error)) from None
+    problem = statement_problem(statement, keys)
+    if problem is not None:
+        raise click.ClickException(f"NOT GENUINE: {problem}")
+    (key,) = [k for k in keys if k["public_key"] == statement["public_key"]]
+    click.echo(
+        f"genuine: seal {statement['seal_no']} of {statement['community']}, "
+        f"signed with the {key['status']} key {key['key_id']}"
+    )
+
+
 @audit.command("export")
 @click.argument("need_id", type=click.UUID)
 def export(need_id: Any) -> None:
-    """Print a case's history as JSON, with its chain verification status."""
+    """Print a case's history as JSON, with each event's hash and changes and the chain's
+    verification, as GET /api/v1/needs/{id}/export gives it; the read is recorded."""
     from needs.exceptions import NeedNotFoundError
+    from web.access_log import PERSONAL_FIELDS
+    from web.api.audit import ExportSchema
     from web.api.needs import iso_times
+    from web.export import export_case
 
     running = _services()
+    exporter = f"cli:{getpass.getuser()}"
     try:
-        need = running.needs.get_need(need_id)
-        events = running.needs.get_history(need_id)
+        document = export_case(running, running.needs.get_need(need_id), exporter)
     except NeedNotFoundError as error:
         raise click.ClickException(str(error)) from None
-    check = verify_case(running.needs, need_id)
-    document = {
-        "need": iso_times(json.loads(json.dumps(need, default=str))),
-        "events": [
+    for event in document["events"]:
+        event["data"] = iso_times(event["data"])
+        event["changes"] = iso_times(event["changes"])
+    running.access_log.record(
+        [
             {
-                **e,
-                "occurred_at": iso_times(e["occurred_at"]),
-                "recorded_at": iso_times(e["recorded_at"]),
-                "data": iso_times(e["data"]),
+                "username": exporter,
+                "need_id": str(need_id),
+                "fields": ",".join(PERSONAL_FIELDS),
+                "via": "flask audit export",
+                "read_at": document["exported_at"],
             }
-            for e in events
-        ],
-        "verification": {
-            "intact": check.intact,
-            "checked_versions": check.versions,
-            "head": check.head,
-            "problems": [str(p) for p in check.problems],
-        },
-    }
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        ]
+    )
+    click.echo(json.dumps(ExportSchema().dump(document), ensure_ascii=False, indent=2, default=str))

@@ -60,7 +60,11 @@ def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -
         "AGGREGATE_CACHE_MAXSIZE": str(settings.cache_size),
     }
     if settings.cipher_key:
-        env.update(CIPHER_TOPIC=CIPHER_TOPIC, CIPHER_KEY=settings.cipher_key)
+        env.update(
+            CIPHER_TOPIC=CIPHER_TOPIC,
+            CIPHER_KEY=settings.cipher_key,
+            CIPHER_KEYS_PREVIOUS=",".join(settings.cipher_keys_previous),
+        )
     if settings.store == "postgres":
         params = settings.postgres_params()
         env.update(
@@ -98,7 +102,7 @@ def build_services(
 ) -> Services:
     """Build the applications and read models; tables only when asked (init-db)."""
     clock = clock or SystemClock()
-    view = NeedsView(view_store(settings), settings.address_key)
+    view = NeedsView(view_store(settings), settings.address_key, settings.previous_address_keys)
     if create_tables:
         view.create_tables()
     needs = Needs(
@@ -114,7 +118,7 @@ def build_services(
     needs.after_save.append(follower.catch_up)
     casework = Casework(needs, partners, view, follower, clock)
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
-    idempotency = IdempotencyStore(view.store, settings.cipher_key)
+    idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)
     outbox = Outbox(view.store, clock)
     seals = Seals(view.store)
     access_log = AccessLog(view.store)

@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     from web.audit_cli import audit
+    from web.keys_cli import keys
 
     app.cli.add_command(audit)
+    app.cli.add_command(keys)
     for command in (
         init_db,
         seed_demo,

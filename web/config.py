@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from needs.cipher import split_keys
 from needs.community import DEMO_COMMUNITY, Community, community_from_dict
+from web.statements import check_public_key
 
-CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+CIPHER_TOPIC = "needs.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32
 # Optional tuning read from the environment into Settings.extra.
-TUNING = ("TOKEN_TTL_HOURS", "PASSWORD_TIME_COST", "PASSWORD_MEMORY_KIB", "PASSWORD_PARALLELISM")
+TUNING = (
+    "TOKEN_TTL_HOURS",
+    "PASSWORD_TIME_COST",
+    "PASSWORD_MEMORY_KIB",
+    "PASSWORD_PARALLELISM",
+    "PDF_FONT",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -39,6 +47,8 @@ class Settings:
     cache_size: int = 1000
     redis_url: str | None = None
     signing_key: str | None = None
+    cipher_keys_previous: tuple[str, ...] = ()
+    signing_keys_retired: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -55,8 +65,13 @@ class Settings:
         """The key for household address digests, derived from CIPHER_KEY so it needs no
         secret of its own and is the same in every process. Without CIPHER_KEY nothing is
         protected at rest anyway, so a fixed development key is used."""
-        base = (self.cipher_key or "development: no CIPHER_KEY set").encode()
-        return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
+        return _address_key(self.cipher_key)
+
+    @property
+    def previous_address_keys(self) -> tuple[bytes, ...]:
+        """The address keys of CIPHER_KEYS_PREVIOUS: households found under them until
+        `keys rotate-cipher` has moved their digests to the current key."""
+        return tuple(_address_key(key) for key in self.cipher_keys_previous)
 
     def sqlite_path(self, purpose: str) -> str:
         """The SQLite file for one application ('needs', 'partners', 'views')."""
@@ -79,6 +94,11 @@ class Settings:
         }
 
 
+def _address_key(cipher_key: str | None) -> bytes:
+    base = (cipher_key or "development: no CIPHER_KEY set").encode()
+    return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
+
+
 def load_settings(
     instance_path: str,
     overrides: Mapping[str, object] | None = None,
@@ -92,6 +112,10 @@ def load_settings(
     cipher = str(source.get("CIPHER_KEY") or "") or None
     if env == "production":
         _check_production(secret, cipher, source)
+    retired = split_keys(str(source.get("SIGNING_KEYS_RETIRED") or ""))
+    _check_retired(retired)
+    if source.get("CIPHER_KEYS_PREVIOUS") and not cipher:
+        raise ConfigurationError("CIPHER_KEYS_PREVIOUS is set but CIPHER_KEY is not")
     if not secret:
         # Development only: a throwaway key (sessions end when the process does).
         secret = secrets.token_urlsafe(32)
@@ -108,6 +132,8 @@ def load_settings(
         cache_size=int(str(source.get("AGGREGATE_CACHE_SIZE", 1000))),
         redis_url=str(source.get("REDIS_URL") or "") or None,
         signing_key=str(source.get("SIGNING_KEY") or "") or None,
+        cipher_keys_previous=split_keys(str(source.get("CIPHER_KEYS_PREVIOUS") or "")),
+        signing_keys_retired=retired,
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
     )
 
@@ -124,6 +150,14 @@ def _check_production(secret: str, cipher: str | None, source: Mapping[str, obje
         problems.append("DEMO_PASSWORD is set: demo accounts are refused in production")
     if problems:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+def _check_retired(retired: tuple[str, ...]) -> None:
+    for key in retired:
+        try:
+            check_public_key(key)
+        except ValueError as error:
+            raise ConfigurationError(f"SIGNING_KEYS_RETIRED: {error}") from None
 
 
 def _communities(path: object) -> tuple[Community, ...]:

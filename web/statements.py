@@ -1,9 +1,12 @@
 """Signed statements of seals (Ed25519): an outside auditor keeps one and can prove later
-that the log it covers has not changed. The key comes from configuration (SIGNING_KEY)."""
+that the log it covers has not changed. The key comes from configuration (SIGNING_KEY); keys
+retired by a rotation (SIGNING_KEYS_RETIRED, their public halves) still verify old statements."""
 
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
 import json
 from typing import Any
 
@@ -50,8 +53,33 @@ def public_key_text(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(raw).decode()
 
 
+def key_id(public_key: str) -> str:
+    """A short name for a public key: the first 16 hex digits of SHA-256 of its raw bytes."""
+    return hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:16]
+
+
+def check_public_key(text: str) -> str:
+    """The key as given when it is a base64 Ed25519 public key; ValueError otherwise."""
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        raise ValueError(f"not a base64 Ed25519 public key: {text[:12]}…") from None
+    return text
+
+
+def served_keys(current: Ed25519PrivateKey, retired: tuple[str, ...]) -> list[dict[str, str]]:
+    """The public keys statements may be checked against: the current one, then the retired."""
+    keys = [("current", public_key_text(current))] + [("retired", k) for k in retired]
+    return [
+        {"key_id": key_id(text), "public_key": text, "algorithm": "Ed25519", "status": status}
+        for status, text in keys
+    ]
+
+
 def _message(statement: dict[str, Any]) -> bytes:
-    body = {k: statement[k] for k in SIGNED_FIELDS}
+    # Statements made before keys had ids were signed without one.
+    names = (*SIGNED_FIELDS, "key_id") if "key_id" in statement else SIGNED_FIELDS
+    body = {k: statement[k] for k in names}
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -66,6 +94,7 @@ def sign_seal(seal: dict[str, Any], community: str, key: Ed25519PrivateKey) -> d
         "seal_hash": seal["seal_hash"],
         "previous": seal["previous"],
         "public_key": public_key_text(key),
+        "key_id": key_id(public_key_text(key)),
         "algorithm": "Ed25519",
     }
     statement["signature"] = base64.b64encode(key.sign(_message(statement))).decode()
@@ -82,3 +111,16 @@ def statement_is_genuine(statement: dict[str, Any], public_key: str | None = Non
     except (InvalidSignature, ValueError, KeyError):
         return False
     return True
+
+
+def statement_problem(statement: dict[str, Any], keys: list[dict[str, str]]) -> str | None:
+    """Why a statement is not genuine for these served keys, or None when it is."""
+    inside = statement.get("public_key", "")
+    known = {k["public_key"]: k for k in keys}
+    if inside not in known:
+        return "it was signed with a key this service does not serve"
+    if statement.get("key_id", known[inside]["key_id"]) != known[inside]["key_id"]:
+        return "its key id does not match its public key"
+    if not statement_is_genuine(statement, inside):
+        return "its signature does not match its content"
+    return None

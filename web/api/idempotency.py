@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import Environment
 from flask import Flask, Response, abort, g, request
 
+from needs.cipher import rotating_cipher
 from needs.sqlstore import SqlStore
 
 MAX_KEY_LENGTH = 100
@@ -31,13 +31,11 @@ class IdempotencyStore:
     """Remembered answers, one per user and key; bodies encrypted when CIPHER_KEY is set,
     since an answer may hold a resident's personal data."""
 
-    def __init__(self, store: SqlStore, cipher_key: str | None) -> None:
+    def __init__(
+        self, store: SqlStore, cipher_key: str | None, previous_keys: tuple[str, ...] = ()
+    ) -> None:
         self.store = store
-        self.cipher = None
-        if cipher_key:
-            from eventsourcing.cryptography import AESCipher
-
-            self.cipher = AESCipher(Environment(env={"CIPHER_KEY": cipher_key}))
+        self.cipher = rotating_cipher(cipher_key, previous_keys) if cipher_key else None
 
     def create_tables(self) -> None:
         sqlite = self.store.dialect == "sqlite"

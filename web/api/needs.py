@@ -151,32 +151,6 @@ class Matches(MethodView):
         ]
 
 
-@blp.route("/needs/<uuid:need_id>/export")
-class Export(MethodView):
-    @roles("secretary", "auditor")
-    @blp.response(200, s.ExportSchema)
-    def get(self, need_id: UUID) -> dict[str, Any]:
-        """The whole case for the record: its state now, every event, and its verification."""
-        need = need_in_scope(need_id)
-        running = _services()
-        check = verify_case(running.needs, need_id)
-        events = running.needs.get_history(need_id)
-        return {
-            "need": need,
-            "events": [{**e, "data": iso_times(e["data"])} for e in events],
-            "verification": {
-                "need_id": need_id,
-                "intact": check.intact,
-                "checked_versions": check.versions,
-                "head": check.head,
-                "sealed": running.seals.covering(need_id),
-                "problems": [{"version": p.version, "problem": p.what} for p in check.problems],
-            },
-            "exported_at": running.clock.now(),
-            "exported_by": g.user.username,
-        }
-
-
 @blp.route("/needs/<uuid:need_id>/reads")
 class Reads(MethodView):
     @roles("secretary", "auditor")

@@ -295,11 +295,3 @@ class ReadSchema(Schema):
 
 class ReadsSchema(Schema):
     reads = fields.List(fields.Nested(ReadSchema), required=True)
-
-
-class ExportSchema(Schema):
-    need = fields.Nested(NeedSchema, required=True)
-    events = fields.List(fields.Nested(EventSchema), required=True)
-    verification = fields.Nested(VerificationSchema, required=True)
-    exported_at = Time(required=True)
-    exported_by = fields.String(required=True)

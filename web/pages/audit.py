@@ -7,64 +7,24 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 
 from web.api.scope import need_in_scope
+from web.export import field_changes
+from web.export_print import pdf_answer, record_of
 from web.pages.access import roles
 from web.pages.timeline import timeline
 
 bp = Blueprint("audit", __name__)
 AUDITORS = ("secretary", "auditor")
-# Lists whose items carry an id are compared item by item under that id.
-_KEYED = ("referrals",)
-# A referral repeats the case's facts for its partner; the case's own fields show their changes.
-_CASE_FACTS = frozenset(
-    {
-        "need_id",
-        "community",
-        "category",
-        "urgency",
-        "block",
-        "building",
-        "consent_to_share",
-        "resident_name",
-        "contact_phone",
-        "household",
-        "description",
-    }
-)
-
-
-def flatten(value: Any, path: str = "") -> dict[str, Any]:
-    """A case as {dotted path: value}: referrals by id, other lists by position."""
-    if isinstance(value, dict):
-        flat: dict[str, Any] = {}
-        for key, item in value.items():
-            flat.update(flatten(item, f"{path}.{key}" if path else str(key)))
-        return flat
-    if isinstance(value, list):
-        flat = {}
-        for i, item in enumerate(value):
-            if path in _KEYED and isinstance(item, dict):
-                own = {k: v for k, v in item.items() if k not in _CASE_FACTS}
-                flat.update(flatten(own, f"{path}[{str(item['id'])[:8]}]"))
-            else:
-                flat.update(flatten(item, f"{path}[{i + 1}]"))
-        return flat
-    return {path: value}
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each field whose value differs between two states of a case, in the later one's order."""
-    old = flatten(before or {})
-    new = flatten(after)
-    ignored = {"version", "updated_at"}
-    rows = []
-    for path in [*new, *(p for p in old if p not in new)]:
-        if path in ignored or old.get(path) == new.get(path):
-            continue
-        rows.append({"field": path, "before": shown(old.get(path)), "after": shown(new.get(path))})
-    return rows
+    """Each field whose value differs between two states of a case, as the page shows it."""
+    return [
+        {**c, "before": shown(c["before"]), "after": shown(c["after"])}
+        for c in field_changes(before, after)
+    ]
 
 
 def shown(value: Any) -> str:
@@ -107,3 +67,17 @@ def history(need_id: UUID) -> str:
         category=running.needs.community(latest["community"]).category(latest["category"]),
         viewer_role=g.user.role,
     )
+
+
+@bp.route("/needs/<uuid:need_id>/export")
+@roles(*AUDITORS)
+def export(need_id: UUID) -> str:
+    """The case's whole record with its chain's verification, laid out to print."""
+    return render_template("pages/export.html", record=record_of(need_id))
+
+
+@bp.route("/needs/<uuid:need_id>/export.pdf")
+@roles(*AUDITORS)
+def export_pdf(need_id: UUID) -> Response:
+    """The same record as a PDF."""
+    return pdf_answer(record_of(need_id))
