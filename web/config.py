@@ -18,6 +18,8 @@ CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 MIN_SECRET_LENGTH = 32
 # Optional tuning read from the environment into Settings.extra.
 TUNING = ("TOKEN_TTL_HOURS", "PASSWORD_TIME_COST", "PASSWORD_MEMORY_KIB", "PASSWORD_PARALLELISM")
+# The three fives' rules, e.g. DUTY_VISIT_DAYS="hospitalised=1" and DUTY_ASK_DAYS="unemployed=14".
+TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
 
 
 class ConfigurationError(RuntimeError):
