@@ -130,6 +130,25 @@ class Duties(Application[UUID]):
             household_id, lambda h, s: h.join_group(member, group, starts_on, s), actor, **o
         )
 
+    def place_in_group(
+        self,
+        household_id: UUID,
+        member: str,
+        group: str,
+        starts_on: date,
+        ends_on: date | None = None,
+        *,
+        actor: str,
+        **o: Any,
+    ) -> None:
+        """A member joins a watched group, and leaves it on `ends_on` if given."""
+        self._update(
+            household_id,
+            lambda h, s: h.place_in_group(member, group, starts_on, ends_on, s),
+            actor,
+            **o,
+        )
+
     def leave_group(
         self, household_id: UUID, member: str, group: str, ends_on: date, *, actor: str, **o: Any
     ) -> None:

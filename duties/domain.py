@@ -198,6 +198,16 @@ class Household(Aggregate):
             **stamp.event_kwargs(),
         )
 
+    def place_in_group(
+        self, member: str, group: str, starts_on: date, ends_on: date | None, stamp: Stamp
+    ) -> None:
+        """Put a member in a group from a day, and take them out on `ends_on` if given."""
+        current = self.membership(self.member_id(text(member, "member", limit=100)), group)
+        if current is None or current.ends_on is not None or ends_on is None:
+            self.join_group(member, group, starts_on, stamp)
+        if ends_on is not None:
+            self.leave_group(member, group, ends_on, stamp)
+
     def member_id(self, name: str) -> UUID | None:
         key = name.strip().casefold()
         for m in self.memberships:

@@ -21,6 +21,8 @@ RECORD_KINDS = (
 )
 # A resident's concern or suggestion may call for action; the other records are kept for the file.
 TURNS_INTO_NEED = ("concern", "suggestion")
+# What a list of duties may ask for: due by the end of today (with the overdue), overdue, all open.
+DUE_FILTERS = ("today", "overdue", "all")
 VISIT = "visit"
 ASK = "ask"
 

@@ -36,7 +36,6 @@ CREATE TABLE IF NOT EXISTS view_tracking (
 """
 _POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
 TABLES = ("duty_households", "duties_view", "records_view")
-DUE = ("today", "overdue", "all")
 
 
 def address_digest(
