@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
+from duties.exceptions import DutiesError
 from needs.exceptions import NeedsError
 from partners.exceptions import PartnersError
 from web.accounts.exceptions import AccountsError
@@ -13,6 +14,7 @@ from web.pages import (
     account,
     audit,
     clerk,
+    duties,
     errors,
     leader,
     offline,
@@ -33,5 +35,6 @@ def not_kept(response: Response) -> Response:
 
 for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.bp, offline.bp):
     pages.register_blueprint(part)
-for error_class in (NeedsError, PartnersError, AccountsError):
+pages.register_blueprint(duties.bp)
+for error_class in (NeedsError, PartnersError, AccountsError, DutiesError):
     pages.register_error_handler(error_class, errors.domain_error)
