@@ -43,6 +43,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "inbox": ("hospital", lambda page: page.goto("/inbox")),
     "referral": ("hospital", lambda page: (page.goto("/inbox"), _first(page, ".card-link"))),
     "reminders": ("leader3", lambda page: page.goto("/reminders")),
+    "today": ("leader3", lambda page: page.goto("/today")),
+    "compliance": ("secretary", lambda page: page.goto("/compliance")),
     "board": ("secretary", lambda page: page.goto("/board")),
     "partners": ("secretary", lambda page: page.goto("/partners")),
     "people": ("secretary", lambda page: page.goto("/people")),
