@@ -149,14 +149,6 @@ class Duties(Application[UUID]):
             **o,
         )
 
-    def leave_group(
-        self, household_id: UUID, member: str, group: str, ends_on: date, *, actor: str, **o: Any
-    ) -> None:
-        """A member stops belonging to a watched group."""
-        self._update(
-            household_id, lambda h, s: h.leave_group(member, group, ends_on, s), actor, **o
-        )
-
     def record_life_event(
         self, household_id: UUID, life_event: str, note: str = "", *, actor: str, **o: Any
     ) -> UUID:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from duties.domain import Duty, Household
+from duties.domain import Household
 from duties.record import Record
+from duties.values import Duty
 
 
 def describe_household(household: Household) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from duties.domain import text
 from duties.exceptions import RecordNotTurnableError
 from duties.rules import RECORD_KINDS, TURNS_INTO_NEED, code
+from duties.values import text
 from needs.domain import Stamp
 
 

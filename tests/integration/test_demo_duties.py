@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from duties.domain import day_end, local_day
+from duties.values import day_end, local_day
 from needs.community import DEMO_COMMUNITY
 from tests.integration.test_demo_seed import fresh_store
 from web.bootstrap import Services, build_services

@@ -9,7 +9,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from duties.domain import day_end, local_day
+from duties.values import day_end, local_day
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (

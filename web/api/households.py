@@ -9,7 +9,7 @@ from flask import g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from duties.domain import local_day
+from duties.values import local_day
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (

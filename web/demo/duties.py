@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from duties.domain import local_day
+from duties.values import local_day
 from needs.clock import ManualClock
 from needs.community import Block, Community
 from web.bootstrap import Services

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from duties.domain import day_end, local_day
 from duties.exceptions import DutiesConflictError, DutiesError
+from duties.values import day_end, local_day
 from web.api.duty_scope import duty_in_scope
 from web.pages.access import LEADERS, roles
 

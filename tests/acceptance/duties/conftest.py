@@ -10,8 +10,8 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from duties.domain import day_end, local_day
 from duties.exceptions import DutiesError
+from duties.values import day_end, local_day
 from needs.clock import ManualClock
 from needs.community import Community
 from tests.acceptance.support import USER, Person, local, shanghai, someone
