@@ -215,3 +215,45 @@ def test_a_member_leaves_a_group_and_no_more_asks_fall_due(client, as_user, hous
         clock.advance(days=40)
         assert fall_due(services(), clock.now()) == 0
     assert date.fromisoformat(start)
+
+
+def test_a_retried_life_event_with_the_same_idempotency_key_makes_one_duty(
+    client, as_user, household
+):
+    path = f"/api/v1/households/{household['id']}/life-events"
+    headers = {**as_user("leader3"), "Idempotency-Key": "4b0f3c1e-9a55-4d7e-8f2a-0c9e2d1b7a61"}
+    first = client.post(path, json={"type": "moved_in"}, headers=headers)
+    again = client.post(path, json={"type": "moved_in"}, headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json == first.json
+    assert len(first.json["duties"]) == 1
+    other = client.post(path, json={"type": "new_tenant"}, headers=headers)
+    assert other.status_code == 422
+
+
+def test_a_stale_if_match_changes_nothing_and_the_auditor_only_reads(client, as_user, household):
+    made = post(client, as_user, f"/households/{household['id']}/life-events", {"type": "moved_in"})
+    (duty,) = made.json["duties"]
+    path = f"/api/v1/duties/{duty['id']}"
+    read = client.get(path, headers=as_user("auditor"))
+    assert (read.status_code, read.headers["ETag"]) == (200, f'"{made.json["version"]}"')
+    assert client.post(f"{path}/discharge", json={}, headers=as_user("auditor")).status_code == 403
+    stale = client.post(
+        f"{path}/discharge", json={}, headers={**as_user("leader3"), "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
+    assert client.get(path, headers=as_user("leader3")).json["status"] == "open"
+    assert client.get(path, headers=as_user("leader5")).status_code == 404
+
+
+def test_a_record_of_another_block_is_not_found_and_cannot_be_made_there(
+    client, as_user, household
+):
+    made = post(client, as_user, "/records", {"kind": "concern", "block": "B3", "text": "噪音"})
+    path = f"/api/v1/records/{made.json['id']}"
+    assert client.get(path, headers=as_user("leader5")).status_code == 404
+    assert client.get(path, headers=as_user("auditor")).status_code == 200
+    body = {"kind": "concern", "block": "B3", "text": "噪音"}
+    assert post(client, as_user, "/records", body, user="leader5").status_code == 403
+    foreign = {**body, "block": "B5", "household_id": household["id"]}
+    assert post(client, as_user, "/records", foreign, user="secretary").status_code == 404
