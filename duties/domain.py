@@ -16,7 +16,7 @@ from duties.exceptions import (
     InvalidDutyInputError,
 )
 from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
-from duties.values import Duty, LifeEvent, Membership, day_end, local_day, text
+from duties.values import Duty, LifeEvent, Membership, day, day_end, local_day, text
 from needs.community import Community
 from needs.domain import Stamp
 
@@ -110,7 +110,7 @@ class Household(Aggregate):
             member_id=self.member_id(name) or uuid4(),
             member=name,
             group=group,
-            starts_on=starts_on,
+            starts_on=day(starts_on, "starts_on"),
             **stamp.event_kwargs(),
         )
 
@@ -126,7 +126,7 @@ class Household(Aggregate):
             self.GroupLeft,
             member_id=current.member_id,
             group=group,
-            ends_on=ends_on,
+            ends_on=day(ends_on, "ends_on"),
             **stamp.event_kwargs(),
         )
 

@@ -23,6 +23,16 @@ def text(value: str | None, field: str, *, required: bool = True, limit: int = M
     return cleaned
 
 
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2100, 1, 1)
+
+
+def day(value: date, field: str) -> date:
+    """A calendar day within the years the service keeps (1900 to 2100)."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise InvalidDutyInputError(field, f"{field} must lie between 1900 and 2100")
+    return value
+
+
 def local_day(moment: datetime) -> date:
     """The Shanghai calendar day a moment falls on."""
     return moment.astimezone(SHANGHAI).date()

@@ -167,3 +167,9 @@ def test_bad_rules_in_the_settings_are_refused():
         DutyRules.from_text("hospitalised=0")
     with pytest.raises(InvalidDutyInputError):
         DutyRules.from_text(None, "pets=7")
+
+
+def test_a_day_outside_the_years_kept_is_refused(duties, home):
+    with pytest.raises(InvalidDutyInputError) as refused:
+        duties.join_group(home, "张阿姨", "elderly_alone", date(9999, 12, 31), actor="w")
+    assert refused.value.field == "starts_on"
