@@ -50,9 +50,16 @@ def seed_duties(
     for day in range(1, DAYS):
         clock.set(start + timedelta(days=day))
         _a_day(services, community, homes, rng)
-    clock.set(now - timedelta(days=3))
-    for block in community.blocks:  # a visit overdue in every block: "today" is never empty
-        _life_event(services, homes[block.code][0], "hospitalised")
+    # In every block a visit overdue, one due in a few hours and one due later this week, so
+    # each leader's "today" shows what the page is for.
+    for ago, n, life_event in (
+        (72, 0, "hospitalised"),
+        (164, 2, "moved_in"),
+        (48, 1, "new_tenant"),
+    ):
+        clock.set(now - timedelta(hours=ago))
+        for block in community.blocks:
+            _life_event(services, homes[block.code][n], life_event)
     clock.set(now - timedelta(hours=2))
     for kind, text in RECORDS:
         for block in community.blocks[:3]:
