@@ -22,7 +22,8 @@ from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
-from web.services import Casework, HouseholdDirectory
+from web.household_identity import HouseholdDirectory, HouseholdIdentity
+from web.services import Casework
 from web.tasks.outbox import Outbox
 
 
@@ -125,7 +126,7 @@ def build_services(
     )
     follower = Follower(needs, view)
     needs.after_save.append(follower.catch_up)
-    casework = Casework(needs, partners, view, follower, clock, duties)
+    casework = Casework(needs, partners, view, follower, clock, HouseholdIdentity(duties, view))
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key)
     outbox = Outbox(view.store, clock)

@@ -6,17 +6,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from duties.application import Duties
-from duties.exceptions import DutiesNotFoundError, InvalidDutyInputError
-from duties.views import DutiesView
 from needs.application import Needs
 from needs.clock import Clock, week_start
-from needs.exceptions import (
-    HouseholdNotFoundError,
-    InvalidInputError,
-    NeedsError,
-    ReferralNotFoundError,
-)
+from needs.exceptions import NeedsError, ReferralNotFoundError
 from needs.follower import Follower
 from needs.reading import describe_referral
 from needs.values import PartnerTerms
@@ -24,6 +16,7 @@ from needs.views import NeedsView
 from partners.application import Partners
 from partners.exceptions import PartnerNotFoundError
 from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
+from web.household_identity import HouseholdIdentity
 
 
 class UnknownPartnerError(NeedsError):
@@ -32,24 +25,6 @@ class UnknownPartnerError(NeedsError):
     def __init__(self, partner_id: UUID) -> None:
         super().__init__(f"no partner {partner_id}")
         self.field = "partner_id"
-
-
-class HouseholdDirectory:
-    """Where a need finds its household: registered with the duties (which own household
-    identity), else known from an earlier need logged before the duties existed."""
-
-    def __init__(self, duties_view: DutiesView, needs_view: NeedsView) -> None:
-        self.duties_view = duties_view
-        self.needs_view = needs_view
-
-    def find_household(
-        self, community: str, block: str, building: int, unit: str, room: str
-    ) -> UUID | None:
-        args = (community, block, building, unit, room)
-        return self.duties_view.find_household(*args) or self.needs_view.find_household(*args)
-
-    def household_need(self, household_id: UUID) -> UUID | None:
-        return self.needs_view.household_need(household_id)
 
 
 class Casework:
@@ -62,14 +37,14 @@ class Casework:
         view: NeedsView,
         follower: Follower,
         clock: Clock,
-        duties: Duties | None = None,
+        households: HouseholdIdentity | None = None,
     ) -> None:
         self.needs = needs
         self.partners = partners
         self.view = view
         self.follower = follower
         self.clock = clock
-        self.duties = duties
+        self.households = households
 
     def log_need(
         self,
@@ -85,10 +60,11 @@ class Casework:
     ) -> UUID:
         """Log a need for its household, registered with the duties first (found or new)."""
         address = {"building": building, "unit": unit, "room": room}
-        if household_id is not None and self.view.household_need(household_id) is None:
-            address, household_id = self._address_of(household_id, community, block), None
-        elif household_id is None and building not in (None, ""):
-            self._register(community, block, address, actor, details.get("occurred_at"))
+        if self.households is not None:
+            where = self.needs.community(community)
+            household_id, address = self.households.settle(
+                where, block, household_id, address, actor, details.get("occurred_at")
+            )
         return self.needs.log_need(
             community=community,
             block=block,
@@ -97,41 +73,6 @@ class Casework:
             **address,
             **details,
         )
-
-    def _register(
-        self, community: str, block: str, address: dict[str, Any], actor: str, at: Any
-    ) -> None:
-        if self.duties is None:
-            return
-        try:
-            number = self.needs.community(community).building_in_block(block, address["building"])
-            earlier = self.view.find_household(
-                community,
-                block,
-                number,
-                (address["unit"] or "").strip(),
-                (address["room"] or "").strip(),
-            )
-            self.duties.register_household(
-                community=community,
-                block=block,
-                **address,
-                actor=actor,
-                occurred_at=at,
-                household_id=earlier,
-            )
-        except (InvalidInputError, InvalidDutyInputError):
-            return  # the need's own checks report bad input, with the fields as the API names them
-
-    def _address_of(self, household_id: UUID, community: str, block: str) -> dict[str, Any]:
-        """A household known only to the duties (no need yet), named by its address."""
-        try:
-            household = self.duties.load_household(household_id) if self.duties else None
-        except DutiesNotFoundError:
-            household = None
-        if household is None or (household.community, household.block) != (community, block):
-            raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
-        return {"building": household.building, "unit": household.unit, "room": household.room}
 
     def partner_terms(self, partner_id: UUID) -> PartnerTerms:
         """What a case needs to know of a partner to refer to it."""
