@@ -193,7 +193,6 @@ class Duties(Application[UUID]):
         text: str,
         actor: str,
         occurred_at: datetime | None = None,
-        record_id: UUID | None = None,
     ) -> UUID:
         """Make one of the five must-records, about a household of the block or the block."""
         self.community(community).block(block)
@@ -201,8 +200,6 @@ class Duties(Application[UUID]):
             household = self.load_household(household_id)
             if (household.community, household.block) != (community, block):
                 raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
-        if record_id is not None and self._exists(record_id):
-            return record_id
         record = Record.make(
             community=community,
             block=block,
@@ -210,7 +207,6 @@ class Duties(Application[UUID]):
             kind=kind,
             text_=text,
             stamp=self.stamp(actor, occurred_at),
-            record_id=record_id,
         )
         self.save(record)
         return record.id
@@ -278,9 +274,6 @@ class Duties(Application[UUID]):
             return self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return any(True for _ in self.events.get(aggregate_id, lte=1))
 
     def _update(
         self,

@@ -58,12 +58,11 @@ class Record(Aggregate):
         kind: str,
         text_: str,
         stamp: Stamp,
-        record_id: UUID | None = None,
     ) -> Record:
         """Make a record; the caller has checked the block and the household."""
         return cls._create(
             cls.RecordMade,
-            id=record_id or uuid4(),
+            id=uuid4(),
             community=community,
             block=block,
             household_id=household_id,
