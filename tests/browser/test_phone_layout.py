@@ -45,6 +45,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "reminders": ("leader3", lambda page: page.goto("/reminders")),
     "today": ("leader3", lambda page: page.goto("/today")),
     "compliance": ("secretary", lambda page: page.goto("/compliance")),
+    "households": ("leader3", lambda page: page.goto("/households")),
+    "household": ("leader3", lambda page: (page.goto("/today"), _first(page, "#due a.button"))),
     "board": ("secretary", lambda page: page.goto("/board")),
     "partners": ("secretary", lambda page: page.goto("/partners")),
     "people": ("secretary", lambda page: page.goto("/people")),

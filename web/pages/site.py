@@ -16,6 +16,7 @@ from web.pages import (
     clerk,
     duties,
     errors,
+    household_page,
     leader,
     offline,
     reminders,
@@ -36,5 +37,6 @@ def not_kept(response: Response) -> Response:
 for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.bp, offline.bp):
     pages.register_blueprint(part)
 pages.register_blueprint(duties.bp)
+pages.register_blueprint(household_page.bp)
 for error_class in (NeedsError, PartnersError, AccountsError, DutiesError):
     pages.register_error_handler(error_class, errors.domain_error)
