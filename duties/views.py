@@ -227,6 +227,16 @@ class DutiesView:
             ).fetchall()
         return [UUID(r["household_id"]) for r in rows], int(total["n"] if total else 0)
 
+    def household_records(self, household_id: UUID) -> list[UUID]:
+        """The records made about a household, newest first."""
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT record_id FROM records_view WHERE household_id=%(h)s "
+                "ORDER BY made_at DESC, record_id",
+                {"h": str(household_id)},
+            ).fetchall()
+        return [UUID(r["record_id"]) for r in rows]
+
     def watched_households(self) -> list[UUID]:
         """Households with a member in a watched group: the ones asks may fall due for."""
         with self.store.read() as sql:

@@ -41,6 +41,11 @@ class GroupForm(FlaskForm):  # type: ignore[misc]
     group = Choice(_l("Group"))
 
 
+class ToNeedForm(FlaskForm):  # type: ignore[misc]
+    category = SelectField(_l("Category"), validate_choice=True)
+    urgency = SelectField(_l("Urgency"), validate_choice=True)
+
+
 class RecordForm(FlaskForm):  # type: ignore[misc]
     kind = Choice(_l("Kind of record"))
     text = TextAreaField(

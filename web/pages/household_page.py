@@ -8,22 +8,26 @@ from uuid import UUID
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesError
 from duties.values import local_day
-from needs.exceptions import InvalidInputError
-from web.api.duty_scope import household_in_scope
+from needs.exceptions import InvalidInputError, NeedsError
+from web.api.duty_scope import household_in_scope, record_in_scope
 from web.api.scope import check_block_allowed
+from web.pages import labels
 from web.pages.access import LEADERS, READERS, roles
 from web.pages.duties import KINDS, REASONS
 from web.pages.household_forms import (
     RECORD_KINDS_SHOWN,
     RegisterHouseholdForm,
+    ToNeedForm,
     group_form,
     life_event_form,
     record_form,
 )
 from web.pages.households import block_choices
+from web.proactive import turn_record_into_need
 
 bp = Blueprint("household_page", __name__)
 
@@ -76,12 +80,17 @@ def households() -> Any:
 def household(household_id: UUID, **forms: Any) -> Any:
     """The household: its address, members and groups, life events and duties."""
     home = household_in_scope(household_id)
+    running = _services()
     return render_template(
         "pages/household.html",
         home=home,
         life=forms.get("life") or life_event_form(),
         group=forms.get("group") or group_form(),
         record=forms.get("record") or record_form(),
+        records=[
+            running.duties.get_record(r) for r in running.duties_view.household_records(home["id"])
+        ],
+        to_need=to_need_form(),
         reasons=REASONS,
         kinds=KINDS,
         record_kinds=RECORD_KINDS_SHOWN,
@@ -141,6 +150,38 @@ def record(household_id: UUID) -> Any:
         ),
         record=form,
     )
+
+
+def to_need_form() -> ToNeedForm:
+    form = ToNeedForm(prefix="need")
+    community = _services().needs.community(g.user.community)
+    form.category.choices = [(c.code, c.name_zh) for c in community.categories]
+    form.urgency.choices = [(k, str(v)) for k, v in labels.URGENCIES.items()]
+    return form
+
+
+@bp.route("/records/<uuid:record_id>/to-need", methods=["POST"])
+@roles(*LEADERS)
+def to_need(record_id: UUID) -> Response:
+    """Make a concern or a suggestion a need on the menu, and open the need."""
+    record = record_in_scope(record_id)
+    form = to_need_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a category and an urgency."), "error")
+    else:
+        try:
+            need_id = turn_record_into_need(
+                _services(),
+                record_id,
+                category=form.category.data,
+                urgency=form.urgency.data,
+                actor=g.user.username,
+            )
+        except (DutiesError, NeedsError) as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for("pages.leader.case", need_id=need_id))
+    return redirect(url_for("pages.household_page.household", household_id=record["household_id"]))
 
 
 def _command(household_id: UUID, form: Any, run: Any, **forms: Any) -> Any:

@@ -97,3 +97,25 @@ def test_another_blocks_leader_finds_nothing_and_the_auditor_only_reads(
     assert 'id="life-event"' not in page.get_data(as_text=True)
     with app.app_context():
         assert services().duties_view.list_households(COMMUNITY, ["B3"], 10, 0)[1] == 1
+
+
+def test_a_suggestion_on_the_page_becomes_a_need_in_one_action(app: Flask, leader: Phone) -> None:
+    home = register(leader)
+    leader.open(home)
+    leader.send(f"{home}/records", prefix="record", kind="suggestion", text="楼道加灯")
+    page = leader.open(home).get_data(as_text=True)
+    with app.app_context():
+        (row,) = services().duties_view.dump()["records_view"]
+    assert f'action="/records/{row["record_id"]}/to-need"' in page
+    answer = leader.send(
+        f"/records/{row['record_id']}/to-need", prefix="need", category="hardship", urgency="low"
+    )
+    assert answer.status_code == 302
+    need_id = answer.headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        need = services().needs.get_need(UUID(need_id))
+    assert (need["description"], str(need["household"]["id"])) == (
+        "楼道加灯",
+        home.rsplit("/", 1)[1],
+    )
+    assert f'href="/needs/{need_id}"' in leader.open(home).get_data(as_text=True)
