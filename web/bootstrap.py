@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from duties.application import Duties
+from duties.exceptions import InvalidDutyInputError
+from duties.rules import DutyRules
+from duties.views import DutiesView
 from needs.application import Needs
 from needs.audit import Seals
 from needs.board import Board
@@ -18,6 +22,7 @@ from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
+from web.household_identity import HouseholdDirectory, HouseholdIdentity
 from web.services import Casework
 from web.tasks.outbox import Outbox
 
@@ -41,13 +46,21 @@ class Services:
     outbox_follower: Follower
     seals: Seals
     access_log: AccessLog
+    duties: Duties
+    duties_view: DutiesView
+    duties_follower: Follower
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
-        return {"read_models": self.follower, "outbox": self.outbox_follower}
+        return {
+            "read_models": self.follower,
+            "outbox": self.outbox_follower,
+            "duties": self.duties_follower,
+        }
 
     def close(self) -> None:
         self.needs.close()
+        self.duties.close()
         self.partners.close()
         self.accounts.close()
         self.view.store.close()
@@ -105,18 +118,19 @@ def build_services(
     view = NeedsView(view_store(settings), settings.address_key, settings.previous_address_keys)
     if create_tables:
         view.create_tables()
+    duties, duties_view, duties_follower = build_duties(settings, view.store, clock, create_tables)
     needs = Needs(
         event_store_env(settings, "needs", create_tables=create_tables),
         communities={c.id: c for c in settings.communities},
         clock=clock,
-        households=view,
+        households=HouseholdDirectory(duties_view, view),
     )
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )
     follower = Follower(needs, view)
     needs.after_save.append(follower.catch_up)
-    casework = Casework(needs, partners, view, follower, clock)
+    casework = Casework(needs, partners, view, follower, clock, HouseholdIdentity(duties, view))
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)
     outbox = Outbox(view.store, clock)
@@ -143,7 +157,34 @@ def build_services(
         Follower(needs, outbox),
         seals,
         access_log,
+        duties,
+        duties_view,
+        duties_follower,
     )
+
+
+def build_duties(
+    settings: Settings, store: SqlStore, clock: Clock, create_tables: bool
+) -> tuple[Duties, DutiesView, Follower]:
+    """The three fives' application, its read models beside the others, and their follower."""
+    extra = settings.extra
+    try:
+        rules = DutyRules.from_text(extra.get("DUTY_VISIT_DAYS"), extra.get("DUTY_ASK_DAYS"))
+    except InvalidDutyInputError as error:
+        raise ConfigurationError(error.message) from None
+    view = DutiesView(store, settings.address_key, rules, settings.previous_address_keys)
+    if create_tables:
+        view.create_tables()
+    duties = Duties(
+        event_store_env(settings, "duties", create_tables=create_tables),
+        communities={c.id: c for c in settings.communities},
+        clock=clock,
+        rules=rules,
+        index=view,
+    )
+    follower = Follower(duties, view)
+    duties.after_save.append(follower.catch_up)
+    return duties, view, follower
 
 
 def build_accounts(

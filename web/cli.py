@@ -101,6 +101,7 @@ def catch_up() -> None:
     running = _services()
     started = time.perf_counter()
     applied = running.follower.catch_up(progress=lambda n: click.echo(f"  … {n} events", err=True))
+    applied += running.duties_follower.catch_up()
     click.echo(
         f"caught up: {applied} events applied in {time.perf_counter() - started:.1f} s, "
         f"lag {running.follower.lag()}"
@@ -114,6 +115,7 @@ def rebuild_views() -> None:
     running = _services()
     started = time.perf_counter()
     applied = running.follower.rebuild(progress=lambda n: click.echo(f"  … {n} events", err=True))
+    applied += running.duties_follower.rebuild()
     seconds = time.perf_counter() - started
     rate = applied / seconds if seconds else 0.0
     click.echo(
@@ -182,6 +184,7 @@ def follow(every: float, once: bool) -> None:
     while True:
         try:
             running.follower.catch_up()
+            running.duties_follower.catch_up()
             if running.outbox_follower.catch_up():
                 notifier().dispatch_due(
                     running.clock.now(),

@@ -26,6 +26,8 @@ TUNING = (
     "PASSWORD_PARALLELISM",
     "PDF_FONT",
 )
+# The three fives' rules, e.g. DUTY_VISIT_DAYS="hospitalised=1" and DUTY_ASK_DAYS="unemployed=14".
+TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
 
 
 class ConfigurationError(RuntimeError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from duties import exceptions as duties_errors
 from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
 from web.accounts import exceptions as accounts_errors
@@ -28,6 +29,11 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (accounts_errors.UserNotFoundError, 404),
     (accounts_errors.UsernameTakenError, 409),
     (accounts_errors.AccountStateError, 409),
+    (duties_errors.InvalidDutyInputError, 422),
+    (duties_errors.DutiesNotFoundError, 404),
+    (duties_errors.DutiesVersionConflictError, 412),
+    (duties_errors.DutiesConflictError, 409),
+    (duties_errors.DutiesConcurrentUpdateError, 409),
 )
 
 

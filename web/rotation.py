@@ -56,12 +56,14 @@ def rotate_cipher(
         progress,
         batch,
     )
-    for app in (services.needs, services.partners, services.accounts):
+    for app in (services.needs, services.partners, services.accounts, services.duties):
         for kind, recorder in _recorders(app):
             label = f"{app.name.lower()} {kind}"
             rotation.counts[label] = _reencrypt_events(rotation, recorder, label)
     rotation.counts["idempotency answers"] = _reencrypt_answers(rotation)
     rotation.counts["household digests"] = _move_digests(rotation)
+    # The duties' read models hold address digests too: rebuilt from the log under the new key.
+    progress(f"duties read models rebuilt from {services.duties_follower.rebuild()} events")
     for rekeyer in REKEYERS:
         rekeyer(rotation)
     return rotation.counts

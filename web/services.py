@@ -16,6 +16,7 @@ from needs.views import NeedsView
 from partners.application import Partners
 from partners.exceptions import PartnerNotFoundError
 from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
+from web.household_identity import HouseholdIdentity
 
 
 class UnknownPartnerError(NeedsError):
@@ -27,16 +28,51 @@ class UnknownPartnerError(NeedsError):
 
 
 class Casework:
-    """Commands and queries that span the needs and the partner directory."""
+    """Commands and queries that span the needs, the partner directory and the households."""
 
     def __init__(
-        self, needs: Needs, partners: Partners, view: NeedsView, follower: Follower, clock: Clock
+        self,
+        needs: Needs,
+        partners: Partners,
+        view: NeedsView,
+        follower: Follower,
+        clock: Clock,
+        households: HouseholdIdentity | None = None,
     ) -> None:
         self.needs = needs
         self.partners = partners
         self.view = view
         self.follower = follower
         self.clock = clock
+        self.households = households
+
+    def log_need(
+        self,
+        *,
+        community: str,
+        block: str,
+        household_id: UUID | None = None,
+        building: str | int | None = None,
+        unit: str | None = None,
+        room: str | None = None,
+        actor: str,
+        **details: Any,
+    ) -> UUID:
+        """Log a need for its household, registered with the duties first (found or new)."""
+        address = {"building": building, "unit": unit, "room": room}
+        if self.households is not None:
+            where = self.needs.community(community)
+            household_id, address = self.households.settle(
+                where, block, household_id, address, actor, details.get("occurred_at")
+            )
+        return self.needs.log_need(
+            community=community,
+            block=block,
+            household_id=household_id,
+            actor=actor,
+            **address,
+            **details,
+        )
 
     def partner_terms(self, partner_id: UUID) -> PartnerTerms:
         """What a case needs to know of a partner to refer to it."""

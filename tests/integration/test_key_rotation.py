@@ -87,7 +87,15 @@ def written(open_app) -> dict[str, Any]:
     old.idempotency.remember("leader3", "phone-key-1", Response('{"resident_name": "李建国"}'))
     old.seals.seal(old.needs, old.clock.now())
     household = old.view.find_household(DEMO_COMMUNITY.id, **ADDRESS)
-    return {"need_id": need_id, "partner_id": partner_id, "household": household}
+    watched = old.duties.register_household(
+        community=DEMO_COMMUNITY.id, actor="leader3", **{**ADDRESS, "room": "503"}
+    )
+    return {
+        "need_id": need_id,
+        "partner_id": partner_id,
+        "household": household,
+        "watched": watched,
+    }
 
 
 def assert_all_readable_with_the_new_key_alone(open_app, written) -> None:
@@ -103,6 +111,8 @@ def assert_all_readable_with_the_new_key_alone(open_app, written) -> None:
     row = new.idempotency.claim("leader3", "phone-key-1", "hash", new.clock.now())
     assert "李建国" in new.idempotency.replay(row).get_data(as_text=True)
     assert new.view.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
+    next_door = {**ADDRESS, "room": "503"}
+    assert new.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]
 
 
 def test_rotating_re_encrypts_everything_and_the_log_still_verifies(open_app, written):
@@ -123,6 +133,8 @@ def test_before_the_rotation_runs_the_service_reads_old_rows_and_finds_old_house
     rotating = running(open_app(CIPHER_KEY=NEW, CIPHER_KEYS_PREVIOUS=OLD))
     assert rotating.needs.get_need(written["need_id"])["resident_name"] == "李建国"
     assert rotating.view.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
+    next_door = {**ADDRESS, "room": "503"}
+    assert rotating.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]
 
 
 def test_a_rotation_cut_short_finishes_when_run_again(open_app, written):

@@ -82,16 +82,20 @@ def handle_domain_error(error: Exception) -> Any:
 
 def init_app(app: Flask) -> Api:
     """Register the API's blueprints, its error handling and its OpenAPI document."""
+    from duties.exceptions import DutiesError
     from needs.exceptions import NeedsError
     from partners.exceptions import PartnersError
     from web.api import (
         audit,
         auth,
         docs,
+        duties,
         health,
+        households,
         idempotency,
         needs,
         partners,
+        records,
         reference,
         referrals,
         reminders,
@@ -112,9 +116,11 @@ def init_app(app: Flask) -> Api:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for error_class in (NeedsError, PartnersError, *auth.error_classes()):
+    for error_class in (NeedsError, PartnersError, DutiesError, *auth.error_classes()):
         app.register_error_handler(error_class, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    for module in (households, duties, records):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

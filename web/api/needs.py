@@ -84,7 +84,7 @@ class Needs(MethodView):
         check_block_allowed(args["block"])
         household = args.pop("household", {})
         key = getattr(g, "idempotency_key", None)
-        need_id = _services().needs.log_need(
+        need_id = _services().casework.log_need(
             community=g.user.community,
             actor=g.user.username,
             **household,

@@ -14,6 +14,7 @@ from partners.directory import PartnerRecord
 from web.bootstrap import Services, build_services
 from web.config import Settings
 from web.demo.data import PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
+from web.demo.duties import seed_duties
 from web.demo.plan import plan_needs
 from web.demo.timeline import Timeline
 
@@ -39,6 +40,7 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
             rng = random.Random(RANDOM_SEED)
             plans = plan_needs(community, rng, start, now)
             Timeline(services, clock, partners, now, echo).run(plans)
+        seed_duties(services, community, clock, now, echo)
         return summary(services, community, now)
     finally:
         services.close()

@@ -105,7 +105,7 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
         else {"household_id": UUID(form.household_id.data)}
     )
     try:
-        return _services().needs.log_need(
+        return _services().casework.log_need(
             community=g.user.community,
             category=form.category.data,
             block=form.block.data,

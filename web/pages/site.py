@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
+from duties.exceptions import DutiesError
 from needs.exceptions import NeedsError
 from partners.exceptions import PartnersError
 from web.accounts.exceptions import AccountsError
@@ -13,7 +14,9 @@ from web.pages import (
     account,
     audit,
     clerk,
+    duties,
     errors,
+    household_page,
     leader,
     offline,
     reminders,
@@ -33,5 +36,7 @@ def not_kept(response: Response) -> Response:
 
 for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.bp, offline.bp):
     pages.register_blueprint(part)
-for error_class in (NeedsError, PartnersError, AccountsError):
+pages.register_blueprint(duties.bp)
+pages.register_blueprint(household_page.bp)
+for error_class in (NeedsError, PartnersError, AccountsError, DutiesError):
     pages.register_error_handler(error_class, errors.domain_error)

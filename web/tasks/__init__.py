@@ -34,7 +34,7 @@ def init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     app.extensions["needs.task_settings"] = settings
 
-    from web.tasks import jobs  # noqa: F401 - registers the tasks
+    from web.tasks import duties, jobs  # noqa: F401 - registers the tasks
 
     return celery_app
 

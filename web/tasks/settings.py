@@ -112,6 +112,10 @@ class TaskSettings:
                     "task": "needs.send_digests",
                     "schedule": crontab(hour=self.digest_hour, minute=0),
                 },
+                "duty-asks": {
+                    "task": "duties.fall_due",
+                    "schedule": crontab(minute=1),
+                },
                 "daily-seal": {
                     "task": "needs.seal_log",
                     "schedule": crontab(hour=0, minute=5),

@@ -114,12 +114,13 @@ def test_worker_status_reports_the_broker_the_followers_lag_and_failed_deliverie
     lines = result.output.splitlines()
     assert lines[0].startswith("broker: filesystem://")
     assert "reachable" in lines[0]
-    assert lines[1:4] == [
+    assert lines[1:5] == [
         "followers (events behind the log):",
         "  read_models  0",
         f"  outbox       {running.needs.recorder.max_notification_id()}",
+        "  duties       0",
     ]
-    assert lines[4] == "deliveries: none yet"
+    assert lines[5] == "deliveries: none yet"
 
 
 @SQLITE_ONLY
@@ -133,6 +134,7 @@ def test_the_health_endpoint_reports_each_followers_lag(app, running, log_need):
     assert app.test_client().get("/api/v1/health").json["lag"] == {
         "read_models": 0,
         "outbox": 0,
+        "duties": 0,
     }
 
 

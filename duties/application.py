@@ -1,0 +1,305 @@
+"""The Duties application: households, their watched members and life events, the duties that
+fall due and their discharge, and the five must-records."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from duties.domain import Household
+from duties.exceptions import (
+    DutiesConcurrentUpdateError,
+    DutiesVersionConflictError,
+    DutyNotFoundError,
+    HouseholdNotFoundError,
+    RecordNotFoundError,
+)
+from duties.reading import describe_duty, describe_household, describe_record
+from duties.record import Record
+from duties.rules import DutyRules
+from needs.clock import Clock, SystemClock
+from needs.community import DEMO_COMMUNITY, Community
+from needs.domain import Stamp
+from needs.exceptions import InvalidInputError
+from needs.transcodings import register_all
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ATTEMPTS = 12
+CLOCK_ACTOR = "clock"
+
+
+class DutiesIndex(Protocol):
+    """Finds households by address and the household that owes a duty."""
+
+    def find_household(
+        self, community: str, block: str, building: int, unit: str, room: str
+    ) -> UUID | None: ...
+
+    def duty_household(self, duty_id: UUID) -> UUID | None: ...
+
+
+class Duties(Application[UUID]):
+    """The proactive duties: every command loads a household or a record, calls it, saves it."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        communities: Mapping[str, Community] | None = None,
+        clock: Clock | None = None,
+        rules: DutyRules | None = None,
+        index: DutiesIndex | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
+        self.clock = clock or SystemClock()
+        self.rules = rules or DutyRules()
+        self.index = index
+        self.after_save: list[Callable[[], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_all(transcoder, (), ())
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        for follow in self.after_save:
+            # The events are stored; a lagging read model catches up on the next save.
+            try:
+                follow()
+            except Exception:
+                log.exception("a duties read model failed to catch up after a save")
+        return recordings
+
+    # --- households ----------------------------------------------------------------------
+
+    def register_household(
+        self,
+        *,
+        community: str,
+        block: str,
+        building: str | int,
+        unit: str | None = None,
+        room: str | None = None,
+        actor: str,
+        occurred_at: datetime | None = None,
+        household_id: UUID | None = None,
+    ) -> UUID:
+        """Register the household at an address; the one already registered there is kept."""
+        where = self.community(community)
+        number = where.building_in_block(block, building)
+        found = self.find_household(community, block, number, unit, room)
+        if found is not None:
+            return found
+        household = Household.register(
+            where,
+            block=block,
+            building=number,
+            unit=unit,
+            room=room,
+            stamp=self.stamp(actor, occurred_at),
+            household_id=household_id,
+        )
+        self.save(household)
+        return household.id
+
+    def find_household(
+        self, community: str, block: str, building: int, unit: str | None, room: str | None
+    ) -> UUID | None:
+        """The household registered at the address, if any."""
+        if self.index is None:
+            return None
+        return self.index.find_household(
+            community, block, building, (unit or "").strip(), (room or "").strip()
+        )
+
+    def join_group(
+        self, household_id: UUID, member: str, group: str, starts_on: date, *, actor: str, **o: Any
+    ) -> None:
+        """A member starts to belong to a watched group."""
+        self._update(
+            household_id, lambda h, s: h.join_group(member, group, starts_on, s), actor, **o
+        )
+
+    def place_in_group(
+        self,
+        household_id: UUID,
+        member: str,
+        group: str,
+        starts_on: date,
+        ends_on: date | None = None,
+        *,
+        actor: str,
+        **o: Any,
+    ) -> None:
+        """A member joins a watched group, and leaves it on `ends_on` if given."""
+        self._update(
+            household_id,
+            lambda h, s: h.place_in_group(member, group, starts_on, ends_on, s),
+            actor,
+            **o,
+        )
+
+    def record_life_event(
+        self, household_id: UUID, life_event: str, note: str = "", *, actor: str, **o: Any
+    ) -> UUID:
+        """Record a life event; returns the id of the visit duty it makes fall due."""
+        return self._update(
+            household_id,
+            lambda h, s: h.record_life_event(life_event, note, s, self.rules),
+            actor,
+            commutes=True,
+            **o,
+        )
+
+    def fall_due(self, household_id: UUID, now: datetime) -> int:
+        """Let the household's asks whose day has come fall due; returns how many did."""
+        if not self.load_household(household_id).asks_falling_due(now, self.rules):
+            return 0
+        return self._update(
+            household_id,
+            lambda h, s: h.fall_due(now, self.rules, s),
+            CLOCK_ACTOR,
+            commutes=True,
+            occurred_at=now,
+        )
+
+    def discharge_duty(self, duty_id: UUID, notes: str = "", *, actor: str, **o: Any) -> UUID:
+        """Record the visit or contact that discharges a duty; returns its household's id."""
+        household_id = self.locate_duty(duty_id)
+        self._update(
+            household_id, lambda h, s: h.discharge(duty_id, notes, s), actor, commutes=True, **o
+        )
+        return household_id
+
+    # --- records -------------------------------------------------------------------------
+
+    def make_record(
+        self,
+        *,
+        community: str,
+        kind: str,
+        block: str,
+        household_id: UUID | None,
+        text: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+    ) -> UUID:
+        """Make one of the five must-records, about a household of the block or the block."""
+        self.community(community).block(block)
+        if household_id is not None:
+            household = self.load_household(household_id)
+            if (household.community, household.block) != (community, block):
+                raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
+        record = Record.make(
+            community=community,
+            block=block,
+            household_id=household_id,
+            kind=kind,
+            text_=text,
+            stamp=self.stamp(actor, occurred_at),
+        )
+        self.save(record)
+        return record.id
+
+    def turn_record_into_need(
+        self, record_id: UUID, need_id: UUID, category: str, urgency: str, *, actor: str
+    ) -> None:
+        """Link the need logged from a concern or a suggestion to its record."""
+        record = self.load_record(record_id)
+        record.turn_into_need(need_id, category, urgency, self.stamp(actor, None))
+        self.save(record)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def get_household(self, household_id: UUID) -> dict[str, Any]:
+        """The household as plain data."""
+        return describe_household(self.load_household(household_id))
+
+    def get_duty(self, duty_id: UUID) -> dict[str, Any]:
+        """One duty, with whether it is overdue now."""
+        household = self.load_household(self.locate_duty(duty_id))
+        return describe_duty(household, household.duty(duty_id), self.clock.now())
+
+    def get_record(self, record_id: UUID) -> dict[str, Any]:
+        """One record as plain data."""
+        return describe_record(self.load_record(record_id))
+
+    def locate_duty(self, duty_id: UUID) -> UUID:
+        """The household whose stream holds the duty, or DutyNotFoundError."""
+        found = self.index.duty_household(duty_id) if self.index else None
+        if found is None:
+            raise DutyNotFoundError(f"no duty {duty_id}")
+        return found
+
+    def load_household(self, household_id: UUID, version: int | None = None) -> Household:
+        """The household aggregate itself."""
+        found = self._load(household_id, version)
+        if not isinstance(found, Household):
+            raise HouseholdNotFoundError(f"no household {household_id}")
+        return found
+
+    def load_record(self, record_id: UUID) -> Record:
+        """The record aggregate itself."""
+        found = self._load(record_id, None)
+        if not isinstance(found, Record):
+            raise RecordNotFoundError(f"no record {record_id}")
+        return found
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def community(self, community_id: str) -> Community:
+        """A community this deployment serves."""
+        try:
+            return self.communities[community_id]
+        except KeyError:
+            raise InvalidInputError("community", f"unknown community {community_id}") from None
+
+    def stamp(self, actor: str, occurred_at: datetime | None) -> Stamp:
+        """Who and when, with the service's own clock for the recorded time."""
+        now = self.clock.now()
+        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now)
+
+    def _load(self, aggregate_id: UUID, version: int | None) -> Any:
+        try:
+            return self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            return None
+
+    def _update(
+        self,
+        household_id: UUID,
+        command: Callable[[Household, Stamp], T],
+        actor: str,
+        *,
+        commutes: bool = False,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
+    ) -> T:
+        # A clash reloads the household and runs the whole command again; discharges and new
+        # life events commute with each other, group changes are reported instead.
+        for attempt in range(ATTEMPTS):
+            household = self.load_household(household_id)
+            if expected_version is not None and household.version != expected_version:
+                raise DutiesVersionConflictError(expected_version, household.version)
+            result = command(household, self.stamp(actor, occurred_at))
+            try:
+                self.save(household)
+            except IntegrityError:
+                if commutes and expected_version is None and attempt < ATTEMPTS - 1:
+                    time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311
+                    continue
+                raise DutiesConcurrentUpdateError(
+                    "someone else changed this household at the same moment; nothing was saved"
+                ) from None
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,279 @@
+"""The Household aggregate: an address in a block, its watched members, its life events and the
+duties they owe, all in the household's own event stream."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from duties.exceptions import (
+    DutiesConflictError,
+    DutyDischargedError,
+    DutyNotFoundError,
+    InvalidDutyInputError,
+)
+from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
+from duties.values import Duty, LifeEvent, Membership, day, day_end, local_day, text
+from needs.community import Community
+from needs.domain import Stamp
+
+
+class Household(Aggregate):
+    """A household at one address in a block, with the proactive duties the committee owes it."""
+
+    class Event(Aggregate.Event):
+        actor: str
+        occurred_at: datetime
+
+    class HouseholdRegistered(Event, Aggregate.Created):
+        personal: ClassVar[tuple[str, ...]] = ("unit", "room")
+        community: str
+        block: str
+        building: int
+        unit: str
+        room: str
+
+    def __init__(
+        self, community: str, block: str, building: int, unit: str, room: str, **_: Any
+    ) -> None:
+        self.community = community
+        self.block = block
+        self.building = building
+        self.unit = unit
+        self.room = room
+        self.memberships: list[Membership] = []
+        self.life_events: list[LifeEvent] = []
+        self.duties: list[Duty] = []
+
+    @classmethod
+    def register(
+        cls,
+        community: Community,
+        *,
+        block: str,
+        building: str | int,
+        unit: str | None,
+        room: str | None,
+        stamp: Stamp,
+        household_id: UUID | None = None,
+    ) -> Household:
+        """Register the household at an address, checked against the community's blocks."""
+        return cls._create(
+            cls.HouseholdRegistered,
+            id=household_id or uuid4(),
+            community=community.id,
+            block=block,
+            building=community.building_in_block(block, building),
+            unit=text(unit, "unit", required=False, limit=10),
+            room=text(room, "room", required=False, limit=10),
+            **stamp.event_kwargs(),
+        )
+
+    # --- members and their groups ------------------------------------------------------
+
+    class GroupJoined(Event):
+        personal: ClassVar[tuple[str, ...]] = ("member",)
+        member_id: UUID
+        member: str
+        group: str
+        starts_on: date
+
+        def apply(self, household: Household) -> None:
+            household.memberships.append(
+                Membership(self.member_id, self.member, self.group, self.starts_on)
+            )
+
+    class GroupLeft(Event):
+        member_id: UUID
+        group: str
+        ends_on: date
+
+        def apply(self, household: Household) -> None:
+            membership = household.membership(self.member_id, self.group)
+            if membership is not None:
+                membership.ends_on = self.ends_on
+
+    def join_group(self, member: str, group: str, starts_on: date, stamp: Stamp) -> None:
+        """A member starts to belong to a watched group."""
+        name = text(member, "member", limit=100)
+        code(group, GROUPS, "group")
+        current = self.membership(self.member_id(name), group)
+        if current is not None and current.ends_on is None:
+            if current.starts_on == starts_on:
+                return
+            raise DutiesConflictError(f"{name} is in the group {group} already")
+        self.trigger_event(
+            self.GroupJoined,
+            member_id=self.member_id(name) or uuid4(),
+            member=name,
+            group=group,
+            starts_on=day(starts_on, "starts_on"),
+            **stamp.event_kwargs(),
+        )
+
+    def leave_group(self, member: str, group: str, ends_on: date, stamp: Stamp) -> None:
+        """A member stops belonging to a watched group (no more asks fall due)."""
+        name = text(member, "member", limit=100)
+        current = self.membership(self.member_id(name), code(group, GROUPS, "group"))
+        if current is None:
+            raise DutiesConflictError(f"{name} is not in the group {group}")
+        if ends_on < current.starts_on:
+            raise InvalidDutyInputError("ends_on", "ends_on is before the membership started")
+        self.trigger_event(
+            self.GroupLeft,
+            member_id=current.member_id,
+            group=group,
+            ends_on=day(ends_on, "ends_on"),
+            **stamp.event_kwargs(),
+        )
+
+    def place_in_group(
+        self, member: str, group: str, starts_on: date, ends_on: date | None, stamp: Stamp
+    ) -> None:
+        """Put a member in a group from a day, and take them out on `ends_on` if given."""
+        current = self.membership(self.member_id(text(member, "member", limit=100)), group)
+        if current is None or current.ends_on is not None or ends_on is None:
+            self.join_group(member, group, starts_on, stamp)
+        if ends_on is not None:
+            self.leave_group(member, group, ends_on, stamp)
+
+    def member_id(self, name: str) -> UUID | None:
+        key = name.strip().casefold()
+        for m in self.memberships:
+            if m.member.casefold() == key:
+                return m.member_id
+        return None
+
+    def membership(self, member_id: UUID | None, group: str) -> Membership | None:
+        found = [m for m in self.memberships if m.member_id == member_id and m.group == group]
+        return found[-1] if found else None
+
+    # --- life events and duties ----------------------------------------------------------
+
+    class LifeEventRecorded(Event):
+        personal: ClassVar[tuple[str, ...]] = ("note",)
+        life_event_id: UUID
+        type: str
+        note: str
+
+        def apply(self, household: Household) -> None:
+            household.life_events.append(
+                LifeEvent(self.life_event_id, self.type, self.note, self.occurred_at, self.actor)
+            )
+
+    class DutyFellDue(Event):
+        duty_id: UUID
+        kind: str
+        reason: str
+        cause_id: UUID
+        due_at: datetime
+
+        def apply(self, household: Household) -> None:
+            household.duties.append(
+                Duty(
+                    self.duty_id,
+                    self.kind,
+                    self.reason,
+                    self.cause_id,
+                    self.timestamp,
+                    self.due_at,
+                )
+            )
+
+    class DutyDischarged(Event):
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
+        duty_id: UUID
+        notes: str
+
+        def apply(self, household: Household) -> None:
+            duty = household.duty(self.duty_id)
+            duty.discharged_at = self.occurred_at
+            duty.discharged_by = self.actor
+            duty.notes = self.notes
+            if duty.kind == ASK:
+                membership = household.membership(duty.cause_id, duty.reason)
+                if membership is not None:
+                    membership.last_contact_at = self.occurred_at
+
+    def record_life_event(
+        self, life_event: str, note: str | None, stamp: Stamp, rules: DutyRules
+    ) -> UUID:
+        """Record a life event; the visit it calls for falls due within the rule's time."""
+        code(life_event, LIFE_EVENTS, "type")
+        event_id = uuid4()
+        self.trigger_event(
+            self.LifeEventRecorded,
+            life_event_id=event_id,
+            type=life_event,
+            note=text(note, "note", required=False),
+            **stamp.event_kwargs(),
+        )
+        duty_id = uuid5(event_id, VISIT)
+        self.trigger_event(
+            self.DutyFellDue,
+            duty_id=duty_id,
+            kind=VISIT,
+            reason=life_event,
+            cause_id=event_id,
+            due_at=stamp.occurred_at + rules.visit_window(life_event),
+            **stamp.event_kwargs(),
+        )
+        return duty_id
+
+    def asks_falling_due(self, now: datetime, rules: DutyRules) -> list[tuple[Membership, date]]:
+        """Each active membership whose next ask's day has come and that has no ask open."""
+        today = local_day(now)
+        falling = []
+        for m in self.memberships:
+            if not m.active_on(today) or self.open_ask(m) is not None:
+                continue
+            anchor = local_day(m.last_contact_at) if m.last_contact_at else m.starts_on
+            due_on = anchor + timedelta(days=rules.ask_every(m.group))
+            if due_on <= today:
+                falling.append((m, due_on))
+        return falling
+
+    def fall_due(self, now: datetime, rules: DutyRules, stamp: Stamp) -> int:
+        """Let every ask whose day has come fall due; returns how many did."""
+        falling = self.asks_falling_due(now, rules)
+        for membership, due_on in falling:
+            self.trigger_event(
+                self.DutyFellDue,
+                duty_id=uuid5(membership.member_id, f"{membership.group}:{due_on.isoformat()}"),
+                kind=ASK,
+                reason=membership.group,
+                cause_id=membership.member_id,
+                due_at=day_end(due_on),
+                **stamp.event_kwargs(),
+            )
+        return len(falling)
+
+    def open_ask(self, membership: Membership) -> Duty | None:
+        for duty in self.duties:
+            if (
+                duty.is_open
+                and duty.kind == ASK
+                and (duty.cause_id, duty.reason) == (membership.member_id, membership.group)
+            ):
+                return duty
+        return None
+
+    def discharge(self, duty_id: UUID, notes: str | None, stamp: Stamp) -> None:
+        """Record the visit or the contact that discharges the duty."""
+        if not self.duty(duty_id).is_open:
+            raise DutyDischargedError(f"duty {duty_id} was discharged already")
+        self.trigger_event(
+            self.DutyDischarged,
+            duty_id=duty_id,
+            notes=text(notes, "notes", required=False),
+            **stamp.event_kwargs(),
+        )
+
+    def duty(self, duty_id: UUID) -> Duty:
+        for duty in self.duties:
+            if duty.id == duty_id:
+                return duty
+        raise DutyNotFoundError(f"no duty {duty_id}")

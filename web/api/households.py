@@ -1,0 +1,132 @@
+"""/api/v1/households: households, their watched members and their life events."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import g, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from duties.values import local_day
+from web.api import duty_schemas as s
+from web.api.auth import roles
+from web.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    etag,
+    if_match,
+    page_of,
+    page_schema,
+)
+from web.api.duty_scope import LEADERS, READERS, household_in_scope, scoped_blocks
+from web.api.scope import check_block_allowed
+
+blp = Blueprint(
+    "households", __name__, description="Households, their watched members and life events"
+)
+HouseholdPageSchema = page_schema(s.HouseholdDetailSchema, "HouseholdPage")
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def answer(household_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    household = household_in_scope(household_id)
+    return household, status, etag(household["version"])
+
+
+def command_opts(args: dict[str, Any]) -> dict[str, Any]:
+    """Who gives the command, when it happened, and the version it was sent against."""
+    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
+    if args.get("occurred_at") is not None:
+        opts["occurred_at"] = args["occurred_at"]
+    return opts
+
+
+@blp.route("/households")
+class Households(MethodView):
+    @roles(*READERS)
+    @blp.arguments(s.HouseholdArgsSchema, location="query")
+    @blp.response(200, HouseholdPageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Households within your scope, by block and building."""
+        ids, total = _services().duties_view.list_households(
+            g.user.community,
+            scoped_blocks(args.get("block")),
+            limit=args["per_page"],
+            offset=(args["page"] - 1) * args["per_page"],
+        )
+        return page_of([household_in_scope(i) for i in ids], total, args)
+
+    @roles(*LEADERS)
+    @blp.arguments(s.NewHouseholdSchema)
+    @blp.response(201, s.HouseholdDetailSchema)
+    @blp.alt_response(200, schema=s.HouseholdDetailSchema, description="already registered there")
+    @blp.alt_response(403, description="not your block")
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Register the household at an address; one already registered there is returned."""
+        check_block_allowed(args["block"])
+        duties = _services().duties
+        number = duties.community(g.user.community).building_in_block(
+            args["block"], args["building"]
+        )
+        address = (g.user.community, args["block"], number, args["unit"], args["room"])
+        known = duties.find_household(*address)
+        household_id = known or duties.register_household(
+            community=g.user.community, actor=g.user.username, **args
+        )
+        household, status, headers = answer(household_id, 200 if known else 201)
+        headers["Location"] = url_for("households.Household", household_id=household_id)
+        return household, status, headers
+
+
+@blp.route("/households/<uuid:household_id>")
+class Household(MethodView):
+    @roles(*READERS)
+    @blp.response(200, s.HouseholdDetailSchema)
+    def get(self, household_id: UUID) -> Any:
+        """The household with its members' groups, life events and duties."""
+        return answer(household_id)
+
+
+@blp.route("/households/<uuid:household_id>/life-events")
+class LifeEvents(MethodView):
+    @roles(*LEADERS)
+    @blp.arguments(s.NewLifeEventSchema)
+    @blp.response(200, s.HouseholdDetailSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+    def post(self, args: dict[str, Any], household_id: UUID) -> Any:
+        """Record a life event (a must-visit); the visit it calls for falls due."""
+        household_in_scope(household_id)
+        _services().duties.record_life_event(
+            household_id, args["type"], args["note"], **command_opts(args)
+        )
+        return answer(household_id)
+
+
+@blp.route("/households/<uuid:household_id>/groups")
+class Groups(MethodView):
+    @roles(*LEADERS)
+    @blp.arguments(s.GroupChangeSchema)
+    @blp.response(200, s.HouseholdDetailSchema)
+    @blp.alt_response(409, description="the member is in the group already, from another day")
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+    def post(self, args: dict[str, Any], household_id: UUID) -> Any:
+        """Put a member in a watched group (a must-ask), or take them out with `ends_on`."""
+        household_in_scope(household_id)
+        running = _services()
+        _services().duties.place_in_group(
+            household_id,
+            args["member"],
+            args["group"],
+            args.get("starts_on") or local_day(running.clock.now()),
+            args.get("ends_on"),
+            **command_opts(args),
+        )
+        return answer(household_id)

@@ -1,0 +1,72 @@
+"""The household page's forms: register a household, record a life event, put a member in a
+watched group, make a record (each with its CSRF token; every message translated)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from duties.rules import GROUPS, LIFE_EVENTS, RECORD_KINDS
+from web.pages.forms import TEXT_LIMIT, Choice, at_most
+
+RECORD_KINDS_SHOWN = {
+    "concern": _l("Concern or mood"),
+    "family_in_difficulty": _l("Family in difficulty"),
+    "special_population": _l("Special population"),
+    "good_deed": _l("Good deed"),
+    "suggestion": _l("Suggestion"),
+}
+
+
+class RegisterHouseholdForm(FlaskForm):  # type: ignore[misc]
+    block = SelectField(_l("Block"), validate_choice=True)
+    building = StringField(
+        _l("Building"), validators=[InputRequired(_l("Enter the building.")), at_most(10)]
+    )
+    unit = StringField(_l("Unit"), validators=[Optional(), at_most(10)])
+    room = StringField(_l("Room"), validators=[Optional(), at_most(10)])
+
+
+class LifeEventForm(FlaskForm):  # type: ignore[misc]
+    type = Choice(_l("What happened"))
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
+
+
+class GroupForm(FlaskForm):  # type: ignore[misc]
+    member = StringField(
+        _l("Member's name"), validators=[InputRequired(_l("Enter the name.")), at_most(100)]
+    )
+    group = Choice(_l("Group"))
+
+
+class ToNeedForm(FlaskForm):  # type: ignore[misc]
+    category = SelectField(_l("Category"), validate_choice=True)
+    urgency = SelectField(_l("Urgency"), validate_choice=True)
+
+
+class RecordForm(FlaskForm):  # type: ignore[misc]
+    kind = Choice(_l("Kind of record"))
+    text = TextAreaField(
+        _l("What to record"),
+        validators=[InputRequired(_l("Write what to record.")), at_most(TEXT_LIMIT)],
+    )
+
+
+def life_event_form() -> LifeEventForm:
+    form = LifeEventForm(prefix="life")
+    form.type.choices = [(code, code) for code in LIFE_EVENTS]
+    return form
+
+
+def group_form() -> GroupForm:
+    form = GroupForm(prefix="group")
+    form.group.choices = [(code, code) for code in GROUPS]
+    return form
+
+
+def record_form() -> RecordForm:
+    form = RecordForm(prefix="record")
+    form.kind.choices = [(code, code) for code in RECORD_KINDS]
+    return form

@@ -1,0 +1,199 @@
+"""A household on the phone: find or register it, see its members, life events and duties,
+and record a life event, a member's watched group or one of the five must-records."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from duties.exceptions import DutiesError
+from duties.values import local_day
+from needs.exceptions import InvalidInputError, NeedsError
+from web.api.duty_scope import household_in_scope, record_in_scope
+from web.api.scope import check_block_allowed
+from web.pages import labels
+from web.pages.access import LEADERS, READERS, roles
+from web.pages.duties import KINDS, REASONS
+from web.pages.household_forms import (
+    RECORD_KINDS_SHOWN,
+    RegisterHouseholdForm,
+    ToNeedForm,
+    group_form,
+    life_event_form,
+    record_form,
+)
+from web.pages.households import block_choices
+from web.proactive import turn_record_into_need
+
+bp = Blueprint("household_page", __name__)
+
+
+def _services() -> Any:
+    from web import services
+
+    return services()
+
+
+def register_form(**options: Any) -> RegisterHouseholdForm:
+    form = RegisterHouseholdForm(**options)
+    form.block.choices = block_choices(g.user, _services().needs.community(g.user.community))
+    if len(form.block.choices) == 1 and not form.block.data:
+        form.block.data = form.block.choices[0][0]
+    return form
+
+
+@bp.route("/households", methods=["GET", "POST"])
+@roles(*READERS)
+def households() -> Any:
+    """The households of my blocks, and a form to find or register one by its address."""
+    form = register_form()
+    if g.user.role in LEADERS and form.validate_on_submit():
+        check_block_allowed(form.block.data)
+        try:
+            household_id = _services().duties.register_household(
+                community=g.user.community,
+                block=form.block.data,
+                building=form.building.data,
+                unit=form.unit.data,
+                room=form.room.data,
+                actor=g.user.username,
+            )
+        except (DutiesError, InvalidInputError) as error:
+            form.building.errors.append(error.message)
+        else:
+            return redirect(url_for("pages.household_page.household", household_id=household_id))
+    blocks = list(g.user.blocks) if g.user.role == "block_leader" else None
+    ids, total = _services().duties_view.list_households(g.user.community, blocks, 200, 0)
+    status = 422 if form.errors else 200
+    homes = [household_in_scope(i) for i in ids]
+    return render_template(
+        "pages/households.html", form=form, homes=homes, total=total, reasons=REASONS
+    ), status
+
+
+@bp.route("/households/<uuid:household_id>")
+@roles(*READERS)
+def household(household_id: UUID, **forms: Any) -> Any:
+    """The household: its address, members and groups, life events and duties."""
+    home = household_in_scope(household_id)
+    running = _services()
+    return render_template(
+        "pages/household.html",
+        home=home,
+        life=forms.get("life") or life_event_form(),
+        group=forms.get("group") or group_form(),
+        record=forms.get("record") or record_form(),
+        records=[
+            running.duties.get_record(r) for r in running.duties_view.household_records(home["id"])
+        ],
+        to_need=to_need_form(),
+        reasons=REASONS,
+        kinds=KINDS,
+        record_kinds=RECORD_KINDS_SHOWN,
+    ), (422 if any(f.errors for f in forms.values()) else 200)
+
+
+@bp.route("/households/<uuid:household_id>/life-events", methods=["POST"])
+@roles(*LEADERS)
+def life_event(household_id: UUID) -> Any:
+    """Record a life event: the visit it calls for falls due."""
+    form = life_event_form()
+    return _command(
+        household_id,
+        form,
+        lambda: _services().duties.record_life_event(
+            household_id, form.type.data, form.note.data or "", actor=g.user.username
+        ),
+        life=form,
+    )
+
+
+@bp.route("/households/<uuid:household_id>/groups", methods=["POST"])
+@roles(*LEADERS)
+def group(household_id: UUID) -> Any:
+    """Put a member in a watched group from today: asks fall due on its cadence."""
+    form = group_form()
+    return _command(
+        household_id,
+        form,
+        lambda: _services().duties.place_in_group(
+            household_id,
+            form.member.data,
+            form.group.data,
+            local_day(_services().clock.now()),
+            actor=g.user.username,
+        ),
+        group=form,
+    )
+
+
+@bp.route("/households/<uuid:household_id>/records", methods=["POST"])
+@roles(*LEADERS)
+def record(household_id: UUID) -> Any:
+    """Make one of the five must-records about the household."""
+    form = record_form()
+    home = household_in_scope(household_id)
+    return _command(
+        household_id,
+        form,
+        lambda: _services().duties.make_record(
+            community=g.user.community,
+            kind=form.kind.data,
+            block=home["block"],
+            household_id=household_id,
+            text=form.text.data,
+            actor=g.user.username,
+        ),
+        record=form,
+    )
+
+
+def to_need_form() -> ToNeedForm:
+    form = ToNeedForm(prefix="need")
+    community = _services().needs.community(g.user.community)
+    form.category.choices = [(c.code, c.name_zh) for c in community.categories]
+    form.urgency.choices = [(k, str(v)) for k, v in labels.URGENCIES.items()]
+    return form
+
+
+@bp.route("/records/<uuid:record_id>/to-need", methods=["POST"])
+@roles(*LEADERS)
+def to_need(record_id: UUID) -> Response:
+    """Make a concern or a suggestion a need on the menu, and open the need."""
+    record = record_in_scope(record_id)
+    form = to_need_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a category and an urgency."), "error")
+    else:
+        try:
+            need_id = turn_record_into_need(
+                _services(),
+                record_id,
+                category=form.category.data,
+                urgency=form.urgency.data,
+                actor=g.user.username,
+            )
+        except (DutiesError, NeedsError) as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for("pages.leader.case", need_id=need_id))
+    return redirect(url_for("pages.household_page.household", household_id=record["household_id"]))
+
+
+def _command(household_id: UUID, form: Any, run: Any, **forms: Any) -> Any:
+    """Run a command from a valid form and go back to the household; else show the form again
+    with what was written and why it was refused."""
+    household_in_scope(household_id)
+    if form.validate_on_submit():
+        try:
+            run()
+        except DutiesError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("pages.household_page.household", household_id=household_id))
+    return household(household_id, **forms)
