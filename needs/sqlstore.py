@@ -81,7 +81,8 @@ class SqlStore(ABC):
             return None
         if isinstance(value, datetime):
             return value.astimezone(UTC)
-        return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+        # The fixed-width text written above, "Z" and all; fromisoformat reads it in C.
+        return datetime.fromisoformat(value)
 
 
 class SQLiteStore(SqlStore):

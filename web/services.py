@@ -8,6 +8,7 @@ from uuid import UUID
 
 from needs.application import Needs
 from needs.clock import Clock, week_start
+from needs.described import DescribedNeeds
 from needs.exceptions import NeedsError, ReferralNotFoundError
 from needs.follower import Follower
 from needs.reading import describe_referral
@@ -37,6 +38,7 @@ class Casework:
         self.view = view
         self.follower = follower
         self.clock = clock
+        self.described = DescribedNeeds(needs)
 
     def partner_terms(self, partner_id: UUID) -> PartnerTerms:
         """What a case needs to know of a partner to refer to it."""

@@ -22,7 +22,7 @@ from web.api.common import (
     page_of,
     page_schema,
 )
-from web.api.scope import check_block_allowed, check_need, need_in_scope
+from web.api.scope import check_block_allowed, check_need, need_in_scope, needs_in_scope
 
 blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
 LEADERS = ("secretary", "block_leader")
@@ -71,8 +71,7 @@ class Needs(MethodView):
             limit=args["per_page"],
             offset=(args["page"] - 1) * args["per_page"],
         )
-        items = [need_in_scope(UUID(row["need_id"])) for row in rows]
-        return page_of(items, total, args)
+        return page_of(needs_in_scope(rows), total, args)
 
     @roles(*LEADERS)
     @blp.arguments(s.LogNeedSchema)

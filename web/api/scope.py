@@ -3,6 +3,7 @@ and the auditor their whole community. Outside the scope a record does not exist
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -31,10 +32,19 @@ def may_see_block(block: str) -> bool:
 def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
     """The need as plain data, or 404 when it is not the caller's to see."""
     running = _services()
-    need = running.needs.get_need(need_id, version=version)
+    return _shown(running.casework.described.get_need(need_id, version=version), running)
+
+
+def needs_in_scope(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The needs of read-model rows as plain data, each as new as its row; 404 as above."""
+    running = _services()
+    return [_shown(need, running) for need in running.casework.described.list_needs(rows)]
+
+
+def _shown(need: dict[str, Any], running: Any) -> dict[str, Any]:
     if need["community"] != g.user.community or not may_see_block(need["block"]):
-        raise NeedNotFoundError(f"no need {need_id}")
-    note_read(need_id, PERSONAL_FIELDS, request.path, running.clock.now())
+        raise NeedNotFoundError(f"no need {need['id']}")
+    note_read(need["id"], PERSONAL_FIELDS, request.path, running.clock.now())
     return with_overdue(need)
 
 
