@@ -39,6 +39,10 @@ class Sql:
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self.cursor.fetchall()]
 
+    def rows(self) -> list[Any]:
+        """The rows as the driver gives them, each read by column name: no copy, for many rows."""
+        return list(self.cursor.fetchall())
+
     def fetchone(self) -> dict[str, Any] | None:
         row = self.cursor.fetchone()
         return None if row is None else dict(row)

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +45,7 @@ CREATE TABLE IF NOT EXISTS view_tracking (
 """
 _POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
 _POSITION_FOR_UPDATE = _POSITION + " FOR UPDATE"
+_POSITIONS = "SELECT COUNT(*) AS n, SUM(notification_id) AS at FROM view_tracking"
 VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
 # Columns added after the first release: (table, column, type), added to older tables in place.
 _ADDED_COLUMNS = (
@@ -51,35 +54,32 @@ _ADDED_COLUMNS = (
     ("referrals_view", "delivery_failed_at", "{time}"),
 )
 _RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
-# Per partner in one statement, so a ranking reads a row a partner, not every referral.
-# The median of the hours to accept is the mean of the middle one or two, as statistics.median.
-_PARTNER_HISTORY = """
-WITH referrals AS (
-    SELECT partner_id, status, sent_at, {hours} AS hours
-    FROM referrals_view WHERE community=%(c)s),
-ranked AS (
-    SELECT partner_id, hours,
-        ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY hours) AS i,
-        COUNT(*) OVER (PARTITION BY partner_id) AS n
-    FROM referrals WHERE hours IS NOT NULL),
-medians AS (
-    SELECT partner_id, AVG(hours) AS median FROM ranked
-    WHERE i IN ((n + 1) / 2, (n + 2) / 2) GROUP BY partner_id)
-SELECT r.partner_id,
-    SUM(CASE WHEN r.sent_at >= %(week)s THEN 1 ELSE 0 END) AS sent_this_week,
-    COUNT(r.hours) AS accepted,
-    SUM(CASE WHEN r.status = 'declined' THEN 1 ELSE 0 END) AS declined,
-    SUM(CASE WHEN r.status = 'expired' THEN 1 ELSE 0 END) AS expired,
-    SUM(CASE WHEN r.status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load,
-    MAX(m.median) AS median_hours_to_accept
-FROM referrals r LEFT JOIN medians m ON m.partner_id = r.partner_id
-GROUP BY r.partner_id
+# A ranking reads one row of counts a partner, and the hours each accepted referral waited,
+# in order from an index, rather than every referral with its times.
+_PARTNER_COUNTS = """
+SELECT partner_id,
+    SUM(CASE WHEN sent_at >= %(week)s THEN 1 ELSE 0 END) AS sent_this_week,
+    COUNT(accepted_at) AS accepted,
+    SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS declined,
+    SUM(CASE WHEN status = 'expired' THEN 1 ELSE 0 END) AS expired,
+    SUM(CASE WHEN status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load
+FROM referrals_view WHERE community=%(c)s GROUP BY partner_id
 """
+_WAITS = (
+    "SELECT partner_id, {hours} AS hours FROM referrals_view "
+    "WHERE community=%(c)s AND accepted_at IS NOT NULL ORDER BY partner_id, {hours}"
+)
 _HOURS_TO_ACCEPT = {
-    "sqlite": "(julianday(accepted_at) - julianday(sent_at)) * 24.0",
-    "postgres": "CAST(EXTRACT(EPOCH FROM accepted_at - sent_at) AS DOUBLE PRECISION) / 3600.0",
+    "sqlite": "((julianday(accepted_at) - julianday(sent_at)) * 24.0)",
+    "postgres": "(CAST(EXTRACT(EPOCH FROM accepted_at - sent_at) AS DOUBLE PRECISION) / 3600.0)",
 }
-_PARTNER_COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
+_HISTORY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS referrals_view_partner_counts "
+    "ON referrals_view (community, partner_id, status, sent_at, accepted_at)",
+    "CREATE INDEX IF NOT EXISTS referrals_view_partner_waits "
+    "ON referrals_view (community, partner_id, {hours}) WHERE accepted_at IS NOT NULL",
+)
+_COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
 
 
 class PositionMovedError(Exception):
@@ -92,12 +92,15 @@ class NeedsView:
     def __init__(self, store: SqlStore, address_key: bytes) -> None:
         self.store = store
         self.address_key = address_key
+        self._history: tuple[tuple[Any, ...], dict[UUID, dict[str, Any]]] | None = None
 
     def create_tables(self) -> None:
         time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
         with self.store.write() as sql:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
+            for index in _HISTORY_INDEXES:
+                sql.execute(index.format(hours=_HOURS_TO_ACCEPT[self.store.dialect]))
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
@@ -445,18 +448,35 @@ class NeedsView:
 
     def partner_history(self, community: str, week_start: datetime) -> dict[UUID, dict[str, Any]]:
         """Each partner's record for the matching policy: answers, speed, load, this week."""
-        hours = _HOURS_TO_ACCEPT[self.store.dialect]
         with self.store.read() as sql:
-            rows = sql.execute(
-                _PARTNER_HISTORY.format(hours=hours),
-                {"c": community, "week": self._t(week_start)},
-            ).fetchall()
+            # The rows are a function of the position in the log: unchanged until it moves.
+            key = (community, week_start, sql.execute(_POSITIONS).fetchone())
+            kept = self._history
+            if kept is None or kept[0] != key:
+                kept = (key, self._partner_history(sql, community, week_start))
+                self._history = kept
+        return {partner_id: dict(record) for partner_id, record in kept[1].items()}
+
+    def _partner_history(
+        self, sql: Sql, community: str, week_start: datetime
+    ) -> dict[UUID, dict[str, Any]]:
+        counts = sql.execute(_PARTNER_COUNTS, {"c": community, "week": self._t(week_start)})
+        history = {
+            row["partner_id"]: {k: int(row[k] or 0) for k in _COUNTS} for row in counts.fetchall()
+        }
+        hours = _HOURS_TO_ACCEPT[self.store.dialect]
+        waits = sql.execute(_WAITS.format(hours=hours), {"c": community}).rows()
+        for partner_id, rows in groupby(waits, key=itemgetter("partner_id")):
+            ordered = [row["hours"] for row in rows]
+            middle = len(ordered) // 2
+            # As statistics.median: the middle one, or the mean of the middle two.
+            history[partner_id]["median"] = (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2
         return {
-            UUID(row.pop("partner_id")): {
-                **{k: int(row[k] or 0) for k in _PARTNER_COUNTS},
-                "median_hours_to_accept": row["median_hours_to_accept"],
+            UUID(partner_id): {
+                **{k: h[k] for k in _COUNTS},
+                "median_hours_to_accept": h.get("median"),
             }
-            for row in rows
+            for partner_id, h in history.items()
         }
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:

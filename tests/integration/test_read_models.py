@@ -140,6 +140,10 @@ def test_each_partners_record_agrees_with_its_referrals_counted_one_by_one(servi
             pytest.approx(median(waits), abs=1e-6) if waits else None
         )
     assert any(record["median_hours_to_accept"] for record in history.values())
+    open_need = next(n for n in need_ids if services.needs.get_need(n)["status"] != "resolved")
+    services.casework.refer(open_need, partner_ids[0], actor="secretary", may_override=True)
+    again = services.view.partner_history(COMMUNITY, since)[partner_ids[0]]
+    assert again["sent_this_week"] == history[partner_ids[0]]["sent_this_week"] + 1
 
 
 def test_the_views_show_a_block_most_urgent_then_oldest_first(services, clock):
