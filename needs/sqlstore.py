@@ -3,6 +3,7 @@ and write transactions that are serialised, so a projection never applies an eve
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -15,7 +16,12 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 _NAMED = re.compile(r"%\((\w+)\)s")
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@functools.lru_cache(maxsize=512)
+def _sqlite_text(statement: str) -> str:
+    """The statement with SQLite's `:name` parameters; a projection runs the same few often."""
+    return _NAMED.sub(r":\1", statement)
 
 
 class Sql:
@@ -27,13 +33,13 @@ class Sql:
 
     def execute(self, statement: str, params: Mapping[str, Any] | None = None) -> Sql:
         if self.dialect == "sqlite":
-            statement = _NAMED.sub(r":\1", statement)
-        self.cursor.execute(statement, dict(params or {}))
+            statement = _sqlite_text(statement)
+        self.cursor.execute(statement, {} if params is None else params)
         return self
 
     def executemany(self, statement: str, rows: list[Mapping[str, Any]]) -> None:
         if self.dialect == "sqlite":
-            statement = _NAMED.sub(r":\1", statement)
+            statement = _sqlite_text(statement)
         self.cursor.executemany(statement, rows)
 
     def fetchall(self) -> list[dict[str, Any]]:
@@ -75,9 +81,9 @@ class SqlStore(ABC):
         if moment is None:
             return None
         if self.dialect == "sqlite":
-            utc = moment.astimezone(UTC)
-            # strftime leaves years before 1000 unpadded, which would break the sort order.
-            return f"{utc.year:04d}" + utc.strftime(_TIME_FORMAT[2:])
+            # isoformat pads the year to four digits and always writes the microseconds.
+            utc = moment.astimezone(UTC).replace(tzinfo=None)
+            return utc.isoformat(timespec="microseconds") + "Z"
         return moment
 
     def from_db_time(self, value: Any) -> datetime | None:
