@@ -188,7 +188,9 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def read(self) -> Iterator[Sql]:
-        with self.datastore.transaction(commit=False) as cursor:
+        # The pool's connections autocommit: at READ COMMITTED a transaction around reads
+        # gives them no common snapshot, only a BEGIN and a ROLLBACK more to wait for.
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             yield Sql(cursor, self.dialect)
 
     def close(self) -> None:
