@@ -45,3 +45,20 @@ def test_lists_keep_the_rows_order_and_a_forgotten_case_is_read_again(needs, log
     assert [n["id"] for n in described.list_needs(rows)] == list(reversed(ids))
     described.forget(ids[0])
     assert [n["id"] for n in described.list_needs(rows[:1])] == [ids[-1]]
+
+
+def test_what_is_made_from_a_kept_case_is_made_again_once_the_case_changes(needs, log):
+    described = DescribedNeeds(needs)
+    need_id = log()
+    made = []
+
+    def render(need: dict) -> int:
+        made.append(need["version"])
+        return need["version"]
+
+    first = described.get_need(need_id)
+    assert [described.derived(first, "page", lambda: render(first)) for _ in range(2)] == [1, 1]
+    needs.add_note(need_id, "电话联系未接", actor="leader3")
+    second = described.get_need(need_id)
+    assert described.derived(second, "page", lambda: render(second)) == 2
+    assert made == [1, 2]
