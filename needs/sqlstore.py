@@ -74,6 +74,11 @@ class SqlStore(ABC):
         """A read-only transaction."""
 
     @abstractmethod
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
+        """A connection for one statement, which commits on its own: no BEGIN, no COMMIT."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def to_db_time(self, moment: datetime | None) -> Any:
@@ -145,6 +150,14 @@ class SQLiteStore(SqlStore):
         finally:
             conn.execute("ROLLBACK")
 
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
+        conn = self._connection()
+        try:
+            yield Sql(conn.cursor(), self.dialect)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(str(error)) from error
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -190,6 +203,11 @@ class PostgresStore(SqlStore):
     def read(self) -> Iterator[Sql]:
         # The pool's connections autocommit: at READ COMMITTED a transaction around reads
         # gives them no common snapshot, only a BEGIN and a ROLLBACK more to wait for.
+        with self.statement() as sql:
+            yield sql
+
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             yield Sql(cursor, self.dialect)
 
