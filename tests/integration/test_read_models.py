@@ -110,6 +110,21 @@ def test_a_rebuild_from_the_log_equals_the_views_kept_live(services, clock, seed
     assert services.view.dump() == live
 
 
+def test_a_rebuild_in_batches_that_end_exactly_with_the_log_misses_nothing(services, clock):
+    rng = random.Random(3)
+    partner_ids = register_partners(services)
+    need_ids: list[UUID] = []
+    for _ in range(60):
+        clock.advance(minutes=rng.randint(1, 90))
+        with contextlib.suppress(NeedsError, PartnersError):
+            random_command(rng, services, need_ids, partner_ids)
+    live = services.view.dump()
+    events = services.needs.recorder.max_notification_id()
+    services.follower.batch_size = next(n for n in range(7, 0, -1) if events % n == 0)
+    assert services.follower.rebuild() == events
+    assert services.view.dump() == live
+
+
 def test_each_partners_record_agrees_with_its_referrals_counted_one_by_one(services, clock):
     rng = random.Random(11)
     partner_ids = register_partners(services)

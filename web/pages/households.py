@@ -4,7 +4,6 @@ blocks used most recently, so a leader taps one instead of typing the address ag
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from flask import g
 from flask_babel import gettext as _
@@ -71,7 +70,7 @@ def recent_households(user: Any) -> list[dict[str, Any]]:
     for row in rows:
         if row["household_id"] in found:
             continue
-        need = running.needs.get_need(UUID(row["need_id"]))
+        [need] = running.casework.described.list_needs([row])
         household = need["household"]
         found[row["household_id"]] = {
             "id": row["household_id"],
