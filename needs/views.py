@@ -60,9 +60,15 @@ SELECT partner_id,
     COUNT(accepted_at) AS accepted,
     SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS declined,
     SUM(CASE WHEN status = 'expired' THEN 1 ELSE 0 END) AS expired,
-    SUM(CASE WHEN status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load
+    SUM(CASE WHEN status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load{median}
 FROM referrals_view WHERE community=%(c)s GROUP BY partner_id
 """
+# PostgreSQL takes the median in the same statement (percentile_cont(0.5) is the mean of the
+# middle two, as statistics.median); SQLite has no such aggregate, so its waits come in order.
+_MEDIAN = (
+    ", percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) "
+    "FILTER (WHERE accepted_at IS NOT NULL) AS median"
+)
 _WAITS = (
     "SELECT partner_id, {hours} AS hours FROM referrals_view "
     "WHERE community=%(c)s AND accepted_at IS NOT NULL ORDER BY partner_id, {hours}"
@@ -71,7 +77,8 @@ _HOURS_TO_ACCEPT = {
     "sqlite": "((julianday(accepted_at) - julianday(sent_at)) * 24.0)",
     "postgres": "(CAST(EXTRACT(EPOCH FROM accepted_at - sent_at) AS DOUBLE PRECISION) / 3600.0)",
 }
-# Only accepted referrals are in it, so a rebuild pays for it once a referral.
+# SQLite reads the waits in order from it; only accepted referrals are in it, so a rebuild
+# pays for it once a referral.
 _WAITS_INDEX = (
     "CREATE INDEX IF NOT EXISTS referrals_view_partner_waits "
     "ON referrals_view (community, partner_id, {hours}) WHERE accepted_at IS NOT NULL"
@@ -96,7 +103,8 @@ class NeedsView(NeedsProjection):
         with self.store.write() as sql:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
-            sql.execute(_WAITS_INDEX.format(hours=_HOURS_TO_ACCEPT[self.store.dialect]))
+            if self.store.dialect == "sqlite":
+                sql.execute(_WAITS_INDEX.format(hours=_HOURS_TO_ACCEPT["sqlite"]))
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
@@ -274,12 +282,20 @@ class NeedsView(NeedsProjection):
     def _partner_history(
         self, sql: Sql, community: str, week_start: datetime
     ) -> dict[UUID, dict[str, Any]]:
-        counts = sql.execute(_PARTNER_COUNTS, {"c": community, "week": self._t(week_start)})
-        history = {
-            row["partner_id"]: {k: int(row[k] or 0) for k in _COUNTS} for row in counts.fetchall()
-        }
         hours = _HOURS_TO_ACCEPT[self.store.dialect]
-        waits = sql.execute(_WAITS.format(hours=hours), {"c": community}).rows()
+        in_sql = self.store.dialect == "postgres"
+        counts = sql.execute(
+            _PARTNER_COUNTS.format(median=_MEDIAN.format(hours=hours) if in_sql else ""),
+            {"c": community, "week": self._t(week_start)},
+        )
+        history = {
+            row["partner_id"]: {
+                **{k: int(row[k] or 0) for k in _COUNTS},
+                "median": row["median"] if in_sql else None,
+            }
+            for row in counts.fetchall()
+        }
+        waits = [] if in_sql else sql.execute(_WAITS.format(hours=hours), {"c": community}).rows()
         for partner_id, rows in groupby(waits, key=itemgetter("partner_id")):
             ordered = [row["hours"] for row in rows]
             middle = len(ordered) // 2
