@@ -78,6 +78,13 @@ class SqlStore(ABC):
     def statement(self) -> Iterator[Sql]:
         """A connection for one statement, which commits on its own: no BEGIN, no COMMIT."""
 
+    @contextmanager
+    def pipelined(self) -> Iterator[Sql]:
+        """A write transaction whose statements may travel to the server together: reading a
+        result waits for the statements before it, and `rowcount` is not to be read."""
+        with self.write() as sql:
+            yield sql
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -209,6 +216,18 @@ class PostgresStore(SqlStore):
     @contextmanager
     def statement(self) -> Iterator[Sql]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            yield Sql(cursor, self.dialect)
+
+    @contextmanager
+    def pipelined(self) -> Iterator[Sql]:
+        # psycopg's pipeline mode, as the event store's own inserts use it: BEGIN and the first
+        # read go together, then the writes and the COMMIT.
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline(),
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
             yield Sql(cursor, self.dialect)
 
     def close(self) -> None:

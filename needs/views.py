@@ -138,7 +138,7 @@ class NeedsView(NeedsProjection):
         position, in one transaction; PositionMovedError if someone else got there first."""
         # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
         select = _POSITION_FOR_UPDATE if self.store.dialect == "postgres" else _POSITION
-        with self.store.write() as sql:
+        with self.store.pipelined() as sql:
             row = sql.execute(select, {"app": application_name}).fetchone()
             if (int(row["notification_id"]) if row else 0) != start:
                 raise PositionMovedError(application_name)
