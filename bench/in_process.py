@@ -18,8 +18,10 @@ from bench import corpus
 from bench.report import Report, ms, percentiles
 from bench.stores import build, fresh_database_url, production_env
 from needs.clock import SystemClock, week_start
+from needs.views import NeedsView
 from partners.matching import NeedFacts, PartnerStats, rank_partners
 from web.bootstrap import Services
+from web.services import Casework
 
 STORE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
@@ -94,8 +96,8 @@ def _measure(
 
         run_profile(
             report,
-            f"Casework.matches ({store})",
-            lambda: services.casework.matches(need_id),
+            f"Casework.matches, the history read again ({store})",
+            lambda: _fresh_casework(services).matches(need_id),
             min(sizes.reads, 30),
         )
         run_profile(report, f"Follower.rebuild ({store})", services.follower.rebuild, 1)
@@ -162,6 +164,7 @@ def _ranking(
     eligible = len(rank_partners(facts, listed, stats))
     pure = percentiles(timed(lambda: rank_partners(facts, listed, stats), sizes.reads))
     full = percentiles(timed(lambda: services.casework.matches(need_id), sizes.reads))
+    cold = percentiles(timed(lambda: _fresh_casework(services).matches(need_id), sizes.reads))
     scope = f"{len(listed)} partners ({eligible} eligible), {referrals:,} past referrals"
     report.add(
         section,
@@ -176,12 +179,25 @@ def _ranking(
         f"{ms(full['p50'])} / {ms(full['p95'])}",
         "target ≤ 20 ms",
     )
+    report.add(
+        section,
+        "Casework.matches after the read model moved (the referral history read again): p50 / p95",
+        f"{ms(cold['p50'])} / {ms(cold['p95'])}",
+        "target ≤ 20 ms",
+    )
     report.judge(
-        f"a ranking ≤ 20 ms, p95 of Casework.matches ({store})",
-        f"{ms(full['p95'])} ({scope}; rank_partners alone {ms(pure['p95'])})",
-        full["p95"] <= 20,
+        f"a ranking ≤ 20 ms, p95 of Casework.matches with the history read again ({store})",
+        f"{ms(cold['p95'])} ({scope}; kept history {ms(full['p95'])}; "
+        f"rank_partners alone {ms(pure['p95'])})",
+        cold["p95"] <= 20,
     )
     return need_id
+
+
+def _fresh_casework(services: Services) -> Casework:
+    """The façade over a view that has kept no referral history yet, as after a change."""
+    view = NeedsView(services.view.store, services.view.address_key)
+    return Casework(services.needs, services.partners, view, services.follower, services.clock)
 
 
 def _case_read(

@@ -51,6 +51,9 @@ class Follower:
                 applied += len(events)
                 if progress is not None:
                     progress(applied)
+                if len(notifications) < self.batch_size:
+                    # A short batch was the end of the log when it was read: no need to ask again.
+                    return applied
 
     def lag(self) -> int:
         """How many notifications the view is behind the log."""

@@ -3,6 +3,7 @@ and write transactions that are serialised, so a projection never applies an eve
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -15,7 +16,12 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 _NAMED = re.compile(r"%\((\w+)\)s")
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@functools.lru_cache(maxsize=512)
+def _sqlite_text(statement: str) -> str:
+    """The statement with SQLite's `:name` parameters; a projection runs the same few often."""
+    return _NAMED.sub(r":\1", statement)
 
 
 class Sql:
@@ -27,17 +33,21 @@ class Sql:
 
     def execute(self, statement: str, params: Mapping[str, Any] | None = None) -> Sql:
         if self.dialect == "sqlite":
-            statement = _NAMED.sub(r":\1", statement)
-        self.cursor.execute(statement, dict(params or {}))
+            statement = _sqlite_text(statement)
+        self.cursor.execute(statement, {} if params is None else params)
         return self
 
     def executemany(self, statement: str, rows: list[Mapping[str, Any]]) -> None:
         if self.dialect == "sqlite":
-            statement = _NAMED.sub(r":\1", statement)
+            statement = _sqlite_text(statement)
         self.cursor.executemany(statement, rows)
 
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self.cursor.fetchall()]
+
+    def rows(self) -> list[Any]:
+        """The rows as the driver gives them, each read by column name: no copy, for many rows."""
+        return list(self.cursor.fetchall())
 
     def fetchone(self) -> dict[str, Any] | None:
         row = self.cursor.fetchone()
@@ -64,6 +74,18 @@ class SqlStore(ABC):
         """A read-only transaction."""
 
     @abstractmethod
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
+        """A connection for one statement, which commits on its own: no BEGIN, no COMMIT."""
+
+    @contextmanager
+    def pipelined(self) -> Iterator[Sql]:
+        """A write transaction whose statements may travel to the server together: reading a
+        result waits for the statements before it, and `rowcount` is not to be read."""
+        with self.write() as sql:
+            yield sql
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def to_db_time(self, moment: datetime | None) -> Any:
@@ -71,9 +93,9 @@ class SqlStore(ABC):
         if moment is None:
             return None
         if self.dialect == "sqlite":
-            utc = moment.astimezone(UTC)
-            # strftime leaves years before 1000 unpadded, which would break the sort order.
-            return f"{utc.year:04d}" + utc.strftime(_TIME_FORMAT[2:])
+            # isoformat pads the year to four digits and always writes the microseconds.
+            utc = moment.astimezone(UTC).replace(tzinfo=None)
+            return utc.isoformat(timespec="microseconds") + "Z"
         return moment
 
     def from_db_time(self, value: Any) -> datetime | None:
@@ -81,7 +103,8 @@ class SqlStore(ABC):
             return None
         if isinstance(value, datetime):
             return value.astimezone(UTC)
-        return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC)
+        # The fixed-width text written above, "Z" and all; fromisoformat reads it in C.
+        return datetime.fromisoformat(value)
 
 
 class SQLiteStore(SqlStore):
@@ -134,6 +157,14 @@ class SQLiteStore(SqlStore):
         finally:
             conn.execute("ROLLBACK")
 
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
+        conn = self._connection()
+        try:
+            yield Sql(conn.cursor(), self.dialect)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(str(error)) from error
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -177,7 +208,26 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def read(self) -> Iterator[Sql]:
-        with self.datastore.transaction(commit=False) as cursor:
+        # The pool's connections autocommit: at READ COMMITTED a transaction around reads
+        # gives them no common snapshot, only a BEGIN and a ROLLBACK more to wait for.
+        with self.statement() as sql:
+            yield sql
+
+    @contextmanager
+    def statement(self) -> Iterator[Sql]:
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            yield Sql(cursor, self.dialect)
+
+    @contextmanager
+    def pipelined(self) -> Iterator[Sql]:
+        # psycopg's pipeline mode, as the event store's own inserts use it: BEGIN and the first
+        # read go together, then the writes and the COMMIT.
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline(),
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
             yield Sql(cursor, self.dialect)
 
     def close(self) -> None:

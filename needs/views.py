@@ -3,14 +3,14 @@ the household index. Each batch of events and its tracking position commit toget
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from statistics import median
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
+from needs.projection import NeedsProjection
 from needs.sqlstore import Sql, SqlStore
 
 __all__ = ["VIEW_TABLES", "NeedsView", "PositionMovedError"]
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS view_tracking (
 """
 _POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
 _POSITION_FOR_UPDATE = _POSITION + " FOR UPDATE"
+_POSITIONS = "SELECT COUNT(*) AS n, SUM(notification_id) AS at FROM view_tracking"
 VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
 # Columns added after the first release: (table, column, type), added to older tables in place.
 _ADDED_COLUMNS = (
@@ -51,15 +52,45 @@ _ADDED_COLUMNS = (
     ("needs_view", "escalation_reason", "TEXT"),
     ("referrals_view", "delivery_failed_at", "{time}"),
 )
-_RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
-_OPEN_REFERRAL = ("sent", "accepted")
+# A ranking reads one row of counts a partner, and the hours each accepted referral waited
+# in order from an index, rather than every referral with its times.
+_PARTNER_COUNTS = """
+SELECT partner_id,
+    SUM(CASE WHEN sent_at >= %(week)s THEN 1 ELSE 0 END) AS sent_this_week,
+    COUNT(accepted_at) AS accepted,
+    SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS declined,
+    SUM(CASE WHEN status = 'expired' THEN 1 ELSE 0 END) AS expired,
+    SUM(CASE WHEN status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load{median}
+FROM referrals_view WHERE community=%(c)s GROUP BY partner_id
+"""
+# PostgreSQL takes the median in the same statement (percentile_cont(0.5) is the mean of the
+# middle two, as statistics.median); SQLite has no such aggregate, so its waits come in order.
+_MEDIAN = (
+    ", percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) "
+    "FILTER (WHERE accepted_at IS NOT NULL) AS median"
+)
+_WAITS = (
+    "SELECT partner_id, {hours} AS hours FROM referrals_view "
+    "WHERE community=%(c)s AND accepted_at IS NOT NULL ORDER BY partner_id, {hours}"
+)
+_HOURS_TO_ACCEPT = {
+    "sqlite": "((julianday(accepted_at) - julianday(sent_at)) * 24.0)",
+    "postgres": "(CAST(EXTRACT(EPOCH FROM accepted_at - sent_at) AS DOUBLE PRECISION) / 3600.0)",
+}
+# SQLite reads the waits in order from it; only accepted referrals are in it, so a rebuild
+# pays for it once a referral.
+_WAITS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS referrals_view_partner_waits "
+    "ON referrals_view (community, partner_id, {hours}) WHERE accepted_at IS NOT NULL"
+)
+_COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
 
 
 class PositionMovedError(Exception):
     """Another follower processed these events first; re-read the position and go on."""
 
 
-class NeedsView:
+class NeedsView(NeedsProjection):
     """The casework read models, kept by following the Needs log exactly once."""
 
     def __init__(
@@ -69,12 +100,15 @@ class NeedsView:
         self.address_key = address_key
         # Digests made under a retired CIPHER_KEY still find their household until rotated.
         self.previous_address_keys = tuple(previous_address_keys)
+        self._history: tuple[tuple[Any, ...], dict[UUID, dict[str, Any]]] | None = None
 
     def create_tables(self) -> None:
         time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
         with self.store.write() as sql:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
+            if self.store.dialect == "sqlite":
+                sql.execute(_WAITS_INDEX.format(hours=_HOURS_TO_ACCEPT["sqlite"]))
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
@@ -108,7 +142,7 @@ class NeedsView:
         position, in one transaction; PositionMovedError if someone else got there first."""
         # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
         select = _POSITION_FOR_UPDATE if self.store.dialect == "postgres" else _POSITION
-        with self.store.write() as sql:
+        with self.store.pipelined() as sql:
             row = sql.execute(select, {"app": application_name}).fetchone()
             if (int(row["notification_id"]) if row else 0) != start:
                 raise PositionMovedError(application_name)
@@ -131,195 +165,7 @@ class NeedsView:
                 {"app": application_name},
             )
 
-    def _apply(self, sql: Sql, event: Any) -> None:
-        handler = getattr(self, f"_on_{type(event).__name__}", None)
-        need = {
-            "need_id": str(event.originator_id),
-            "version": event.originator_version,
-            "at": self.store.to_db_time(event.timestamp),
-        }
-        if handler is not None:
-            handler(sql, event, need)
-        sql.execute(
-            "UPDATE needs_view SET version=%(version)s, updated_at=%(at)s "
-            "WHERE need_id=%(need_id)s",
-            need,
-        )
-
-    def _t(self, moment: datetime | None) -> Any:
-        return self.store.to_db_time(moment)
-
-    def _on_NeedLogged(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        household = e.household
-        sql.execute(
-            "INSERT INTO needs_view (need_id, community, block, building, household_id, "
-            "category, urgency, urgency_rank, status, logged_by, logged_at, recorded_at, "
-            "updated_at, version) VALUES (%(need_id)s, %(community)s, %(block)s, %(building)s, "
-            "%(household_id)s, %(category)s, %(urgency)s, %(rank)s, 'open', %(actor)s, "
-            "%(logged_at)s, %(at)s, %(at)s, %(version)s)",
-            {
-                **need,
-                "community": e.community,
-                "block": e.block,
-                "building": household.building,
-                "household_id": str(household.id),
-                "category": e.category,
-                "urgency": e.urgency.value,
-                "rank": _RANK[e.urgency.value],
-                "actor": e.actor,
-                "logged_at": self._t(e.occurred_at),
-            },
-        )
-        sql.execute(
-            "INSERT INTO households_view (address_digest, household_id, community, block, "
-            "building, last_need_id, last_used_at) VALUES (%(digest)s, %(household_id)s, "
-            "%(community)s, %(block)s, %(building)s, %(need_id)s, %(at)s) "
-            "ON CONFLICT (address_digest) DO UPDATE SET last_need_id=%(need_id)s, "
-            "last_used_at=%(at)s",
-            {
-                **need,
-                "digest": self.address_digest(
-                    e.community, e.block, household.building, household.unit, household.room
-                ),
-                "household_id": str(household.id),
-                "community": e.community,
-                "block": e.block,
-                "building": household.building,
-            },
-        )
-
-    def _start_work(self, sql: Sql, need: dict[str, Any]) -> None:
-        sql.execute(
-            "UPDATE needs_view SET status='in_progress' "
-            "WHERE need_id=%(need_id)s AND status='open'",
-            need,
-        )
-
-    def _on_Assigned(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "UPDATE needs_view SET assignee=%(assignee)s WHERE need_id=%(need_id)s",
-            {**need, "assignee": e.assignee},
-        )
-        self._start_work(sql, need)
-
-    def _first_contact(self, sql: Sql, need: dict[str, Any], moment: datetime) -> None:
-        sql.execute(
-            "UPDATE needs_view SET first_contact_at=COALESCE(first_contact_at, %(m)s) "
-            "WHERE need_id=%(need_id)s",
-            {**need, "m": self._t(moment)},
-        )
-        self._start_work(sql, need)
-
-    def _on_VisitRecorded(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._first_contact(sql, need, e.occurred_at)
-
-    def _on_UrgencyChanged(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        params = {**need, "urgency": e.urgency.value, "rank": _RANK[e.urgency.value]}
-        for table in ("needs_view", "referrals_view"):
-            sql.execute(
-                f"UPDATE {table} SET urgency=%(urgency)s, urgency_rank=%(rank)s "  # noqa: S608
-                "WHERE need_id=%(need_id)s",
-                params,
-            )
-
-    def _on_Resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "UPDATE needs_view SET status='resolved', resolved_at=%(at)s, escalated_at=NULL, "
-            "escalation_reason=NULL WHERE need_id=%(need_id)s",
-            need,
-        )
-
-    def _on_Escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "UPDATE needs_view SET escalated_at=%(at)s, escalation_reason=%(reason)s "
-            "WHERE need_id=%(need_id)s",
-            {**need, "reason": e.reason},
-        )
-
-    def _on_ReferralDeliveryFailed(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "UPDATE referrals_view SET delivery_failed_at=%(at)s WHERE referral_id=%(r)s",
-            {"at": self._t(e.timestamp), "r": str(e.referral_id)},
-        )
-
-    def _on_Reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "UPDATE needs_view SET status='open', resolved_at=NULL WHERE need_id=%(need_id)s", need
-        )
-
-    def _on_Referred(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        sql.execute(
-            "INSERT INTO referrals_view (referral_id, need_id, community, partner_id, "
-            "partner_name, status, category, urgency, urgency_rank, block, building, sent_at, "
-            "respond_by, version) SELECT %(referral_id)s, need_id, community, %(partner_id)s, "
-            "%(partner_name)s, 'sent', category, urgency, urgency_rank, block, building, "
-            "%(at)s, %(respond_by)s, 1 FROM needs_view WHERE need_id=%(need_id)s",
-            {
-                **need,
-                "referral_id": str(e.referral_id),
-                "partner_id": str(e.partner_id),
-                "partner_name": e.partner_name,
-                "respond_by": self._t(e.respond_by),
-            },
-        )
-        self._first_contact(sql, need, e.timestamp)
-        sql.execute(
-            "UPDATE needs_view SET escalated_at=NULL, escalation_reason=NULL "
-            "WHERE need_id=%(need_id)s",
-            need,
-        )
-
-    def _referral(self, sql: Sql, e: Any, status: str, extra: str = "", **params: Any) -> None:
-        sql.execute(
-            f"UPDATE referrals_view SET status=%(status)s, version=version+1{extra} "  # noqa: S608
-            "WHERE referral_id=%(referral_id)s",
-            {
-                "status": status,
-                "referral_id": str(e.referral_id),
-                "at": self._t(e.timestamp),
-                **params,
-            },
-        )
-
-    def _on_ReferralAccepted(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._referral(sql, e, "accepted", ", responded_at=%(at)s, accepted_at=%(at)s")
-
-    def _on_ReferralDeclined(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._referral(
-            sql,
-            e,
-            "declined",
-            ", responded_at=%(at)s, closed_at=%(at)s, decline_reason=%(reason)s",
-            reason=e.reason.value,
-        )
-
-    def _on_ReferralExpired(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._referral(sql, e, "expired", ", closed_at=%(at)s")
-
-    def _on_ReferralWithdrawn(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._referral(sql, e, "withdrawn", ", closed_at=%(at)s")
-
-    def _on_ReferralCompleted(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
-        self._referral(
-            sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
-        )
-
     # --- queries -----------------------------------------------------------------------
-
-    def address_digest(
-        self,
-        community: str,
-        block: str,
-        building: int,
-        unit: str,
-        room: str,
-        key: bytes | None = None,
-    ) -> str:
-        """A keyed digest of an address: finds a household without storing where it is."""
-        address = "|".join(
-            [community, block, str(building), unit.strip().casefold(), room.strip().casefold()]
-        )
-        return hmac.new(key or self.address_key, address.encode(), hashlib.sha256).hexdigest()
 
     def find_household(
         self, community: str, block: str, building: int, unit: str, room: str
@@ -432,33 +278,43 @@ class NeedsView:
     def partner_history(self, community: str, week_start: datetime) -> dict[UUID, dict[str, Any]]:
         """Each partner's record for the matching policy: answers, speed, load, this week."""
         with self.store.read() as sql:
-            rows = sql.execute(
-                "SELECT partner_id, status, sent_at, accepted_at FROM referrals_view "
-                "WHERE community=%(c)s",
-                {"c": community},
-            ).fetchall()
-        history: dict[UUID, dict[str, Any]] = {}
-        waits: dict[UUID, list[float]] = {}
-        for row in rows:
-            pid = UUID(row["partner_id"])
-            h = history.setdefault(
-                pid,
-                {"sent_this_week": 0, "accepted": 0, "declined": 0, "expired": 0, "open_load": 0},
-            )
-            sent = self.store.from_db_time(row["sent_at"])
-            accepted = self.store.from_db_time(row["accepted_at"])
-            if sent is not None and sent >= week_start:
-                h["sent_this_week"] += 1
-            if accepted is not None and sent is not None:
-                h["accepted"] += 1
-                waits.setdefault(pid, []).append((accepted - sent).total_seconds() / 3600)
-            if row["status"] in ("declined", "expired"):
-                h[row["status"]] += 1
-            if row["status"] in _OPEN_REFERRAL:
-                h["open_load"] += 1
-        for pid, h in history.items():
-            h["median_hours_to_accept"] = median(waits[pid]) if pid in waits else None
-        return history
+            # The rows are a function of the position in the log: unchanged until it moves.
+            key = (community, week_start, sql.execute(_POSITIONS).fetchone())
+            kept = self._history
+            if kept is None or kept[0] != key:
+                kept = (key, self._partner_history(sql, community, week_start))
+                self._history = kept
+        return {partner_id: dict(record) for partner_id, record in kept[1].items()}
+
+    def _partner_history(
+        self, sql: Sql, community: str, week_start: datetime
+    ) -> dict[UUID, dict[str, Any]]:
+        hours = _HOURS_TO_ACCEPT[self.store.dialect]
+        in_sql = self.store.dialect == "postgres"
+        counts = sql.execute(
+            _PARTNER_COUNTS.format(median=_MEDIAN.format(hours=hours) if in_sql else ""),
+            {"c": community, "week": self._t(week_start)},
+        )
+        history = {
+            row["partner_id"]: {
+                **{k: int(row[k] or 0) for k in _COUNTS},
+                "median": row["median"] if in_sql else None,
+            }
+            for row in counts.fetchall()
+        }
+        waits = [] if in_sql else sql.execute(_WAITS.format(hours=hours), {"c": community}).rows()
+        for partner_id, rows in groupby(waits, key=itemgetter("partner_id")):
+            ordered = [row["hours"] for row in rows]
+            middle = len(ordered) // 2
+            # As statistics.median: the middle one, or the mean of the middle two.
+            history[partner_id]["median"] = (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2
+        return {
+            UUID(partner_id): {
+                **{k: h[k] for k in _COUNTS},
+                "median_hours_to_accept": h.get("median"),
+            }
+            for partner_id, h in history.items()
+        }
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every view in a stable order, to compare a rebuild with the live views."""

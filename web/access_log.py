@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS personal_data_reads (
     read_at {time} NOT NULL, username TEXT NOT NULL, need_id TEXT NOT NULL,
     fields TEXT NOT NULL, via TEXT NOT NULL)
 """
+_INSERT = "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via) VALUES "
 _INDEX = "CREATE INDEX IF NOT EXISTS personal_data_reads_need ON personal_data_reads (need_id)"
 PERSONAL_FIELDS = (
     "resident_name",
@@ -42,12 +43,17 @@ class AccessLog:
             sql.execute(_INDEX)
 
     def record(self, reads: list[dict[str, Any]]) -> None:
-        with self.store.write() as sql:
-            sql.executemany(
-                "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via) "
-                "VALUES (%(read_at)s, %(username)s, %(need_id)s, %(fields)s, %(via)s)",
-                [{**r, "read_at": self.store.to_db_time(r["read_at"])} for r in reads],
+        """Write a request's reads in one statement: one round trip, atomic on its own."""
+        params: dict[str, Any] = {}
+        rows = []
+        for i, read in enumerate(reads):
+            params.update({f"{k}{i}": v for k, v in read.items()})
+            params[f"read_at{i}"] = self.store.to_db_time(read["read_at"])
+            rows.append(
+                f"(%(read_at{i})s, %(username{i})s, %(need_id{i})s, %(fields{i})s, %(via{i})s)"
             )
+        with self.store.statement() as sql:
+            sql.execute(_INSERT + ", ".join(rows), params)
 
     def reads_of(self, need_id: UUID) -> list[dict[str, Any]]:
         """Every recorded read of the case's personal data, oldest first."""

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from needs.application import Needs
 from needs.clock import Clock, week_start
+from needs.described import DescribedNeeds
 from needs.exceptions import NeedsError, ReferralNotFoundError
 from needs.follower import Follower
 from needs.reading import describe_referral
@@ -45,6 +46,7 @@ class Casework:
         self.follower = follower
         self.clock = clock
         self.households = households
+        self.described = DescribedNeeds(needs)
 
     def log_need(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import random
+from datetime import timedelta
+from statistics import median
 from uuid import UUID
 
 import pytest
@@ -106,6 +108,57 @@ def test_a_rebuild_from_the_log_equals_the_views_kept_live(services, clock, seed
         assert row["version"] == services.needs.get_need(UUID(row["need_id"]))["version"]
     assert services.follower.rebuild() == services.needs.recorder.max_notification_id()
     assert services.view.dump() == live
+
+
+def test_a_rebuild_in_batches_that_end_exactly_with_the_log_misses_nothing(services, clock):
+    rng = random.Random(3)
+    partner_ids = register_partners(services)
+    need_ids: list[UUID] = []
+    for _ in range(60):
+        clock.advance(minutes=rng.randint(1, 90))
+        with contextlib.suppress(NeedsError, PartnersError):
+            random_command(rng, services, need_ids, partner_ids)
+    live = services.view.dump()
+    events = services.needs.recorder.max_notification_id()
+    services.follower.batch_size = next(n for n in range(7, 0, -1) if events % n == 0)
+    assert services.follower.rebuild() == events
+    assert services.view.dump() == live
+
+
+def test_each_partners_record_agrees_with_its_referrals_counted_one_by_one(services, clock):
+    rng = random.Random(11)
+    partner_ids = register_partners(services)
+    need_ids: list[UUID] = []
+    for _ in range(300):
+        clock.advance(minutes=rng.randint(1, 300))
+        with contextlib.suppress(NeedsError, PartnersError):
+            random_command(rng, services, need_ids, partner_ids)
+    since = clock.now() - timedelta(days=7)
+    history = services.view.partner_history(COMMUNITY, since)
+    for partner_id in partner_ids:
+        referrals, _ = services.view.list_referrals(partner_id, limit=10_000)
+        waits = [
+            (r["accepted_at"] - r["sent_at"]).total_seconds() / 3600
+            for r in referrals
+            if r["accepted_at"] is not None
+        ]
+        expected = {
+            "sent_this_week": sum(r["sent_at"] >= since for r in referrals),
+            "accepted": len(waits),
+            "declined": sum(r["status"] == "declined" for r in referrals),
+            "expired": sum(r["status"] == "expired" for r in referrals),
+            "open_load": sum(r["status"] in ("sent", "accepted") for r in referrals),
+        }
+        record = history.get(partner_id, {})
+        assert {k: record.get(k, 0) for k in expected} == expected
+        assert record.get("median_hours_to_accept") == (
+            pytest.approx(median(waits), abs=1e-6) if waits else None
+        )
+    assert any(record["median_hours_to_accept"] for record in history.values())
+    open_need = next(n for n in need_ids if services.needs.get_need(n)["status"] != "resolved")
+    services.casework.refer(open_need, partner_ids[0], actor="secretary", may_override=True)
+    again = services.view.partner_history(COMMUNITY, since)[partner_ids[0]]
+    assert again["sent_this_week"] == history[partner_ids[0]]["sent_this_week"] + 1
 
 
 def test_the_views_show_a_block_most_urgent_then_oldest_first(services, clock):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-from flask import abort, g, url_for
+from flask import Response, abort, g, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,19 +22,26 @@ from web.api.common import (
     page_of,
     page_schema,
 )
-from web.api.scope import check_block_allowed, check_need, need_in_scope
+from web.api.scope import check_block_allowed, check_need, need_in_scope, needs_in_scope
 
 blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
 LEADERS = ("secretary", "block_leader")
 READERS = ("secretary", "block_leader", "auditor")
 NeedPageSchema = page_schema(s.NeedSchema, "NeedPage")
 CONFLICTS = {"description": "refused by the need's state (see the message)"}
+NEED_OUT = s.NeedSchema()
 
 
 def _services() -> Any:
     from web import services
 
     return services()
+
+
+def as_written(need: dict[str, Any]) -> dict[str, Any]:
+    """The need as NeedSchema writes it; a list writes each kept state of a case once."""
+    written = _services().casework.described.derived(need, "api", lambda: NEED_OUT.dump(need))
+    return {**written, "overdue": need["overdue"]}
 
 
 def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -55,7 +62,7 @@ class Needs(MethodView):
     @roles(*READERS)
     @blp.arguments(s.NeedArgsSchema, location="query")
     @blp.response(200, NeedPageSchema)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    def get(self, args: dict[str, Any]) -> Response:
         """Needs within your scope, most urgent then oldest first."""
         user = g.user
         blocks = list(user.blocks) if user.role == "block_leader" else None
@@ -71,8 +78,8 @@ class Needs(MethodView):
             limit=args["per_page"],
             offset=(args["page"] - 1) * args["per_page"],
         )
-        items = [need_in_scope(UUID(row["need_id"])) for row in rows]
-        return page_of(items, total, args)
+        items = [as_written(need) for need in needs_in_scope(rows)]
+        return jsonify(page_of(items, total, args))
 
     @roles(*LEADERS)
     @blp.arguments(s.LogNeedSchema)

@@ -3,7 +3,8 @@ and the auditor their whole community. Outside the scope a record does not exist
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -31,11 +32,22 @@ def may_see_block(block: str) -> bool:
 def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
     """The need as plain data, or 404 when it is not the caller's to see."""
     running = _services()
-    need = running.needs.get_need(need_id, version=version)
+    need = running.casework.described.get_need(need_id, version=version)
+    return _shown(need, running.clock.now())
+
+
+def needs_in_scope(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The needs of read-model rows as plain data, each as new as its row; 404 as above."""
+    running = _services()
+    now = running.clock.now()
+    return [_shown(need, now) for need in running.casework.described.list_needs(rows)]
+
+
+def _shown(need: dict[str, Any], now: datetime) -> dict[str, Any]:
     if need["community"] != g.user.community or not may_see_block(need["block"]):
-        raise NeedNotFoundError(f"no need {need_id}")
-    note_read(need_id, PERSONAL_FIELDS, request.path, running.clock.now())
-    return with_overdue(need)
+        raise NeedNotFoundError(f"no need {need['id']}")
+    note_read(need["id"], PERSONAL_FIELDS, request.path, now)
+    return with_overdue(need, now)
 
 
 def check_need(need_id: UUID) -> None:
@@ -43,17 +55,14 @@ def check_need(need_id: UUID) -> None:
     need_in_scope(need_id)
 
 
-def with_overdue(need: dict[str, Any]) -> dict[str, Any]:
+def with_overdue(need: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Mark a need nobody has visited or referred within its category's first-contact time."""
-    running = _services()
-    community = running.needs.community(need["community"])
+    community = _services().needs.community(need["community"])
     due = need["logged_at"] + timedelta(
         hours=community.category(need["category"]).first_contact_hours
     )
     untouched = not need["visits"] and not need["referrals"]
-    need["overdue"] = (
-        need["status"] != "resolved" and untouched and running.casework.clock.now() > due
-    )
+    need["overdue"] = need["status"] != "resolved" and untouched and now > due
     return need
 
 

@@ -4,8 +4,8 @@ blocks used most recently, so a leader taps one instead of typing the address ag
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
+from flask import g
 from flask_babel import gettext as _
 
 from needs.community import Community
@@ -36,12 +36,26 @@ def buildings_in(community: Community, block: str) -> str:
 
 def address(household: dict[str, Any]) -> str:
     """15号楼 2单元 502室 / Building 15, unit 2, room 502 — the parts that are known."""
-    parts = [_("Building %(number)s", number=household["building"])]
+    building, unit, room, comma = _address_words()
+    parts = [building % {"number": household["building"]}]
     if household.get("unit"):
-        parts.append(_("unit %(unit)s", unit=household["unit"]))
+        parts.append(unit % {"unit": household["unit"]})
     if household.get("room"):
-        parts.append(_("room %(room)s", room=household["room"]))
-    return _(", ").join(parts)
+        parts.append(room % {"room": household["room"]})
+    return comma.join(parts)
+
+
+def _address_words() -> tuple[str, str, str, str]:
+    # Translated once a request: a list page writes a hundred addresses.
+    if "address_words" not in g:
+        g.address_words = (
+            _("Building %(number)s"),
+            _("unit %(unit)s"),
+            _("room %(room)s"),
+            _(", "),
+        )
+    words: tuple[str, str, str, str] = g.address_words
+    return words
 
 
 def recent_households(user: Any) -> list[dict[str, Any]]:
@@ -56,7 +70,7 @@ def recent_households(user: Any) -> list[dict[str, Any]]:
     for row in rows:
         if row["household_id"] in found:
             continue
-        need = running.needs.get_need(UUID(row["need_id"]))
+        [need] = running.casework.described.list_needs([row])
         household = need["household"]
         found[row["household_id"]] = {
             "id": row["household_id"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 
 URGENCIES = {
@@ -53,7 +54,14 @@ def label(table: dict[str, object], code: str | None) -> str:
     """The word for a code; the code itself when a newer service sends one we do not know."""
     if code is None:
         return ""
-    return str(table.get(code, code))
+    if not has_app_context():
+        return str(table.get(code, code))
+    # Each word is translated once a request: a list page shows hundreds of them.
+    words: dict[tuple[int, str], str] = g.setdefault("label_words", {})
+    key = (id(table), code)
+    if key not in words:
+        words[key] = str(table.get(code, code))
+    return words[key]
 
 
 def category_name(category: object, language: str) -> str:

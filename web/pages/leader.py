@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from needs.exceptions import BuildingNotInBlockError
 from web.api.needs import NEED_IDS
-from web.api.scope import check_block_allowed, need_in_scope, referral_in_scope
+from web.api.scope import check_block_allowed, need_in_scope, needs_in_scope, referral_in_scope
 from web.pages import casepage, labels
 from web.pages.access import LEADERS, READERS, roles
 from web.pages.households import block_choices, buildings_in, recent_households
@@ -52,7 +52,7 @@ def needs() -> str:
         if blocks != []
         else ([], 0)
     )
-    items = [need_in_scope(UUID(row["need_id"])) for row in rows]
+    items = needs_in_scope(rows)
     waiting = len(reminders_of_user()) if user.role in LEADERS else 0
     return render_template(
         "pages/needs.html",

@@ -89,6 +89,25 @@ def test_the_list_is_most_urgent_then_oldest_first_with_the_envelope(
     assert [n["id"] for n in second_page["items"]] == [ids["c"]]
 
 
+def test_a_listed_need_reads_as_its_own_record_after_each_change_and_as_time_passes(
+    need, client, as_user, clock
+):
+    url = f"/api/v1/needs/{need['id']}"
+
+    def listed() -> dict:
+        headers = as_user("leader3")
+        [item] = client.get("/api/v1/needs?block=B3", headers=headers).json["items"]
+        assert item == client.get(url, headers=headers).json
+        return item
+
+    assert (listed()["version"], listed()["overdue"]) == (1, False)
+    clock.advance(hours=3)  # an emergency is overdue untouched after 2 hours
+    assert listed()["overdue"] is True
+    client.post(f"{url}/notes", json={"text": "电话联系未接"}, headers=as_user("leader3"))
+    after = listed()
+    assert (after["version"], after["notes"][0]["text"]) == (2, "电话联系未接")
+
+
 def test_commands_move_the_status_and_answer_with_the_need(need, client, as_user, world):
     headers = as_user("leader3")
     url = f"/api/v1/needs/{need['id']}"

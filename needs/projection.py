@@ -1,0 +1,184 @@
+"""How each event of the casework log changes the read models' rows."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Any
+
+from needs.sqlstore import Sql, SqlStore
+
+_RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
+# What events change in a need's row: work starts when someone first acts on an open need.
+_START_WORK = "status=CASE WHEN status='open' THEN 'in_progress' ELSE status END"
+_FIRST_CONTACT = "first_contact_at=COALESCE(first_contact_at, %(contact)s)"
+_NOT_ESCALATED = ("escalated_at=NULL", "escalation_reason=NULL")
+Changes = tuple[str, ...]
+
+
+class NeedsProjection:
+    """The read models' rows, written from the casework log one event at a time."""
+
+    store: SqlStore
+    address_key: bytes
+
+    def _apply(self, sql: Sql, event: Any) -> None:
+        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        need = {
+            "need_id": str(event.originator_id),
+            "version": event.originator_version,
+            "at": self.store.to_db_time(event.timestamp),
+        }
+        # A handler returns what it changes in the need's row, so the row takes one UPDATE
+        # with its new version; None when it wrote the whole row.
+        changes = handler(sql, event, need) if handler is not None else ()
+        if changes is not None:
+            sets = ", ".join((*changes, "version=%(version)s", "updated_at=%(at)s"))
+            sql.execute(f"UPDATE needs_view SET {sets} WHERE need_id=%(need_id)s", need)  # noqa: S608
+
+    def _t(self, moment: datetime | None) -> Any:
+        return self.store.to_db_time(moment)
+
+    def _on_NeedLogged(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
+        household = e.household
+        sql.execute(
+            "INSERT INTO needs_view (need_id, community, block, building, household_id, "
+            "category, urgency, urgency_rank, status, logged_by, logged_at, recorded_at, "
+            "updated_at, version) VALUES (%(need_id)s, %(community)s, %(block)s, %(building)s, "
+            "%(household_id)s, %(category)s, %(urgency)s, %(rank)s, 'open', %(actor)s, "
+            "%(logged_at)s, %(at)s, %(at)s, %(version)s)",
+            {
+                **need,
+                "community": e.community,
+                "block": e.block,
+                "building": household.building,
+                "household_id": str(household.id),
+                "category": e.category,
+                "urgency": e.urgency.value,
+                "rank": _RANK[e.urgency.value],
+                "actor": e.actor,
+                "logged_at": self._t(e.occurred_at),
+            },
+        )
+        sql.execute(
+            "INSERT INTO households_view (address_digest, household_id, community, block, "
+            "building, last_need_id, last_used_at) VALUES (%(digest)s, %(household_id)s, "
+            "%(community)s, %(block)s, %(building)s, %(need_id)s, %(at)s) "
+            "ON CONFLICT (address_digest) DO UPDATE SET last_need_id=%(need_id)s, "
+            "last_used_at=%(at)s",
+            {
+                **need,
+                "digest": self.address_digest(
+                    e.community, e.block, household.building, household.unit, household.room
+                ),
+                "household_id": str(household.id),
+                "community": e.community,
+                "block": e.block,
+                "building": household.building,
+            },
+        )
+        return None
+
+    def _on_Assigned(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        need["assignee"] = e.assignee
+        return ("assignee=%(assignee)s", _START_WORK)
+
+    def _on_VisitRecorded(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        need["contact"] = self._t(e.occurred_at)
+        return (_FIRST_CONTACT, _START_WORK)
+
+    def _on_UrgencyChanged(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        need.update(urgency=e.urgency.value, rank=_RANK[e.urgency.value])
+        sql.execute(
+            "UPDATE referrals_view SET urgency=%(urgency)s, urgency_rank=%(rank)s "
+            "WHERE need_id=%(need_id)s",
+            need,
+        )
+        return ("urgency=%(urgency)s", "urgency_rank=%(rank)s")
+
+    def _on_Resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return ("status='resolved'", "resolved_at=%(at)s", *_NOT_ESCALATED)
+
+    def _on_Escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        need["reason"] = e.reason
+        return ("escalated_at=%(at)s", "escalation_reason=%(reason)s")
+
+    def _on_ReferralDeliveryFailed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        sql.execute(
+            "UPDATE referrals_view SET delivery_failed_at=%(at)s WHERE referral_id=%(r)s",
+            {"at": self._t(e.timestamp), "r": str(e.referral_id)},
+        )
+        return ()
+
+    def _on_Reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return ("status='open'", "resolved_at=NULL")
+
+    def _on_Referred(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        sql.execute(
+            "INSERT INTO referrals_view (referral_id, need_id, community, partner_id, "
+            "partner_name, status, category, urgency, urgency_rank, block, building, sent_at, "
+            "respond_by, version) SELECT %(referral_id)s, need_id, community, %(partner_id)s, "
+            "%(partner_name)s, 'sent', category, urgency, urgency_rank, block, building, "
+            "%(at)s, %(respond_by)s, 1 FROM needs_view WHERE need_id=%(need_id)s",
+            {
+                **need,
+                "referral_id": str(e.referral_id),
+                "partner_id": str(e.partner_id),
+                "partner_name": e.partner_name,
+                "respond_by": self._t(e.respond_by),
+            },
+        )
+        need["contact"] = self._t(e.timestamp)
+        return (_FIRST_CONTACT, _START_WORK, *_NOT_ESCALATED)
+
+    def _referral(self, sql: Sql, e: Any, status: str, extra: str = "", **params: Any) -> Changes:
+        sql.execute(
+            f"UPDATE referrals_view SET status=%(status)s, version=version+1{extra} "  # noqa: S608
+            "WHERE referral_id=%(referral_id)s",
+            {
+                "status": status,
+                "referral_id": str(e.referral_id),
+                "at": self._t(e.timestamp),
+                **params,
+            },
+        )
+        return ()
+
+    def _on_ReferralAccepted(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return self._referral(sql, e, "accepted", ", responded_at=%(at)s, accepted_at=%(at)s")
+
+    def _on_ReferralDeclined(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return self._referral(
+            sql,
+            e,
+            "declined",
+            ", responded_at=%(at)s, closed_at=%(at)s, decline_reason=%(reason)s",
+            reason=e.reason.value,
+        )
+
+    def _on_ReferralExpired(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return self._referral(sql, e, "expired", ", closed_at=%(at)s")
+
+    def _on_ReferralWithdrawn(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return self._referral(sql, e, "withdrawn", ", closed_at=%(at)s")
+
+    def _on_ReferralCompleted(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        return self._referral(
+            sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
+        )
+
+    def address_digest(
+        self,
+        community: str,
+        block: str,
+        building: int,
+        unit: str,
+        room: str,
+        key: bytes | None = None,
+    ) -> str:
+        """A keyed digest of an address: finds a household without storing where it is."""
+        address = "|".join(
+            [community, block, str(building), unit.strip().casefold(), room.strip().casefold()]
+        )
+        return hmac.new(key or self.address_key, address.encode(), hashlib.sha256).hexdigest()
