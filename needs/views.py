@@ -300,6 +300,19 @@ class NeedsView:
             sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
         )
 
+    def _on_PersonalDataErased(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
+        self._forget_household(sql, e.household_id)
+
+    def forget_household(self, household_id: UUID) -> None:
+        """Drop the household's address digest (an erasure): it can no longer be found."""
+        with self.store.write() as sql:
+            self._forget_household(sql, household_id)
+
+    def _forget_household(self, sql: Sql, household_id: UUID) -> None:
+        sql.execute(
+            "DELETE FROM households_view WHERE household_id=%(h)s", {"h": str(household_id)}
+        )
+
     # --- queries -----------------------------------------------------------------------
 
     def address_digest(

@@ -11,6 +11,7 @@ from needs.audit import Seals
 from needs.board import Board
 from needs.clock import Clock, SystemClock
 from needs.follower import Follower
+from needs.keystore import KeyStore
 from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from needs.views import NeedsView
 from partners.application import Partners
@@ -18,6 +19,7 @@ from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
+from web.erasure import build_key_store, key_store_file_missing, require_key_store
 from web.services import Casework
 from web.tasks.outbox import Outbox
 
@@ -41,6 +43,7 @@ class Services:
     outbox_follower: Follower
     seals: Seals
     access_log: AccessLog
+    keys: KeyStore
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -51,6 +54,8 @@ class Services:
         self.partners.close()
         self.accounts.close()
         self.view.store.close()
+        if self.keys.store is not self.view.store:
+            self.keys.store.close()
 
 
 def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -> dict[str, str]:
@@ -90,7 +95,7 @@ def view_store(settings: Settings) -> SqlStore:
         )
     path = settings.sqlite_path("views")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path)
+    return SQLiteStore(path, secure_delete=True)
 
 
 def build_services(
@@ -99,14 +104,20 @@ def build_services(
     """Build the applications and read models; tables only when asked (init-db)."""
     clock = clock or SystemClock()
     view = NeedsView(view_store(settings), settings.address_key)
+    keys_missing = key_store_file_missing(settings)
+    keys = build_key_store(settings, view.store)
     if create_tables:
         view.create_tables()
+        keys.create_tables()
     needs = Needs(
         event_store_env(settings, "needs", create_tables=create_tables),
         communities={c.id: c for c in settings.communities},
         clock=clock,
         households=view,
+        keys=keys,
     )
+    if not create_tables:
+        require_key_store(needs, keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )
@@ -139,6 +150,7 @@ def build_services(
         Follower(needs, outbox),
         seals,
         access_log,
+        keys,
     )
 
 

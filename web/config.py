@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from needs.community import DEMO_COMMUNITY, Community, community_from_dict
 
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
@@ -58,6 +61,11 @@ class Settings:
         base = (self.cipher_key or "development: no CIPHER_KEY set").encode()
         return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
 
+    @property
+    def key_encryption_key(self) -> bytes:
+        """The key that wraps every household key (never stored), derived from CIPHER_KEY."""
+        return key_encryption_key(self.cipher_key)
+
     def sqlite_path(self, purpose: str) -> str:
         """The SQLite file for one application ('needs', 'partners', 'views')."""
         url = urlparse(self.database_url)
@@ -77,6 +85,13 @@ class Settings:
             "user": unquote(url.username or ""),
             "password": unquote(url.password or ""),
         }
+
+
+def key_encryption_key(cipher_key: str | None) -> bytes:
+    """HKDF over CIPHER_KEY; without one (development) over a fixed string, like address_key."""
+    base = (cipher_key or "development: no CIPHER_KEY set").encode()
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"household-key-wrap")
+    return hkdf.derive(base)
 
 
 def load_settings(

@@ -88,6 +88,7 @@ def init_app(app: Flask) -> Api:
         audit,
         auth,
         docs,
+        erasure,
         health,
         idempotency,
         needs,
@@ -114,7 +115,7 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for error_class in (NeedsError, PartnersError, *auth.error_classes()):
         app.register_error_handler(error_class, handle_domain_error)
-    for module in (health, auth, reference, needs, referrals, partners, reminders, audit):
+    for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

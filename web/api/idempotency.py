@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
@@ -22,7 +23,8 @@ _TABLE = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     username TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     state TEXT NOT NULL, status INTEGER, body BYTEA_OR_BLOB, headers TEXT,
-    created_at {time} NOT NULL, PRIMARY KEY (username, key))
+    created_at {time} NOT NULL, subject TEXT, PRIMARY KEY (username, key));
+CREATE INDEX IF NOT EXISTS idempotency_keys_subject ON idempotency_keys (subject)
 """
 _KEPT_HEADERS = ("Location", "ETag", "Content-Type")
 
@@ -43,7 +45,8 @@ class IdempotencyStore:
         sqlite = self.store.dialect == "sqlite"
         ddl = _TABLE.format(time="TEXT" if sqlite else "TIMESTAMPTZ")
         with self.store.write() as sql:
-            sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
+            for statement in ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA").split(";"):
+                sql.execute(statement)
 
     def claim(
         self, username: str, key: str, request_hash: str, now: datetime
@@ -95,8 +98,9 @@ class IdempotencyStore:
         with self.store.write() as sql:
             sql.execute(
                 "UPDATE idempotency_keys SET state='done', status=%(s)s, body=%(b)s, "
-                "headers=%(hd)s WHERE username=%(u)s AND key=%(k)s",
+                "headers=%(hd)s, subject=%(subject)s WHERE username=%(u)s AND key=%(k)s",
                 {
+                    "subject": _subject(response),
                     "s": response.status_code,
                     "b": body,
                     "hd": json.dumps(headers),
@@ -112,6 +116,18 @@ class IdempotencyStore:
                 {"u": username, "k": key},
             )
 
+    def forget_subjects(self, need_ids: list[UUID]) -> int:
+        """Drop the remembered answers about these cases (an erasure); how many went."""
+        with self.store.write() as sql:
+            gone = sum(
+                sql.execute(
+                    "DELETE FROM idempotency_keys WHERE subject=%(s)s", {"s": str(need_id)}
+                ).rowcount
+                for need_id in need_ids
+            )
+        self.store.compact(("idempotency_keys",))
+        return gone
+
     def replay(self, row: dict[str, Any]) -> Response:
         body = bytes(row["body"])
         if self.cipher is not None:
@@ -119,6 +135,16 @@ class IdempotencyStore:
         response = Response(body, status=row["status"], headers=json.loads(row["headers"]))
         response.headers["Idempotent-Replayed"] = "true"
         return response
+
+
+def _subject(response: Response) -> str | None:
+    """The case an answer is about: named in the path, or the one the request created."""
+    subject = (request.view_args or {}).get("need_id")
+    if subject is None and response.is_json:
+        body = response.get_json(silent=True)
+        if isinstance(body, dict):
+            subject = body.get("need_id") or body.get("id")
+    return None if subject is None else str(subject)
 
 
 def _request_hash() -> str:

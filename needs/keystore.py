@@ -1,0 +1,285 @@
+"""The household key store, kept apart from the event log: one random key per household,
+written only wrapped under the key-encryption key; the cases each household owns; and the
+tombstones of erased households. Destroying a key erases that household's personal data."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from needs.exceptions import HouseholdErasedError, KeyStoreError
+from needs.sqlstore import SqlStore
+
+KEY_TABLE = "household_keys"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS household_keys (
+    household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS key_subjects (
+    subject_id TEXT PRIMARY KEY, household_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS key_subjects_household ON key_subjects (household_id);
+CREATE TABLE IF NOT EXISTS erased_households (
+    household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
+    erased_by TEXT NOT NULL)
+"""
+ERASING, ERASED = "erasing", "erased"
+# Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
+KEY_TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """An erased household: when, by whom, and whether every copy is gone yet."""
+
+    household_id: UUID
+    state: str
+    erased_at: datetime
+    erased_by: str
+
+
+def wrap(kek: bytes, household_id: UUID, key: bytes) -> str:
+    """A household key encrypted under the key-encryption key, bound to its household."""
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(kek).encrypt(nonce, key, household_id.bytes)).decode()
+
+
+def unwrap(kek: bytes, household_id: UUID, wrapped: str) -> bytes:
+    raw = base64.b64decode(wrapped)
+    try:
+        return AESGCM(kek).decrypt(raw[:12], raw[12:], household_id.bytes)
+    except Exception:
+        raise KeyStoreError(
+            f"the key of household {household_id} does not unwrap: wrong CIPHER_KEY?"
+        ) from None
+
+
+class KeyStore:
+    """Household keys, subjects and tombstones in their own tables (their own SQLite file)."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        kek: bytes,
+        *,
+        ttl: float = KEY_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.kek = kek
+        self.ttl = ttl
+        self.monotonic = monotonic
+        self._keys: dict[UUID, tuple[bytes, float]] = {}
+        self._subjects: dict[UUID, UUID] = {}
+        self._lock = threading.Lock()
+
+    def create_tables(self) -> None:
+        with self.store.write() as sql:
+            for statement in _TABLES.split(";"):
+                sql.execute(statement)
+
+    # --- keys --------------------------------------------------------------------------
+
+    def key(self, household_id: UUID, *, create: bool = False) -> bytes | None:
+        """The household's key (made on first use when `create`), or None once destroyed."""
+        now = self.monotonic()
+        with self._lock:
+            cached = self._keys.get(household_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        key = self._stored_key(household_id)
+        if key is None and create:
+            key = self._create_key(household_id)
+        if key is not None:
+            with self._lock:
+                self._keys[household_id] = (key, now + self.ttl)
+        return key
+
+    def _stored_key(self, household_id: UUID) -> bytes | None:
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT wrapped FROM household_keys WHERE household_id=%(h)s",
+                {"h": str(household_id)},
+            ).fetchone()
+        return unwrap(self.kek, household_id, row["wrapped"]) if row else None
+
+    def _create_key(self, household_id: UUID) -> bytes:
+        if self.tombstone(household_id) is not None:
+            raise HouseholdErasedError(f"household {household_id} was erased")
+        with self.store.write() as sql:
+            sql.execute(
+                "INSERT INTO household_keys (household_id, wrapped, created_at) "
+                "VALUES (%(h)s, %(w)s, %(at)s) ON CONFLICT (household_id) DO NOTHING",
+                {
+                    "h": str(household_id),
+                    "w": wrap(self.kek, household_id, AESGCM.generate_key(bit_length=256)),
+                    "at": datetime.now(UTC).isoformat(),
+                },
+            )
+        key = self._stored_key(household_id)
+        assert key is not None
+        return key
+
+    def count(self) -> int:
+        """How many keys and tombstones the store holds; 0 for a lost or never-used store."""
+        with self.store.read() as sql:
+            keys = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
+            gone = sql.execute("SELECT COUNT(*) AS n FROM erased_households").fetchone()
+        return int(keys["n"] if keys else 0) + int(gone["n"] if gone else 0)
+
+    # --- subjects: which household a case belongs to -----------------------------------
+
+    def add_subject(self, subject_id: UUID, household_id: UUID) -> None:
+        with self.store.write() as sql:
+            sql.execute(
+                "INSERT INTO key_subjects (subject_id, household_id) VALUES (%(s)s, %(h)s) "
+                "ON CONFLICT (subject_id) DO NOTHING",
+                {"s": str(subject_id), "h": str(household_id)},
+            )
+        with self._lock:
+            self._subjects[subject_id] = household_id
+
+    def household_of(self, subject_id: UUID) -> UUID | None:
+        with self._lock:
+            known = self._subjects.get(subject_id)
+        if known is not None:
+            return known
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT household_id FROM key_subjects WHERE subject_id=%(s)s",
+                {"s": str(subject_id)},
+            ).fetchone()
+        if row is None:
+            return None
+        with self._lock:
+            self._subjects[subject_id] = UUID(row["household_id"])
+        return UUID(row["household_id"])
+
+    def subjects(self, household_id: UUID) -> list[UUID]:
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT subject_id FROM key_subjects WHERE household_id=%(h)s ORDER BY subject_id",
+                {"h": str(household_id)},
+            ).fetchall()
+        return [UUID(row["subject_id"]) for row in rows]
+
+    # --- erasure -----------------------------------------------------------------------
+
+    def tombstone(self, household_id: UUID) -> Tombstone | None:
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT * FROM erased_households WHERE household_id=%(h)s",
+                {"h": str(household_id)},
+            ).fetchone()
+        return _tombstone(row) if row else None
+
+    def begin_erasure(self, household_id: UUID, actor: str, at: datetime) -> Tombstone:
+        """Tombstone the household (once: a repeated erasure keeps the first)."""
+        with self.store.write() as sql:
+            sql.execute(
+                "INSERT INTO erased_households (household_id, state, erased_at, erased_by) "
+                "VALUES (%(h)s, %(s)s, %(at)s, %(by)s) ON CONFLICT (household_id) DO NOTHING",
+                {"h": str(household_id), "s": ERASING, "at": at.isoformat(), "by": actor},
+            )
+        tombstone = self.tombstone(household_id)
+        assert tombstone is not None
+        return tombstone
+
+    def destroy_key(self, household_id: UUID) -> None:
+        """Delete the wrapped key so that no copy survives in free pages, logs or caches."""
+        with self._lock:
+            self._keys.pop(household_id, None)
+        with self.store.write() as sql:
+            sql.execute(
+                "DELETE FROM household_keys WHERE household_id=%(h)s", {"h": str(household_id)}
+            )
+        self.store.compact((KEY_TABLE,))
+
+    def finish_erasure(self, household_id: UUID) -> None:
+        with self.store.write() as sql:
+            sql.execute(
+                "UPDATE erased_households SET state=%(s)s WHERE household_id=%(h)s",
+                {"s": ERASED, "h": str(household_id)},
+            )
+
+    def forget_cached(self) -> None:
+        with self._lock:
+            self._keys.clear()
+
+    # --- backup, restore, rotation -----------------------------------------------------
+
+    def backup(self, path: Path) -> int:
+        """Write a consistent copy of the wrapped keys, subjects and tombstones; how many keys."""
+        with self.store.read() as sql:
+            data = {
+                table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+                for table in (KEY_TABLE, "key_subjects", "erased_households")
+            }
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.chmod(path, 0o600)
+        return len(data[KEY_TABLE])
+
+    def restore(self, path: Path, erased: Iterable[UUID]) -> int:
+        """Load a backup, then destroy again the keys of households the log says were erased,
+        so an old backup cannot bring erased data back; how many keys were restored."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with self.store.write() as sql:
+            for table, columns in (
+                (KEY_TABLE, ("household_id", "wrapped", "created_at")),
+                ("key_subjects", ("subject_id", "household_id")),
+                ("erased_households", ("household_id", "state", "erased_at", "erased_by")),
+            ):
+                names = ", ".join(columns)
+                values = ", ".join(f"%({c})s" for c in columns)
+                for row in data[table]:
+                    sql.execute(
+                        f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
+                        f"ON CONFLICT ({columns[0]}) DO NOTHING",
+                        {c: row[c] for c in columns},
+                    )
+        tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
+        for household_id in tombstoned | set(erased):
+            with self.store.write() as sql:
+                sql.execute(
+                    "DELETE FROM household_keys WHERE household_id=%(h)s",
+                    {"h": str(household_id)},
+                )
+        self.store.compact((KEY_TABLE,))
+        self.forget_cached()
+        with self.store.read() as sql:
+            row = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
+        return int(row["n"]) if row else 0
+
+    def rewrap(self, old_kek: bytes, new_kek: bytes) -> int:
+        """Re-wrap every household key under a new key-encryption key (CIPHER_KEY rotation)."""
+        with self.store.write() as sql:
+            rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
+            for row in rows:
+                household_id = UUID(row["household_id"])
+                key = unwrap(old_kek, household_id, row["wrapped"])
+                sql.execute(
+                    "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
+                    {"w": wrap(new_kek, household_id, key), "h": row["household_id"]},
+                )
+        self.kek = new_kek
+        self.store.compact((KEY_TABLE,))
+        self.forget_cached()
+        return len(rows)
+
+
+def _tombstone(row: dict[str, Any]) -> Tombstone:
+    return Tombstone(
+        UUID(row["household_id"]),
+        row["state"],
+        datetime.fromisoformat(row["erased_at"]),
+        row["erased_by"],
+    )

@@ -1,0 +1,168 @@
+"""Sealing personal values with the household's key as events are stored, and opening them as
+they are read: each value becomes an envelope {"c": commitment, "x": ciphertext}. Without the
+key (an erased household) a value reads as Erased(commitment), so the chain still verifies."""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import is_dataclass, replace
+from typing import Any, cast
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from needs.chain import Erased, commitment, get_path
+from needs.exceptions import HouseholdErasedError, KeyStoreLostError, SealBrokenError
+from needs.keystore import KeyStore
+
+_SALT = "salt"
+
+
+class SealingMapper(Mapper[UUID]):
+    """The library's mapper, with every event's personal values sealed per household."""
+
+    def __init__(self, base: Mapper[UUID], keys: KeyStore) -> None:
+        super().__init__(base.transcoder, base.compressor, base.cipher)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        personal = getattr(type(domain_event), "personal", ())
+        if not personal:
+            return super().to_stored_event(domain_event)
+        sealed = object.__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", self._seal(domain_event, personal))
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event: Any = super().to_domain_event(stored_event)
+        personal = getattr(type(event), "personal", ())
+        if personal:
+            self._open(event.__dict__, personal)
+        return event
+
+    # --- sealing -----------------------------------------------------------------------
+
+    def _seal(self, event: Any, personal: tuple[str, ...]) -> dict[str, Any]:
+        state = dict(vars(event))
+        household_id = self._household(state, event.originator_id, event.originator_version)
+        key = self.keys.key(household_id)
+        if key is None:
+            if self.keys.tombstone(household_id) is not None:
+                return _unsealed_if_empty(state, personal)
+            key = self.keys.key(household_id, create=True)
+            assert key is not None
+        where = f"{event.originator_id}|{event.originator_version}"
+        salt = state[_SALT]
+        state[_SALT] = {"x": _encrypt(key, salt, f"{where}|{_SALT}|")}
+        for path in personal:
+            value = get_path(state, path)
+            committed = commitment(salt, path, value)
+            envelope = {"c": committed, "x": _encrypt(key, value, f"{where}|{path}|{committed}")}
+            state = _set_path(state, path, envelope)
+        return state
+
+    def _household(self, state: dict[str, Any], subject_id: UUID, version: int) -> UUID:
+        household = state.get("household")
+        if household is not None and version == 1:
+            household_id = cast(UUID, household.id)
+            self.keys.add_subject(subject_id, household_id)
+            return household_id
+        known = self.keys.household_of(subject_id)
+        if known is None:
+            raise KeyStoreLostError(
+                f"need {subject_id} belongs to no household in the key store; "
+                "restore the key store from its backup (flask --app web keys restore FILE)"
+            )
+        return known
+
+    # --- opening -----------------------------------------------------------------------
+
+    def _open(self, state: dict[str, Any], personal: tuple[str, ...]) -> None:
+        sealed_salt = state.get(_SALT)
+        if not isinstance(sealed_salt, dict):
+            return  # stored without a key: an erased case's empty values
+        subject_id, version = state["originator_id"], state["originator_version"]
+        household = state.get("household")
+        household_id = household.id if household is not None else None
+        household_id = household_id or self.keys.household_of(subject_id)
+        key = self.keys.key(household_id) if household_id is not None else None
+        if key is None:
+            self._erase(state, personal, household_id, subject_id)
+            return
+        where = f"{subject_id}|{version}"
+        salt = _decrypt(key, sealed_salt["x"], f"{where}|{_SALT}|", where, _SALT)
+        state[_SALT] = salt
+        for path in personal:
+            envelope = get_path(state, path)
+            if not isinstance(envelope, dict):
+                continue
+            committed = str(envelope.get("c", ""))
+            value = _decrypt(key, envelope["x"], f"{where}|{path}|{committed}", where, path)
+            if commitment(salt, path, value) != committed:
+                raise SealBrokenError(f"need {where}: {path} does not match its commitment")
+            _replace_in_place(state, path, value)
+
+    def _erase(
+        self,
+        state: dict[str, Any],
+        personal: tuple[str, ...],
+        household_id: UUID | None,
+        subject_id: UUID,
+    ) -> None:
+        if household_id is None or self.keys.tombstone(household_id) is None:
+            raise KeyStoreLostError(
+                f"the key for need {subject_id} is missing and its household was never "
+                "erased: the key store is lost; restore it (flask --app web keys restore FILE)"
+            )
+        state[_SALT] = Erased("")
+        for path in personal:
+            envelope = get_path(state, path)
+            if isinstance(envelope, dict):
+                _replace_in_place(state, path, Erased(str(envelope.get("c", ""))))
+
+
+def _encrypt(key: bytes, value: Any, aad: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a personal value must be text, not {type(value).__name__}")
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, value.encode(), aad.encode())
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def _decrypt(key: bytes, sealed: str, aad: str, where: str, path: str) -> str:
+    try:
+        raw = base64.b64decode(sealed)
+        return AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode()).decode()
+    except (InvalidTag, ValueError):
+        raise SealBrokenError(f"need {where}: {path} does not open with its key") from None
+
+
+def _unsealed_if_empty(state: dict[str, Any], personal: tuple[str, ...]) -> dict[str, Any]:
+    """An erased household's case may still move on, with nothing personal to keep."""
+    if any(get_path(state, path) for path in personal):
+        raise HouseholdErasedError("the household's personal data was erased")
+    return state
+
+
+def _set_path(state: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    head, _, rest = path.partition(".")
+    if not rest:
+        return {**state, head: value}
+    inner = state[head]
+    if is_dataclass(inner) and not isinstance(inner, type):
+        return {**state, head: replace(inner, **{rest: value})}
+    return {**state, head: _set_path(dict(inner), rest, value)}
+
+
+def _replace_in_place(state: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    target: Any = state
+    for name in parents:
+        target = target[name] if isinstance(target, dict) else getattr(target, name)
+    if isinstance(target, dict):
+        target[last] = value
+    else:
+        object.__setattr__(target, last, value)

@@ -1,0 +1,243 @@
+"""Erasure by crypto-shredding: after `erase-household` no byte on disk holds the resident's
+name, phone or the household's key, while replay, chains and read models still work."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from needs.audit import verify_case
+from needs.community import DEMO_COMMUNITY
+from needs.exceptions import HouseholdErasedError
+from web import create_app
+
+NAME, PHONE, NOTE, VISIT = "欧阳慧敏", "13917730042", "女儿在杭州工作", "上门时血压偏高"
+
+
+@pytest.fixture
+def app(database_url, clock, tmp_path):
+    flask_app = create_app(
+        {"DATABASE_URL": database_url, "CLOCK": clock, "LOG_DIR": str(tmp_path / "logs")}
+    )
+    assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    yield flask_app
+    built = flask_app.extensions.get("needs.services")
+    if built is not None:
+        built.close()
+
+
+@pytest.fixture
+def running(app):
+    from web import services
+
+    with app.app_context():
+        yield services()
+
+
+def log_case(running, *, notes: int = 3) -> UUID:
+    need_id = running.needs.log_need(
+        community=DEMO_COMMUNITY.id,
+        category="hardship",
+        block="B3",
+        building=15,
+        unit="9单元",
+        room="7731室",
+        resident_name=NAME,
+        contact_phone=PHONE,
+        description="独居老人夜间胸闷气短",
+        urgency="high",
+        actor="leader3",
+    )
+    running.needs.add_note(need_id, NOTE, actor="leader3")
+    running.needs.record_visit(need_id, VISIT, actor="leader3")
+    for i in range(notes):
+        running.needs.add_note(need_id, f"回访{i}", actor="leader3")
+    return need_id
+
+
+def household_of(running, need_id: UUID) -> UUID:
+    return UUID(str(running.needs.get_need(need_id)["household"]["id"]))
+
+
+def key_material(running, household_id: UUID) -> list[bytes]:
+    """The household's raw key in every spelling it could take on disk, and its wrapped form."""
+    raw = running.keys.key(household_id)
+    with running.keys.store.read() as sql:
+        wrapped = sql.execute(
+            "SELECT wrapped FROM household_keys WHERE household_id=%(h)s", {"h": str(household_id)}
+        ).fetchone()["wrapped"]
+    return [raw, raw.hex().encode(), base64.b64encode(raw), wrapped.encode()]
+
+
+def on_disk(running, directory: Path) -> bytes:
+    """Every byte of every file the service wrote, and on PostgreSQL every table's contents."""
+    data = b"".join(p.read_bytes() for p in directory.rglob("*") if p.is_file())
+    if running.settings.store == "postgres":
+        params = running.settings.postgres_params()
+        with psycopg.connect(
+            **{k if k != "dbname" else "dbname": v for k, v in params.items()}
+        ) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+                ).fetchall()
+            ]
+            for table in tables:
+                for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():  # noqa: S608
+                    data += str(row).encode() + b"".join(
+                        bytes(v) for v in row if isinstance(v, bytes | memoryview)
+                    )
+                    data += "".join(str(v) for v in row).encode()
+    return data
+
+
+def erase(app, household_id: UUID):
+    return app.test_cli_runner().invoke(args=["erase-household", str(household_id)])
+
+
+def test_after_erasure_no_byte_holds_the_name_the_phone_or_the_key(app, running, tmp_path):
+    need_id = log_case(running, notes=55)  # enough for a snapshot of the whole state
+    household_id = household_of(running, need_id)
+    keys = key_material(running, household_id)
+    before = on_disk(running, tmp_path)
+    # The control: without CIPHER_KEY the snapshot holds the name, and the key store its key.
+    assert NAME.encode() in before or running.settings.store == "postgres"
+    assert keys[-1] in before
+    result = erase(app, household_id)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .startswith(f"erased household {household_id}: 1 case(s), key destroyed")
+    )
+    after = on_disk(running, tmp_path)
+    found = [s for s in (NAME, PHONE, NOTE, VISIT) if s.encode() in after]
+    assert found == []
+    assert [k for k in keys if k in after] == []
+    assert running.keys.key(household_id) is None
+
+
+def test_an_erased_case_reads_erased_now_and_in_the_past_and_still_verifies(app, running):
+    need_id = log_case(running)
+    household_id = household_of(running, need_id)
+    board_before = running.view.list_needs(DEMO_COMMUNITY.id)
+    assert erase(app, household_id).exit_code == 0
+    running.needs.repository.cache.clear()
+    for state in (running.needs.get_need(need_id), running.needs.get_need(need_id, version=1)):
+        assert state["resident_name"] == "[erased]"
+        assert state["contact_phone"] == "[erased]"
+        assert state["household"]["unit"] == state["household"]["room"] == "[erased]"
+        assert state["category"] == "hardship"
+        assert state["block"] == "B3"
+    history = running.needs.get_history(need_id)
+    assert history[1]["data"]["text"] == "[erased]"
+    assert "salt" not in history[1]["data"]
+    assert history[-1]["type"] == "PersonalDataErased"
+    assert verify_case(running.needs, need_id).intact
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["audit", "seal"]).exit_code == 0
+    verified = cli.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    rebuilt = cli.invoke(args=["audit", "rebuild-check"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert cli.invoke(args=["rebuild-views"]).exit_code == 0
+    assert len(running.view.list_needs(DEMO_COMMUNITY.id)) == len(board_before)
+
+
+def test_an_erased_case_takes_no_new_personal_data_but_still_moves(app, running):
+    need_id = log_case(running)
+    assert erase(app, household_of(running, need_id)).exit_code == 0
+    with pytest.raises(HouseholdErasedError):
+        running.needs.add_note(need_id, "新的备注", actor="leader3")
+    running.needs.assign(need_id, "leader3", actor="secretary")
+    running.needs.resolve(need_id, "helped", actor="leader3")
+    assert running.needs.get_need(need_id)["status"] == "resolved"
+
+
+def test_erasing_twice_is_harmless_and_an_unknown_household_is_refused(app, running):
+    household_id = household_of(running, log_case(running))
+    assert erase(app, household_id).exit_code == 0
+    again = erase(app, household_id)
+    assert again.exit_code == 0, again.output
+    unknown = erase(app, UUID(int=7))
+    assert unknown.exit_code == 1
+    assert "no household" in unknown.output
+
+
+def tamper(running, need_id: UUID, version: int, old: bytes, new: bytes) -> None:
+    """Replace bytes in one stored event, behind the application's back."""
+    recorder: Any = running.needs.recorder
+    table = recorder.events_table_name
+    if running.settings.store == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(running.settings.sqlite_path("needs")) as conn:
+            (state,) = conn.execute(
+                f"SELECT state FROM {table} WHERE originator_id=? AND originator_version=?",  # noqa: S608
+                (need_id.hex, version),
+            ).fetchone()
+            assert old in state
+            conn.execute(
+                f"UPDATE {table} SET state=? WHERE originator_id=? AND originator_version=?",  # noqa: S608
+                (state.replace(old, new, 1), need_id.hex, version),
+            )
+    else:
+        url = running.settings.database_url
+        with psycopg.connect(url) as conn:
+            (state,) = conn.execute(
+                f"SELECT state FROM {table} WHERE originator_id=%s AND originator_version=%s",  # noqa: S608
+                (need_id, version),
+            ).fetchone()
+            assert old in bytes(state)
+            conn.execute(
+                f"UPDATE {table} SET state=%s WHERE originator_id=%s AND originator_version=%s",  # noqa: S608
+                (bytes(state).replace(old, new, 1), need_id, version),
+            )
+    running.needs.repository.cache.clear()
+
+
+def test_an_edited_byte_is_caught_on_an_erased_case(app, running):
+    need_id = log_case(running)
+    assert erase(app, household_of(running, need_id)).exit_code == 0
+    assert verify_case(running.needs, need_id).intact  # erased is not tampered
+    tamper(running, need_id, 2, b"leader3", b"leader9")
+    check = verify_case(running.needs, need_id)
+    assert [(p.version, p.what) for p in check.problems] == [
+        (2, "altered: its hash does not match")
+    ]
+
+
+def test_an_edited_commitment_on_an_erased_case_is_tampering(app, running):
+    need_id = log_case(running)
+    assert erase(app, household_of(running, need_id)).exit_code == 0
+    tamper(running, need_id, 2, b'"c":"', b'"c":"0')
+    check = verify_case(running.needs, need_id)
+    assert check.problems
+    assert check.problems[0].version == 2
+
+
+def test_an_edited_ciphertext_with_its_key_present_is_tampering_not_erasure(app, running):
+    need_id = log_case(running)
+    tamper(running, need_id, 2, b'"x":"', b'"x":"AAAA')
+    check = verify_case(running.needs, need_id)
+    assert [p.version for p in check.problems] == [2]
+    assert "does not open with its key" in check.problems[0].what
+
+
+def test_a_key_lost_without_a_tombstone_is_an_error_never_erased(app, running):
+    from needs.exceptions import KeyStoreLostError
+
+    need_id = log_case(running)
+    with running.keys.store.write() as sql:
+        sql.execute("DELETE FROM household_keys")
+    running.keys.forget_cached()
+    running.needs.repository.cache.clear()
+    with pytest.raises(KeyStoreLostError):
+        running.needs.get_need(need_id)
+    assert not verify_case(running.needs, need_id).intact
