@@ -9,7 +9,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,9 +228,9 @@ class KeyStore:
         os.chmod(path, 0o600)
         return len(data[KEY_TABLE])
 
-    def restore(self, path: Path, erased: Iterable[UUID]) -> int:
-        """Load a backup, then destroy again the keys of households the log says were erased,
-        so an old backup cannot bring erased data back; how many keys were restored."""
+    def restore(self, path: Path, erased: list[Tombstone]) -> int:
+        """Load a backup, then tombstone again the households the log says were erased and
+        destroy their keys, so an old backup cannot bring erased data back; how many keys."""
         data = json.loads(path.read_text(encoding="utf-8"))
         with self.store.write() as sql:
             for table, columns in (
@@ -246,8 +246,11 @@ class KeyStore:
                         f"ON CONFLICT ({columns[0]}) DO NOTHING",
                         {c: row[c] for c in columns},
                     )
+        for tombstone in erased:
+            self.begin_erasure(tombstone.household_id, tombstone.erased_by, tombstone.erased_at)
+            self.finish_erasure(tombstone.household_id)
         tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
-        for household_id in tombstoned | set(erased):
+        for household_id in tombstoned | {t.household_id for t in erased}:
             with self.store.write() as sql:
                 sql.execute(
                     "DELETE FROM household_keys WHERE household_id=%(h)s",

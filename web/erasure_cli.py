@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from needs.application import Needs
 from needs.domain import Need
 from needs.exceptions import NeedsError
+from needs.keystore import ERASED, Tombstone
 from web.bootstrap import event_store_env, view_store
 from web.erasure import build_key_store, erase_household
 
@@ -73,9 +74,9 @@ def restore(file: Path) -> None:
     click.echo(f"restored {count} household key(s) from {file}")
 
 
-def _erased_in_log(needs: Needs) -> set[UUID]:
+def _erased_in_log(needs: Needs) -> list[Tombstone]:
     topic = f"{Need.PersonalDataErased.__module__}:{Need.PersonalDataErased.__qualname__}"
-    erased: set[UUID] = set()
+    erased: dict[UUID, Tombstone] = {}
     start = 0
     while True:
         batch = needs.recorder.select_notifications(
@@ -83,7 +84,10 @@ def _erased_in_log(needs: Needs) -> set[UUID]:
         )
         for notification in batch:
             event: Need.PersonalDataErased = needs.mapper.to_domain_event(notification)  # type: ignore[assignment]
-            erased.add(event.household_id)
+            erased.setdefault(
+                event.household_id,
+                Tombstone(event.household_id, ERASED, event.timestamp, event.actor),
+            )
             start = notification.id
         if len(batch) < 1000:
-            return erased
+            return list(erased.values())
