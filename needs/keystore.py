@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS erased_households (
     household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
     erased_by TEXT NOT NULL)
 """
+_TOMBSTONED = "SELECT state FROM erased_households WHERE household_id=%(h)s"
 ERASING, ERASED = "erasing", "erased"
 # Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
 KEY_TTL_SECONDS = 30.0
@@ -89,44 +90,60 @@ class KeyStore:
 
     # --- keys --------------------------------------------------------------------------
 
-    def key(self, household_id: UUID, *, create: bool = False) -> bytes | None:
-        """The household's key (made on first use when `create`), or None once destroyed."""
-        now = self.monotonic()
-        with self._lock:
-            cached = self._keys.get(household_id)
-        if cached is not None and cached[1] > now:
-            return cached[0]
-        key = self._stored_key(household_id)
-        if key is None and create:
-            key = self._create_key(household_id)
-        if key is not None:
-            with self._lock:
-                self._keys[household_id] = (key, now + self.ttl)
-        return key
-
-    def _stored_key(self, household_id: UUID) -> bytes | None:
+    def key(self, household_id: UUID) -> bytes | None:
+        """The household's key, or None once destroyed (or never made)."""
+        cached = self._cached(household_id)
+        if cached is not None:
+            return cached
         with self.store.read() as sql:
             row = sql.execute(
                 "SELECT wrapped FROM household_keys WHERE household_id=%(h)s",
                 {"h": str(household_id)},
             ).fetchone()
-        return unwrap(self.kek, household_id, row["wrapped"]) if row else None
+        return self._remember(household_id, row["wrapped"]) if row else None
 
-    def _create_key(self, household_id: UUID) -> bytes:
-        if self.tombstone(household_id) is not None:
-            raise HouseholdErasedError(f"household {household_id} was erased")
+    def enrol(self, subject_id: UUID, household_id: UUID) -> bytes:
+        """Record that a new case belongs to the household and return the household's key,
+        made on first use; in one transaction. HouseholdErasedError once it was erased."""
+        params = {"s": str(subject_id), "h": str(household_id)}
         with self.store.write() as sql:
+            if sql.execute(_TOMBSTONED, params).fetchone() is not None:
+                raise HouseholdErasedError(f"household {household_id} was erased")
             sql.execute(
-                "INSERT INTO household_keys (household_id, wrapped, created_at) "
-                "VALUES (%(h)s, %(w)s, %(at)s) ON CONFLICT (household_id) DO NOTHING",
-                {
-                    "h": str(household_id),
-                    "w": wrap(self.kek, household_id, AESGCM.generate_key(bit_length=256)),
-                    "at": datetime.now(UTC).isoformat(),
-                },
+                "INSERT INTO key_subjects (subject_id, household_id) VALUES (%(s)s, %(h)s) "
+                "ON CONFLICT (subject_id) DO NOTHING",
+                params,
             )
-        key = self._stored_key(household_id)
-        assert key is not None
+            cached = self._cached(household_id)
+            if cached is None:
+                sql.execute(
+                    "INSERT INTO household_keys (household_id, wrapped, created_at) "
+                    "VALUES (%(h)s, %(w)s, %(at)s) ON CONFLICT (household_id) DO NOTHING",
+                    {
+                        **params,
+                        "w": wrap(self.kek, household_id, AESGCM.generate_key(bit_length=256)),
+                        "at": datetime.now(UTC).isoformat(),
+                    },
+                )
+                row = sql.execute(
+                    "SELECT wrapped FROM household_keys WHERE household_id=%(h)s", params
+                ).fetchone()
+        with self._lock:
+            self._subjects[subject_id] = household_id
+        if cached is not None:
+            return cached
+        assert row is not None
+        return self._remember(household_id, row["wrapped"])
+
+    def _cached(self, household_id: UUID) -> bytes | None:
+        with self._lock:
+            cached = self._keys.get(household_id)
+        return cached[0] if cached is not None and cached[1] > self.monotonic() else None
+
+    def _remember(self, household_id: UUID, wrapped: str) -> bytes:
+        key = unwrap(self.kek, household_id, wrapped)
+        with self._lock:
+            self._keys[household_id] = (key, self.monotonic() + self.ttl)
         return key
 
     def count(self) -> int:
@@ -137,16 +154,6 @@ class KeyStore:
         return int(keys["n"] if keys else 0) + int(gone["n"] if gone else 0)
 
     # --- subjects: which household a case belongs to -----------------------------------
-
-    def add_subject(self, subject_id: UUID, household_id: UUID) -> None:
-        with self.store.write() as sql:
-            sql.execute(
-                "INSERT INTO key_subjects (subject_id, household_id) VALUES (%(s)s, %(h)s) "
-                "ON CONFLICT (subject_id) DO NOTHING",
-                {"s": str(subject_id), "h": str(household_id)},
-            )
-        with self._lock:
-            self._subjects[subject_id] = household_id
 
     def household_of(self, subject_id: UUID) -> UUID | None:
         with self._lock:

@@ -17,12 +17,13 @@ def forget_snapshots(app: Application[UUID], need_ids: Sequence[UUID]) -> None:
     if app.snapshots is None or not need_ids:
         return
     recorder: Any = app.snapshots.recorder
-    table = recorder.events_table_name
-    datastore = recorder.datastore
+    datastore = getattr(recorder, "datastore", None)
+    if datastore is None:
+        return  # an in-memory store: nothing on disk, gone with the process
     if isinstance(datastore, SQLiteDatastore):
-        _forget_in_sqlite(datastore.pool.db_name, table, need_ids)
+        _forget_in_sqlite(datastore.pool.db_name, recorder.events_table_name, need_ids)
     else:
-        _forget_in_postgres(datastore, table, need_ids)
+        _forget_in_postgres(datastore, recorder.events_table_name, need_ids)
 
 
 def _forget_in_sqlite(path: str, table: str, need_ids: Sequence[UUID]) -> None:
