@@ -44,7 +44,8 @@ def commitment(salt: str, path: str, value: Any) -> str:
     """What the chain hashes in place of a personal value."""
     if isinstance(value, Erased):
         return value.commitment
-    body = json.dumps(canonical(value), sort_keys=True, ensure_ascii=False)
+    plain_value = value if isinstance(value, str) else canonical(value)
+    body = json.dumps(plain_value, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{salt}|{path}|{body}".encode()).hexdigest()
 
 

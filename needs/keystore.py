@@ -19,7 +19,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from needs.exceptions import HouseholdErasedError, KeyStoreError
-from needs.sqlstore import SqlStore
+from needs.sqlstore import Sql, SqlStore
 
 KEY_TABLE = "household_keys"
 _TABLES = """
@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS erased_households (
     household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
     erased_by TEXT NOT NULL)
 """
-_TOMBSTONED = "SELECT state FROM erased_households WHERE household_id=%(h)s"
+_KEY_OR_TOMBSTONE = (
+    "SELECT (SELECT wrapped FROM household_keys WHERE household_id=%(h)s) AS wrapped, "
+    "(SELECT state FROM erased_households WHERE household_id=%(h)s) AS state"
+)
 ERASING, ERASED = "erasing", "erased"
 # Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
 KEY_TTL_SECONDS = 30.0
@@ -106,34 +109,25 @@ class KeyStore:
         """Record that a new case belongs to the household and return the household's key,
         made on first use; in one transaction. HouseholdErasedError once it was erased."""
         params = {"s": str(subject_id), "h": str(household_id)}
+        cached = self._cached(household_id)
+        key = cached or AESGCM.generate_key(bit_length=256)
         with self.store.write() as sql:
-            if sql.execute(_TOMBSTONED, params).fetchone() is not None:
-                raise HouseholdErasedError(f"household {household_id} was erased")
             sql.execute(
                 "INSERT INTO key_subjects (subject_id, household_id) VALUES (%(s)s, %(h)s) "
                 "ON CONFLICT (subject_id) DO NOTHING",
                 params,
             )
-            cached = self._cached(household_id)
-            if cached is None:
-                sql.execute(
-                    "INSERT INTO household_keys (household_id, wrapped, created_at) "
-                    "VALUES (%(h)s, %(w)s, %(at)s) ON CONFLICT (household_id) DO NOTHING",
-                    {
-                        **params,
-                        "w": wrap(self.kek, household_id, AESGCM.generate_key(bit_length=256)),
-                        "at": datetime.now(UTC).isoformat(),
-                    },
-                )
-                row = sql.execute(
-                    "SELECT wrapped FROM household_keys WHERE household_id=%(h)s", params
-                ).fetchone()
+            made = cached is None and _made_key(sql, params, wrap(self.kek, household_id, key))
+            row = {} if made else sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
+            if row.get("state") is not None:
+                raise HouseholdErasedError(f"household {household_id} was erased")
         with self._lock:
             self._subjects[subject_id] = household_id
-        if cached is not None:
-            return cached
-        assert row is not None
-        return self._remember(household_id, row["wrapped"])
+        if not made and cached is None:
+            return self._remember(household_id, row["wrapped"])  # another process made it
+        with self._lock:
+            self._keys[household_id] = (key, self.monotonic() + self.ttl)
+        return key
 
     def _cached(self, household_id: UUID) -> bytes | None:
         with self._lock:
@@ -284,6 +278,20 @@ class KeyStore:
         self.store.compact((KEY_TABLE,))
         self.forget_cached()
         return len(rows)
+
+
+def _made_key(sql: Sql, params: dict[str, str], wrapped: str) -> bool:
+    """Store a new household's key, unless it has one or was erased; whether it was stored."""
+    return (
+        sql.execute(
+            "INSERT INTO household_keys (household_id, wrapped, created_at) "
+            "SELECT %(h)s, %(w)s, %(at)s WHERE NOT EXISTS "
+            "(SELECT 1 FROM erased_households WHERE household_id=%(h)s) "
+            "ON CONFLICT (household_id) DO NOTHING",
+            {**params, "w": wrapped, "at": datetime.now(UTC).isoformat()},
+        ).rowcount
+        == 1
+    )
 
 
 def _tombstone(row: dict[str, Any]) -> Tombstone:

@@ -1,10 +1,14 @@
 """Sealing personal values with the household's key as events are stored, and opening them as
-they are read: each value becomes an envelope {"c": commitment, "x": ciphertext}. Without the
-key (an erased household) a value reads as Erased(commitment), so the chain still verifies."""
+they are read. Each personal value is stored as {"c": its commitment}; the event's `salt` field
+holds {"x": one AES-GCM ciphertext of the salt and every value}, with the case, version and all
+commitments as associated data (one cipher call per event, and no envelope can be swapped or
+its commitment changed unnoticed). Without the key (an erased household) a value reads as
+Erased(commitment), so the chain still verifies."""
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 from dataclasses import is_dataclass, replace
 from typing import Any, cast
@@ -50,14 +54,20 @@ class SealingMapper(Mapper[UUID]):
         key = self._key_to_seal(state, event.originator_id, event.originator_version)
         if key is None:
             return _unsealed_if_empty(state, personal)
-        where = f"{event.originator_id}|{event.originator_version}"
-        salt = state[_SALT]
-        state[_SALT] = {"x": _encrypt(key, salt, f"{where}|{_SALT}|")}
+        salt, values, commitments = state[_SALT], [], []
         for path in personal:
             value = get_path(state, path)
+            if not isinstance(value, str):
+                raise TypeError(f"{path} must be text, not {type(value).__name__}")
             committed = commitment(salt, path, value)
-            envelope = {"c": committed, "x": _encrypt(key, value, f"{where}|{path}|{committed}")}
-            state = _set_path(state, path, envelope)
+            values.append(value)
+            commitments.append(committed)
+            state = _set_path(state, path, {"c": committed})
+        plain = json.dumps({"salt": salt, "values": values}, ensure_ascii=False).encode()
+        nonce = os.urandom(12)
+        aad = _aad(event.originator_id, event.originator_version, commitments)
+        sealed = AESGCM(key).encrypt(nonce, plain, aad)
+        state[_SALT] = {"x": base64.b64encode(nonce + sealed).decode()}
         return state
 
     def _key_to_seal(self, state: dict[str, Any], subject_id: UUID, version: int) -> bytes | None:
@@ -88,16 +98,18 @@ class SealingMapper(Mapper[UUID]):
         if key is None:
             self._erase(state, personal, household_id, subject_id)
             return
-        where = f"{subject_id}|{version}"
-        salt = _decrypt(key, sealed_salt["x"], f"{where}|{_SALT}|", where, _SALT)
-        state[_SALT] = salt
-        for path in personal:
-            envelope = get_path(state, path)
-            if not isinstance(envelope, dict):
-                continue
-            # The commitment is in the AAD: a changed one fails here, a changed value in the chain.
-            committed = str(envelope.get("c", ""))
-            value = _decrypt(key, envelope["x"], f"{where}|{path}|{committed}", where, path)
+        commitments = [_commitment_at(state, path) for path in personal]
+        try:
+            raw = base64.b64decode(sealed_salt["x"])
+            aad = _aad(subject_id, version, commitments)
+            opened = json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], aad))
+        except (InvalidTag, ValueError, KeyError):
+            raise SealBrokenError(
+                f"need {subject_id} version {version}: its personal data does not open with "
+                "its key (altered)"
+            ) from None
+        state[_SALT] = opened["salt"]
+        for path, value in zip(personal, opened["values"], strict=True):
             _replace_in_place(state, path, value)
 
     def _erase(
@@ -114,25 +126,16 @@ class SealingMapper(Mapper[UUID]):
             )
         state[_SALT] = Erased("")
         for path in personal:
-            envelope = get_path(state, path)
-            if isinstance(envelope, dict):
-                _replace_in_place(state, path, Erased(str(envelope.get("c", ""))))
+            _replace_in_place(state, path, Erased(_commitment_at(state, path)))
 
 
-def _encrypt(key: bytes, value: Any, aad: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"a personal value must be text, not {type(value).__name__}")
-    nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, value.encode(), aad.encode())
-    return base64.b64encode(nonce + sealed).decode()
+def _aad(subject_id: UUID, version: int, commitments: list[str]) -> bytes:
+    return "|".join([str(subject_id), str(version), *commitments]).encode()
 
 
-def _decrypt(key: bytes, sealed: str, aad: str, where: str, path: str) -> str:
-    try:
-        raw = base64.b64decode(sealed)
-        return AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode()).decode()
-    except (InvalidTag, ValueError):
-        raise SealBrokenError(f"need {where}: {path} does not open with its key") from None
+def _commitment_at(state: dict[str, Any], path: str) -> str:
+    envelope = get_path(state, path)
+    return str(envelope.get("c", "")) if isinstance(envelope, dict) else ""
 
 
 def _unsealed_if_empty(state: dict[str, Any], personal: tuple[str, ...]) -> dict[str, Any]:

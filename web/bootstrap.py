@@ -95,7 +95,7 @@ def view_store(settings: Settings) -> SqlStore:
         )
     path = settings.sqlite_path("views")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path, secure_delete=True)
+    return SQLiteStore(path)
 
 
 def build_services(
