@@ -22,7 +22,7 @@ NAME, PHONE, NOTE, VISIT = "欧阳慧敏", "13917730042", "女儿在杭州工作
 @pytest.fixture
 def app(database_url, clock, tmp_path):
     flask_app = create_app(
-        {"DATABASE_URL": database_url, "CLOCK": clock, "LOG_DIR": str(tmp_path / "logs")}
+        {"DATABASE_URL": database_url, "CLOCK": clock, "CELERY_DATA_FOLDER": str(tmp_path)}
     )
     assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
     yield flask_app
@@ -101,9 +101,32 @@ def erase(app, household_id: UUID):
     return app.test_cli_runner().invoke(args=["erase-household", str(household_id)])
 
 
+def queue_a_referral_notice(app, running, need_id: UUID) -> None:
+    """Refer the case to a partner with a webhook and let the follower hand the notice to the
+    embedded broker, as the Procfile's follower does."""
+    partner_id = running.partners.register_partner(
+        community=DEMO_COMMUNITY.id,
+        name="利群医院",
+        kind="hospital",
+        categories=["hardship"],
+        blocks=["*"],
+        weekly_capacity=5,
+        actor="secretary",
+    )
+    running.partners.set_webhook(
+        partner_id, webhook_url="http://127.0.0.1:9/hook", actor="secretary"
+    )
+    running.casework.refer(need_id, partner_id, f"{NAME}独居，请上门", actor="leader3")
+    followed = app.test_cli_runner().invoke(args=["follow", "--once"])
+    assert followed.exit_code == 0, followed.output
+
+
 def test_after_erasure_no_byte_holds_the_name_the_phone_or_the_key(app, running, tmp_path):
     need_id = log_case(running, notes=55)  # enough for a snapshot of the whole state
     household_id = household_of(running, need_id)
+    queue_a_referral_notice(app, running, need_id)
+    broker = [p for p in (tmp_path / "broker").rglob("*") if p.is_file()]
+    assert broker, "the notice was queued in the embedded broker"
     keys = key_material(running, household_id)
     before = on_disk(running, tmp_path)
     # The control: without CIPHER_KEY the snapshot holds the name, and the key store its key.
