@@ -101,7 +101,7 @@ def erase(app, household_id: UUID):
     return app.test_cli_runner().invoke(args=["erase-household", str(household_id)])
 
 
-def queue_a_referral_notice(app, running, need_id: UUID) -> None:
+def queue_a_referral_notice(app, running, need_id: UUID) -> UUID:
     """Refer the case to a partner with a webhook and let the follower hand the notice to the
     embedded broker, as the Procfile's follower does."""
     partner_id = running.partners.register_partner(
@@ -116,9 +116,25 @@ def queue_a_referral_notice(app, running, need_id: UUID) -> None:
     running.partners.set_webhook(
         partner_id, webhook_url="http://127.0.0.1:9/hook", actor="secretary"
     )
-    running.casework.refer(need_id, partner_id, f"{NAME}独居，请上门", actor="leader3")
+    referral_id = running.casework.refer(
+        need_id, partner_id, f"{NAME}独居，请上门", actor="leader3"
+    )
     followed = app.test_cli_runner().invoke(args=["follow", "--once"])
     assert followed.exit_code == 0, followed.output
+    return UUID(str(referral_id))
+
+
+def test_a_queued_notice_is_rendered_erased_when_it_goes_out(app, running):
+    need_id = log_case(running)
+    referral_id = queue_a_referral_notice(app, running, need_id)
+    assert erase(app, household_of(running, need_id)).exit_code == 0
+    delivery = running.outbox.list_deliveries()[0]
+    assert delivery.referral_id == referral_id
+    from web.tasks import notifier
+
+    payload = notifier(app)._payload(delivery)
+    assert payload["referral"]["note"] == "[erased]"
+    assert NAME not in str(payload)
 
 
 def test_after_erasure_no_byte_holds_the_name_the_phone_or_the_key(app, running, tmp_path):
