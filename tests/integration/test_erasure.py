@@ -162,6 +162,25 @@ def test_after_erasure_no_byte_holds_the_name_the_phone_or_the_key(app, running,
     assert running.keys.key(household_id) is None
 
 
+def test_after_erasure_a_new_process_finds_no_key_to_open_the_old_events(
+    app, running, database_url, clock
+):
+    need_id = log_case(running)
+    household_id = household_of(running, need_id)
+    sealed = list(running.needs.recorder.select_events(need_id))
+    assert erase(app, household_id).exit_code == 0
+    again = restart(app, database_url, clock)
+    from web import services
+
+    with again.app_context():
+        fresh = services(again)
+        assert fresh.keys.key(household_id) is None
+        opened = [fresh.needs.mapper.to_domain_event(stored) for stored in sealed]
+        assert opened[0].resident_name == "[erased]"
+        assert opened[1].text == "[erased]"
+        fresh.close()
+
+
 def test_an_erased_case_reads_erased_now_and_in_the_past_and_still_verifies(app, running):
     need_id = log_case(running)
     household_id = household_of(running, need_id)
