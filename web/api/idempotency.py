@@ -23,9 +23,11 @@ _TABLE = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     username TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     state TEXT NOT NULL, status INTEGER, body BYTEA_OR_BLOB, headers TEXT,
-    created_at {time} NOT NULL, subject TEXT, PRIMARY KEY (username, key));
-CREATE INDEX IF NOT EXISTS idempotency_keys_subject ON idempotency_keys (subject)
+    created_at {time} NOT NULL, subject TEXT, PRIMARY KEY (username, key))
 """
+# The case an answer is about, so an erasure can drop it (added after the first release).
+_SUBJECT_INDEX = "CREATE INDEX IF NOT EXISTS idempotency_keys_subject ON idempotency_keys (subject)"
+_SQLITE_COLUMNS = "PRAGMA table_info(idempotency_keys)"
 _KEPT_HEADERS = ("Location", "ETag", "Content-Type")
 
 
@@ -45,8 +47,14 @@ class IdempotencyStore:
         sqlite = self.store.dialect == "sqlite"
         ddl = _TABLE.format(time="TEXT" if sqlite else "TIMESTAMPTZ")
         with self.store.write() as sql:
-            for statement in ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA").split(";"):
-                sql.execute(statement)
+            sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
+            if sqlite:
+                columns = {row["name"] for row in sql.execute(_SQLITE_COLUMNS).fetchall()}
+                if "subject" not in columns:
+                    sql.execute("ALTER TABLE idempotency_keys ADD COLUMN subject TEXT")
+            else:
+                sql.execute("ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS subject TEXT")
+            sql.execute(_SUBJECT_INDEX)
 
     def claim(
         self, username: str, key: str, request_hash: str, now: datetime
