@@ -86,8 +86,7 @@ class Needs(Application[UUID]):
         register_all(transcoder, ENUMS, RECORDS)
 
     def construct_mapper(self) -> Mapper[UUID]:
-        mapper = super().construct_mapper()
-        return mapper if self.keys is None else SealingMapper(mapper, self.keys)
+        return SealingMapper(super().construct_mapper(), self.keys)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)

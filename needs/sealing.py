@@ -28,13 +28,13 @@ _SALT = "salt"
 class SealingMapper(Mapper[UUID]):
     """The library's mapper, with every event's personal values sealed per household."""
 
-    def __init__(self, base: Mapper[UUID], keys: KeyStore) -> None:
+    def __init__(self, base: Mapper[UUID], keys: KeyStore | None) -> None:
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         personal = getattr(type(domain_event), "personal", ())
-        if not personal:
+        if not personal or self.keys is None:  # in memory, in tests: nothing reaches a disk
             return super().to_stored_event(domain_event)
         sealed = object.__new__(type(domain_event))
         object.__setattr__(sealed, "__dict__", self._seal(domain_event, personal))
@@ -72,6 +72,7 @@ class SealingMapper(Mapper[UUID]):
 
     def _key_to_seal(self, state: dict[str, Any], subject_id: UUID, version: int) -> bytes | None:
         """The household's key; None for an erased household (whose key is gone)."""
+        assert self.keys is not None
         household = state.get("household")
         if household is not None and version == 1:
             return self.keys.enrol(subject_id, cast(UUID, household.id))
@@ -91,12 +92,18 @@ class SealingMapper(Mapper[UUID]):
         if not isinstance(sealed_salt, dict):
             return  # stored without a key: an erased case's empty values
         subject_id, version = state["originator_id"], state["originator_version"]
+        keys = self.keys
+        if keys is None:
+            raise KeyStoreLostError(
+                f"need {subject_id} holds sealed personal data but this application was built "
+                "without the household key store"
+            )
         household = state.get("household")
         household_id = household.id if household is not None else None
-        household_id = household_id or self.keys.household_of(subject_id)
-        key = self.keys.key(household_id) if household_id is not None else None
+        household_id = household_id or keys.household_of(subject_id)
+        key = keys.key(household_id) if household_id is not None else None
         if key is None:
-            self._erase(state, personal, household_id, subject_id)
+            _erase(keys, state, personal, household_id, subject_id)
             return
         commitments = [_commitment_at(state, path) for path in personal]
         try:
@@ -112,21 +119,23 @@ class SealingMapper(Mapper[UUID]):
         for path, value in zip(personal, opened["values"], strict=True):
             _replace_in_place(state, path, value)
 
-    def _erase(
-        self,
-        state: dict[str, Any],
-        personal: tuple[str, ...],
-        household_id: UUID | None,
-        subject_id: UUID,
-    ) -> None:
-        if household_id is None or self.keys.tombstone(household_id) is None:
-            raise KeyStoreLostError(
-                f"the key for need {subject_id} is missing and its household was never "
-                "erased: the key store is lost; restore it (flask --app web keys restore FILE)"
-            )
-        state[_SALT] = Erased("")
-        for path in personal:
-            _replace_in_place(state, path, Erased(_commitment_at(state, path)))
+
+def _erase(
+    keys: KeyStore,
+    state: dict[str, Any],
+    personal: tuple[str, ...],
+    household_id: UUID | None,
+    subject_id: UUID,
+) -> None:
+    """Without its key, a value of a tombstoned household reads as Erased(commitment)."""
+    if household_id is None or keys.tombstone(household_id) is None:
+        raise KeyStoreLostError(
+            f"the key for need {subject_id} is missing and its household was never "
+            "erased: the key store is lost; restore it (flask --app web keys restore FILE)"
+        )
+    state[_SALT] = Erased("")
+    for path in personal:
+        _replace_in_place(state, path, Erased(_commitment_at(state, path)))
 
 
 def _aad(subject_id: UUID, version: int, commitments: list[str]) -> bytes:

@@ -50,7 +50,12 @@ def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
 
 
 def _log_has_events(needs: Needs) -> bool:
-    return bool(needs.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False))
+    try:
+        found = needs.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
+    except Exception:
+        # No event table yet (before init-db): there is nothing a lost key store could lose.
+        return False
+    return bool(found)
 
 
 def erase_household(
