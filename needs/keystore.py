@@ -24,9 +24,9 @@ from needs.sqlstore import Sql, SqlStore
 KEY_TABLE = "household_keys"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS household_keys (
-    household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL);
+    household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL){rowid};
 CREATE TABLE IF NOT EXISTS key_subjects (
-    subject_id TEXT PRIMARY KEY, household_id TEXT NOT NULL);
+    subject_id TEXT PRIMARY KEY, household_id TEXT NOT NULL){rowid};
 CREATE INDEX IF NOT EXISTS key_subjects_household ON key_subjects (household_id);
 CREATE TABLE IF NOT EXISTS erased_households (
     household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
@@ -87,8 +87,10 @@ class KeyStore:
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
+        # SQLite: keyed by the primary key alone, so enrolling a case writes fewer pages.
+        rowid = " WITHOUT ROWID" if self.store.dialect == "sqlite" else ""
         with self.store.write() as sql:
-            for statement in _TABLES.split(";"):
+            for statement in _TABLES.format(rowid=rowid).split(";"):
                 sql.execute(statement)
 
     # --- keys --------------------------------------------------------------------------

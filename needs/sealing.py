@@ -62,7 +62,7 @@ class SealingMapper(Mapper[UUID]):
             committed = commitment(salt, path, value)
             values.append(value)
             commitments.append(committed)
-            state = _set_path(state, path, {"c": committed})
+            _set_path(state, path, {"c": committed})
         plain = json.dumps({"salt": salt, "values": values}, ensure_ascii=False).encode()
         nonce = os.urandom(12)
         aad = _aad(event.originator_id, event.originator_version, commitments)
@@ -154,14 +154,18 @@ def _unsealed_if_empty(state: dict[str, Any], personal: tuple[str, ...]) -> dict
     return state
 
 
-def _set_path(state: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+def _set_path(state: dict[str, Any], path: str, value: Any) -> None:
+    """Set a value in the event's own copy of its state; a record is copied, never changed."""
     head, _, rest = path.partition(".")
     if not rest:
-        return {**state, head: value}
+        state[head] = value
+        return
     inner = state[head]
     if is_dataclass(inner) and not isinstance(inner, type):
-        return {**state, head: replace(inner, **{rest: value})}
-    return {**state, head: _set_path(dict(inner), rest, value)}
+        state[head] = replace(inner, **{rest: value})
+    else:
+        state[head] = dict(inner)
+        _set_path(state[head], rest, value)
 
 
 def _replace_in_place(state: dict[str, Any], path: str, value: Any) -> None:
