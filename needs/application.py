@@ -76,6 +76,7 @@ class Needs(Application[UUID]):
     ) -> None:
         self.keys = keys
         super().__init__(env)
+        cast(SealingMapper, self.mapper).recorder = self.recorder
         self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
         self.clock = clock or SystemClock()
         self.households = households
@@ -335,7 +336,7 @@ class Needs(Application[UUID]):
         """Erase a household's personal data: tombstone it, mark each of its cases erased,
         destroy its key and its cases' snapshots. Safe to run again after a crash."""
         keys = self._key_store()
-        need_ids = keys.subjects(household_id)
+        need_ids = self.list_household_needs(household_id)
         if not need_ids and keys.tombstone(household_id) is None:
             raise HouseholdNotFoundError(f"no household {household_id}")
         tombstone = keys.begin_erasure(household_id, actor, self.clock.now())
@@ -344,6 +345,21 @@ class Needs(Application[UUID]):
         keys.destroy_key(household_id)
         forget_snapshots(self, need_ids)
         return Erasure(household_id, tombstone.erased_at, tombstone.erased_by, need_ids)
+
+    def list_household_needs(self, household_id: UUID) -> list[UUID]:
+        """Every case logged for the household, read from the log itself."""
+        topic = f"{Need.NeedLogged.__module__}:{Need.NeedLogged.__qualname__}"
+        found, start = [], 0
+        while True:
+            batch = self.recorder.select_notifications(
+                start=start, limit=1000, topics=[topic], inclusive_of_start=False
+            )
+            for notification in batch:
+                if cast(SealingMapper, self.mapper).household_in(notification) == household_id:
+                    found.append(UUID(str(notification.originator_id)))
+                start = notification.id
+            if len(batch) < 1000:
+                return found
 
     def _key_store(self) -> KeyStore:
         if self.keys is None:

@@ -1,6 +1,7 @@
 """The household key store, kept apart from the event log: one random key per household,
-written only wrapped under the key-encryption key; the cases each household owns; and the
-tombstones of erased households. Destroying a key erases that household's personal data."""
+written only wrapped under the key-encryption key, and the tombstones of erased households.
+Destroying a key erases that household's personal data. Which household a case belongs to is
+in the case's first event, so logging a need writes here only for a household's first need."""
 
 from __future__ import annotations
 
@@ -25,9 +26,6 @@ KEY_TABLE = "household_keys"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS household_keys (
     household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL){rowid};
-CREATE TABLE IF NOT EXISTS key_subjects (
-    subject_id TEXT PRIMARY KEY, household_id TEXT NOT NULL){rowid};
-CREATE INDEX IF NOT EXISTS key_subjects_household ON key_subjects (household_id);
 CREATE TABLE IF NOT EXISTS erased_households (
     household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
     erased_by TEXT NOT NULL)
@@ -68,7 +66,7 @@ def unwrap(kek: bytes, household_id: UUID, wrapped: str) -> bytes:
 
 
 class KeyStore:
-    """Household keys, subjects and tombstones in their own tables (their own SQLite file)."""
+    """Household keys and tombstones in their own tables (their own SQLite file)."""
 
     def __init__(
         self,
@@ -83,11 +81,10 @@ class KeyStore:
         self.ttl = ttl
         self.monotonic = monotonic
         self._keys: dict[UUID, tuple[bytes, float]] = {}
-        self._subjects: dict[UUID, UUID] = {}
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
-        # SQLite: keyed by the primary key alone, so enrolling a case writes fewer pages.
+        # SQLite: keyed by the primary key alone, so making a key writes fewer pages.
         rowid = " WITHOUT ROWID" if self.store.dialect == "sqlite" else ""
         with self.store.write() as sql:
             for statement in _TABLES.format(rowid=rowid).split(";"):
@@ -107,29 +104,21 @@ class KeyStore:
             ).fetchone()
         return self._remember(household_id, row["wrapped"]) if row else None
 
-    def enrol(self, subject_id: UUID, household_id: UUID) -> bytes:
-        """Record that a new case belongs to the household and return the household's key,
-        made on first use; in one transaction. HouseholdErasedError once it was erased."""
-        params = {"s": str(subject_id), "h": str(household_id)}
+    def key_for_new_case(self, household_id: UUID) -> bytes:
+        """The household's key for a case logged now, made on the household's first case;
+        HouseholdErasedError once the household was erased."""
+        params = {"h": str(household_id)}
         cached = self._cached(household_id)
-        key = cached or AESGCM.generate_key(bit_length=256)
-        with self.store.write() as sql:
-            sql.execute(
-                "INSERT INTO key_subjects (subject_id, household_id) VALUES (%(s)s, %(h)s) "
-                "ON CONFLICT (subject_id) DO NOTHING",
-                params,
-            )
-            made = cached is None and _made_key(sql, params, wrap(self.kek, household_id, key))
-            row = {} if made else sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
-            if row.get("state") is not None:
-                raise HouseholdErasedError(f"household {household_id} was erased")
-        with self._lock:
-            self._subjects[subject_id] = household_id
-        if not made and cached is None:
-            return self._remember(household_id, row["wrapped"])  # another process made it
-        with self._lock:
-            self._keys[household_id] = (key, self.monotonic() + self.ttl)
-        return key
+        if cached is None:
+            key = AESGCM.generate_key(bit_length=256)
+            with self.store.write() as sql:
+                if _made_key(sql, params, wrap(self.kek, household_id, key)):
+                    return self._remember_key(household_id, key)
+        with self.store.read() as sql:
+            row = sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
+        if row.get("state") is not None:
+            raise HouseholdErasedError(f"household {household_id} was erased")
+        return cached if cached is not None else self._remember(household_id, row["wrapped"])
 
     def _cached(self, household_id: UUID) -> bytes | None:
         with self._lock:
@@ -137,7 +126,9 @@ class KeyStore:
         return cached[0] if cached is not None and cached[1] > self.monotonic() else None
 
     def _remember(self, household_id: UUID, wrapped: str) -> bytes:
-        key = unwrap(self.kek, household_id, wrapped)
+        return self._remember_key(household_id, unwrap(self.kek, household_id, wrapped))
+
+    def _remember_key(self, household_id: UUID, key: bytes) -> bytes:
         with self._lock:
             self._keys[household_id] = (key, self.monotonic() + self.ttl)
         return key
@@ -148,32 +139,6 @@ class KeyStore:
             keys = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
             gone = sql.execute("SELECT COUNT(*) AS n FROM erased_households").fetchone()
         return int(keys["n"] if keys else 0) + int(gone["n"] if gone else 0)
-
-    # --- subjects: which household a case belongs to -----------------------------------
-
-    def household_of(self, subject_id: UUID) -> UUID | None:
-        with self._lock:
-            known = self._subjects.get(subject_id)
-        if known is not None:
-            return known
-        with self.store.read() as sql:
-            row = sql.execute(
-                "SELECT household_id FROM key_subjects WHERE subject_id=%(s)s",
-                {"s": str(subject_id)},
-            ).fetchone()
-        if row is None:
-            return None
-        with self._lock:
-            self._subjects[subject_id] = UUID(row["household_id"])
-        return UUID(row["household_id"])
-
-    def subjects(self, household_id: UUID) -> list[UUID]:
-        with self.store.read() as sql:
-            rows = sql.execute(
-                "SELECT subject_id FROM key_subjects WHERE household_id=%(h)s ORDER BY subject_id",
-                {"h": str(household_id)},
-            ).fetchall()
-        return [UUID(row["subject_id"]) for row in rows]
 
     # --- erasure -----------------------------------------------------------------------
 
@@ -221,11 +186,11 @@ class KeyStore:
     # --- backup, restore, rotation -----------------------------------------------------
 
     def backup(self, path: Path) -> int:
-        """Write a consistent copy of the wrapped keys, subjects and tombstones; how many keys."""
+        """Write a consistent copy of the wrapped keys and tombstones; how many keys."""
         with self.store.read() as sql:
             data = {
                 table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
-                for table in (KEY_TABLE, "key_subjects", "erased_households")
+                for table in (KEY_TABLE, "erased_households")
             }
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.chmod(path, 0o600)
@@ -238,7 +203,6 @@ class KeyStore:
         with self.store.write() as sql:
             for table, columns in (
                 (KEY_TABLE, ("household_id", "wrapped", "created_at")),
-                ("key_subjects", ("subject_id", "household_id")),
                 ("erased_households", ("household_id", "state", "erased_at", "erased_by")),
             ):
                 names = ", ".join(columns)

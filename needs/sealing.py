@@ -16,13 +16,14 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import AggregateRecorder, Mapper, StoredEvent
 
 from needs.chain import Erased, commitment, get_path
 from needs.exceptions import HouseholdErasedError, KeyStoreLostError, SealBrokenError
 from needs.keystore import KeyStore
 
 _SALT = "salt"
+_REMEMBERED_CASES = 100_000  # case → household, kept per process (a few MB at most)
 
 
 class SealingMapper(Mapper[UUID]):
@@ -31,6 +32,27 @@ class SealingMapper(Mapper[UUID]):
     def __init__(self, base: Mapper[UUID], keys: KeyStore | None) -> None:
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
+        self.recorder: AggregateRecorder | None = None  # where a case's first event is read
+        self._households: dict[UUID, UUID] = {}
+
+    def household_of(self, need_id: UUID) -> UUID | None:
+        """The household a case belongs to, from its first event (never personal data)."""
+        known = self._households.get(need_id)
+        if known is None and self.recorder is not None:
+            for stored in self.recorder.select_events(need_id, lte=1):
+                known = self.household_in(stored)
+        return known
+
+    def household_in(self, first: StoredEvent) -> UUID:
+        """The household named by a case's first event, read without opening its seal."""
+        logged: Any = super().to_domain_event(first)
+        return self._remember(logged.originator_id, logged.household.id)
+
+    def _remember(self, need_id: UUID, household_id: UUID) -> UUID:
+        if len(self._households) >= _REMEMBERED_CASES:
+            self._households.clear()
+        self._households[need_id] = household_id
+        return household_id
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         personal = getattr(type(domain_event), "personal", ())
@@ -75,8 +97,9 @@ class SealingMapper(Mapper[UUID]):
         assert self.keys is not None
         household = state.get("household")
         if household is not None and version == 1:
-            return self.keys.enrol(subject_id, cast(UUID, household.id))
-        household_id = self.keys.household_of(subject_id)
+            household_id = self._remember(subject_id, cast(UUID, household.id))
+            return self.keys.key_for_new_case(household_id)
+        household_id = self.household_of(subject_id)
         key = self.keys.key(household_id) if household_id is not None else None
         if key is None and (household_id is None or self.keys.tombstone(household_id) is None):
             raise KeyStoreLostError(
@@ -100,7 +123,7 @@ class SealingMapper(Mapper[UUID]):
             )
         household = state.get("household")
         household_id = household.id if household is not None else None
-        household_id = household_id or keys.household_of(subject_id)
+        household_id = household_id or self.household_of(subject_id)
         key = keys.key(household_id) if household_id is not None else None
         if key is None:
             _erase(keys, state, personal, household_id, subject_id)

@@ -35,7 +35,6 @@ def test_the_service_refuses_to_start_without_its_key_store(app, running, databa
     log_case(running)
     with running.keys.store.write() as sql:
         sql.execute("DELETE FROM household_keys")
-        sql.execute("DELETE FROM key_subjects")
     again = restart(app, database_url, clock)
     from web import services
 
@@ -67,7 +66,7 @@ def test_a_backup_restores_every_key_but_never_an_erased_one(
     assert NAME.encode() not in backup.read_bytes()
     assert erase(app, household_of(running, erased)).exit_code == 0
     with running.keys.store.write() as sql:
-        for table in ("household_keys", "key_subjects", "erased_households"):
+        for table in ("household_keys", "erased_households"):
             sql.execute(f"DELETE FROM {table}")  # noqa: S608 - the key store is lost
     again = restart(app, database_url, clock)
     restored = again.test_cli_runner().invoke(args=["keys", "restore", str(backup)])
