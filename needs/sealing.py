@@ -97,11 +97,10 @@ class SealingMapper(Mapper[UUID]):
         assert self.keys is not None
         household = state.get("household")
         if household is not None and version == 1:
-            household_id = self._remember(subject_id, cast(UUID, household.id))
-            return self.keys.key_for_new_case(household_id)
-        household_id = self.household_of(subject_id)
-        key = self.keys.key(household_id) if household_id is not None else None
-        if key is None and (household_id is None or self.keys.tombstone(household_id) is None):
+            return self.keys.key_for_new_case(self._remember(subject_id, household.id))
+        known = self.household_of(subject_id)
+        key = self.keys.key(known) if known is not None else None
+        if key is None and (known is None or self.keys.tombstone(known) is None):
             raise KeyStoreLostError(
                 f"need {subject_id} has no household key and was never erased; restore the "
                 "key store from its backup (flask --app web keys restore FILE)"
