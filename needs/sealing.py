@@ -11,7 +11,7 @@ import base64
 import json
 import os
 from dataclasses import is_dataclass, replace
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
