@@ -37,6 +37,7 @@ _KEY_OR_TOMBSTONE = (
 ERASING, ERASED = "erasing", "erased"
 # Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
 KEY_TTL_SECONDS = 30.0
+CACHED_KEYS = 1024  # past this, expired keys are dropped from memory at once
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,11 @@ class KeyStore:
         return self._remember_key(household_id, unwrap(self.kek, household_id, wrapped))
 
     def _remember_key(self, household_id: UUID, key: bytes) -> bytes:
+        now = self.monotonic()
         with self._lock:
-            self._keys[household_id] = (key, self.monotonic() + self.ttl)
+            if len(self._keys) >= CACHED_KEYS:
+                self._keys = {h: kept for h, kept in self._keys.items() if kept[1] > now}
+            self._keys[household_id] = (key, now + self.ttl)
         return key
 
     def count(self) -> int:

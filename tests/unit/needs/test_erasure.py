@@ -134,3 +134,16 @@ def test_a_wrong_key_is_tampering_not_an_erasure(sealed: Needs, keys: KeyStore) 
     keys._keys[household_id] = (bytes(32), float("inf"))
     with pytest.raises(SealBrokenError):
         replayed(sealed, need_id)
+
+
+def test_a_key_destroyed_by_another_process_is_forgotten_here_within_its_ttl(
+    keys: KeyStore,
+) -> None:
+    now = [0.0]
+    here = KeyStore(keys.store, KEK, ttl=30.0, monotonic=lambda: now[0])
+    household_id = UUID(int=1)
+    key = here.key_for_new_case(household_id)
+    keys.destroy_key(household_id)  # the erasure, in another process
+    assert here.key(household_id) == key
+    now[0] = 31.0
+    assert here.key(household_id) is None
