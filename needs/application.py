@@ -6,12 +6,13 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from needs.clock import Clock, SystemClock
 from needs.community import DEMO_COMMUNITY, Community, parse_building
@@ -23,7 +24,10 @@ from needs.exceptions import (
     NeedNotFoundError,
     VersionConflictError,
 )
+from needs.keystore import KeyStore
 from needs.reading import describe_event, describe_need
+from needs.sealing import SealingMapper
+from needs.shredding import forget_snapshots
 from needs.transcodings import register_all
 from needs.values import ENUMS, RECORDS, Household, PartnerTerms
 
@@ -46,6 +50,16 @@ class HouseholdIndex(Protocol):
         """The household's most recent need, which holds its address."""
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """A household whose personal data was erased, and the cases that held it."""
+
+    household_id: UUID
+    erased_at: datetime
+    erased_by: str
+    need_ids: list[UUID]
+
+
 class Needs(Application[UUID]):
     """The casework application: every command loads a case, calls it and saves it."""
 
@@ -58,8 +72,11 @@ class Needs(Application[UUID]):
         communities: Mapping[str, Community] | None = None,
         clock: Clock | None = None,
         households: HouseholdIndex | None = None,
+        keys: KeyStore | None = None,
     ) -> None:
+        self.keys = keys
         super().__init__(env)
+        cast(SealingMapper, self.mapper).recorder = self.recorder
         self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
         self.clock = clock or SystemClock()
         self.households = households
@@ -68,6 +85,9 @@ class Needs(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_all(transcoder, ENUMS, RECORDS)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(super().construct_mapper(), self.keys)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -311,6 +331,40 @@ class Needs(Application[UUID]):
             commutes=True,
             **opts,
         )
+
+    def erase_household(self, household_id: UUID, *, actor: str) -> Erasure:
+        """Erase a household's personal data: tombstone it, mark each of its cases erased,
+        destroy its key and its cases' snapshots. Safe to run again after a crash."""
+        keys = self._key_store()
+        need_ids = self.list_household_needs(household_id)
+        if not need_ids and keys.tombstone(household_id) is None:
+            raise HouseholdNotFoundError(f"no household {household_id}")
+        tombstone = keys.begin_erasure(household_id, actor, self.clock.now())
+        for need_id in need_ids:
+            self._update(need_id, lambda n, s: n.erase_personal_data(s), actor, commutes=True)
+        keys.destroy_key(household_id)
+        forget_snapshots(self, need_ids)
+        return Erasure(household_id, tombstone.erased_at, tombstone.erased_by, need_ids)
+
+    def list_household_needs(self, household_id: UUID) -> list[UUID]:
+        """Every case logged for the household, read from the log itself."""
+        topic = f"{Need.NeedLogged.__module__}:{Need.NeedLogged.__qualname__}"
+        found, start = [], 0
+        while True:
+            batch = self.recorder.select_notifications(
+                start=start, limit=1000, topics=[topic], inclusive_of_start=False
+            )
+            for notification in batch:
+                if cast(SealingMapper, self.mapper).household_in(notification) == household_id:
+                    found.append(UUID(str(notification.originator_id)))
+                start = notification.id
+            if len(batch) < 1000:
+                return found
+
+    def _key_store(self) -> KeyStore:
+        if self.keys is None:
+            raise HouseholdNotFoundError("this service keeps no household keys")
+        return self.keys
 
     # --- queries -----------------------------------------------------------------------
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from needs.chain import GENESIS, link
+from needs.chain import ERASED_TEXT, GENESIS, Erased, get_path, link
 from needs.community import Community
 from needs.exceptions import (
     DeclineReasonRequiredError,
+    HouseholdErasedError,
     InvalidInputError,
     InvalidTransitionError,
     NeedNotResolvedError,
@@ -87,8 +89,13 @@ class Need(Aggregate):
     escalated_at = cast("datetime | None", None)
     escalation_reason = ""
     chain_head = GENESIS  # the hash of the case's newest event
+    erased_at = cast("datetime | None", None)
+    erased_by = cast("str | None", None)
 
     class Event(Aggregate.Event):
+        # Dotted paths of the values about the resident: sealed with the household's key,
+        # chained by commitment, erasable (needs.sealing). Such events carry a `salt`.
+        personal: ClassVar[tuple[str, ...]] = ()
         actor: str
         occurred_at: datetime
         chain: str  # this event's hash, chained to the case's previous event (needs.chain)
@@ -99,6 +106,14 @@ class Need(Aggregate):
             return need
 
     class NeedLogged(Event, Aggregate.Created):
+        personal = (
+            "resident_name",
+            "contact_phone",
+            "description",
+            "household.unit",
+            "household.room",
+        )
+        salt: str
         community: str
         category: str
         block: str
@@ -173,13 +188,20 @@ class Need(Aggregate):
             description=text(description, "description"),
             urgency=parse_code(Urgency, urgency, "urgency"),
             consent_to_share=bool(consent_to_share),
+            salt=secrets.token_hex(16),
             **stamp.event_kwargs(),
         )
-        chain = link(GENESIS, need_id, 1, cls.NeedLogged.__name__, stamp.recorded_at, content)
+        kind, personal = cls.NeedLogged.__name__, cls.NeedLogged.personal
+        chain = link(GENESIS, need_id, 1, kind, stamp.recorded_at, content, personal)
         return cls._create(cls.NeedLogged, id=need_id, chain=chain, **content)
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
-        """Every event after the first is chained to the one before it."""
+        """Every event after the first is chained to the one before it; an erased case takes
+        no new personal data."""
+        personal = event_class.personal
+        if personal:
+            self._refuse_personal_data_if_erased(personal, kwargs)
+            kwargs["salt"] = "" if self.erased_at else secrets.token_hex(16)
         kwargs["chain"] = link(
             self.chain_head,
             self.id,
@@ -187,6 +209,7 @@ class Need(Aggregate):
             event_class.__name__,
             kwargs["timestamp"],
             kwargs,
+            personal,
         )
         super().trigger_event(event_class, **kwargs)
 
@@ -208,6 +231,8 @@ class Need(Aggregate):
 
     class VisitRecorded(Event):
         notes: str
+        personal = ("notes",)
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.visits.append(Visit(self.occurred_at, self.actor, self.notes))
@@ -222,6 +247,8 @@ class Need(Aggregate):
 
     class NoteAdded(Event):
         text: str
+        personal = ("text",)
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.notes.append(Note(self.text, self.actor, self.occurred_at))
@@ -233,6 +260,8 @@ class Need(Aggregate):
     class UrgencyChanged(Event):
         urgency: Urgency
         reason: str
+        personal = ("reason",)
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.urgency = self.urgency
@@ -265,6 +294,8 @@ class Need(Aggregate):
     class Resolved(Event):
         outcome: Resolution
         summary: str
+        personal = ("summary",)
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.status = NeedStatus.RESOLVED
@@ -290,6 +321,8 @@ class Need(Aggregate):
 
     class Reopened(Event):
         reason: str
+        personal = ("reason",)
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.status = NeedStatus.OPEN
@@ -314,6 +347,8 @@ class Need(Aggregate):
         note: str
         respond_by: datetime
         override_reason: str
+        personal = ("note", "override_reason")
+        salt: str
 
         def apply(self, need: Need) -> None:
             need.referrals.append(
@@ -400,6 +435,8 @@ class Need(Aggregate):
 
     class ReferralAccepted(ReferralEvent):
         note: str
+        personal = ("note",)
+        salt: str
 
         def change(self, referral: Referral) -> None:
             referral.status = ReferralStatus.ACCEPTED
@@ -412,12 +449,15 @@ class Need(Aggregate):
         class_version = 2
         reason: DeclineReason
         note: str
+        personal = ("note",)
+        salt: str
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["note"] = state.pop("reason", "") or ""
             state["reason"] = DeclineReason.OTHER
             state.setdefault("chain", "")  # declines of version 1 predate the chain
+            state.setdefault("salt", "")
 
         def change(self, referral: Referral) -> None:
             referral.status = ReferralStatus.DECLINED
@@ -433,6 +473,8 @@ class Need(Aggregate):
 
     class ReferralWithdrawn(ReferralEvent):
         reason: str
+        personal = ("reason",)
+        salt: str
 
         def change(self, referral: Referral) -> None:
             referral.status = ReferralStatus.WITHDRAWN
@@ -441,6 +483,8 @@ class Need(Aggregate):
     class ReferralCompleted(ReferralEvent):
         outcome: ReferralOutcome
         note: str
+        personal = ("note",)
+        salt: str
 
         def change(self, referral: Referral) -> None:
             referral.status = ReferralStatus.COMPLETED
@@ -523,8 +567,9 @@ class Need(Aggregate):
             return Lapse(None, escalated=False)
         for partner in candidates:
             try:
+                note = "" if self.erased_at else lapsed.note
                 new_id = self.refer(
-                    partner, lapsed.note, respond_within, stamp, referral_id=next_referral_id
+                    partner, note, respond_within, stamp, referral_id=next_referral_id
                 )
             except (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError):
                 continue
@@ -575,6 +620,46 @@ class Need(Aggregate):
             last_error=text(last_error[:500], "last_error", required=False, limit=500),
             **stamp.event_kwargs(),
         )
+
+    # --- erasure: the household's key is destroyed, the history stays -------------------
+
+    class PersonalDataErased(Event):
+        """The household's personal data was erased; only its commitments remain."""
+
+        household_id: UUID
+
+        def apply(self, need: Need) -> None:
+            need.erased_at = self.timestamp
+            need.erased_by = self.actor
+            need._blank_personal_data()
+
+    def erase_personal_data(self, stamp: Stamp) -> None:
+        """Mark the case erased, so every copy of it forgets the resident; once is enough."""
+        if self.erased_at is None:
+            self.trigger_event(
+                self.PersonalDataErased, household_id=self.household.id, **stamp.event_kwargs()
+            )
+
+    def _blank_personal_data(self) -> None:
+        gone = Erased("")
+        self.resident_name = self.contact_phone = self.description = self.summary = gone
+        self.household = replace(self.household, unit=gone, room=gone)
+        self.visits = [replace(v, notes=gone) for v in self.visits]
+        self.notes = [replace(n, text=gone) for n in self.notes]
+        for referral in self.referrals:
+            referral.note = referral.partner_note = referral.override_reason = gone
+
+    def _refuse_personal_data_if_erased(
+        self, personal: tuple[str, ...], kwargs: dict[str, Any]
+    ) -> None:
+        if self.erased_at is None:
+            return
+        for path in personal:
+            if get_path(kwargs, path) not in ("", ERASED_TEXT, None):
+                raise HouseholdErasedError(
+                    f"the household's personal data was erased; {path} cannot be recorded"
+                )
+            kwargs[path] = ""
 
     # --- reading the case --------------------------------------------------------------
 

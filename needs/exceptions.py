@@ -105,3 +105,19 @@ class VersionConflictError(NeedsError):
 
 class ConcurrentUpdateError(NeedsError):
     """Another command changed the case at the same moment; nothing was saved."""
+
+
+class HouseholdErasedError(ConflictError):
+    """The household's personal data was erased; nothing personal may be added to it."""
+
+
+class KeyStoreError(NeedsError):
+    """The key store cannot serve a household's key."""
+
+
+class KeyStoreLostError(KeyStoreError):
+    """A sealed value's key is missing and no erasure explains it: the key store was lost."""
+
+
+class SealBrokenError(KeyStoreError):
+    """A sealed value does not open with its key, or does not match its commitment: tampered."""

@@ -168,6 +168,15 @@ class NeedsProjection:
             sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
         )
 
+    def _on_PersonalDataErased(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+        self._forget_household(sql, e.household_id)
+        return ()
+
+    def _forget_household(self, sql: Sql, household_id: Any) -> None:
+        sql.execute(
+            "DELETE FROM households_view WHERE household_id=%(h)s", {"h": str(household_id)}
+        )
+
     def address_digest(
         self,
         community: str,

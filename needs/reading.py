@@ -21,6 +21,7 @@ _COMMON = frozenset(
         "occurred_at",
         "originator_topic",
         "chain",
+        "salt",
     }
 )
 
@@ -53,6 +54,8 @@ def describe_need(need: Need) -> dict[str, Any]:
         "referrals": [describe_referral(need, r) for r in need.referrals],
         "visits": [plain(v) for v in need.visits],
         "notes": [plain(n) for n in need.notes],
+        "erased_at": need.erased_at,
+        "erased_by": need.erased_by,
     }
 
 

@@ -88,6 +88,10 @@ class SqlStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def compact(self, tables: tuple[str, ...]) -> None:
+        """Rewrite these tables so deleted rows leave no copy in free space or logs."""
+
     def to_db_time(self, moment: datetime | None) -> Any:
         """Times go in as UTC; SQLite keeps them as fixed-width text that sorts in order."""
         if moment is None:
@@ -112,8 +116,9 @@ class SQLiteStore(SqlStore):
 
     dialect = "sqlite"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, secure_delete: bool = False) -> None:
         self.path = path
+        self.secure_delete = secure_delete
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -128,6 +133,8 @@ class SQLiteStore(SqlStore):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA synchronous=NORMAL")
+            if self.secure_delete:
+                conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -164,6 +171,11 @@ class SQLiteStore(SqlStore):
             yield Sql(conn.cursor(), self.dialect)
         except sqlite3.IntegrityError as error:
             raise IntegrityError(str(error)) from error
+
+    def compact(self, tables: tuple[str, ...]) -> None:
+        conn = self._connection()
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
@@ -229,6 +241,16 @@ class PostgresStore(SqlStore):
             conn.cursor() as cursor,
         ):
             yield Sql(cursor, self.dialect)
+
+    def compact(self, tables: tuple[str, ...]) -> None:
+        with self.datastore.get_connection() as conn:
+            conn.commit()
+            conn.autocommit = True
+            try:
+                for table in tables:
+                    conn.execute(f"VACUUM FULL {table}")
+            finally:
+                conn.autocommit = False
 
     def close(self) -> None:
         self.datastore.close()

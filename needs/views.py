@@ -165,6 +165,11 @@ class NeedsView(NeedsProjection):
                 {"app": application_name},
             )
 
+    def forget_household(self, household_id: UUID) -> None:
+        """Drop the household's address digest (an erasure): it can no longer be found."""
+        with self.store.write() as sql:
+            self._forget_household(sql, household_id)
+
     # --- queries -----------------------------------------------------------------------
 
     def find_household(

@@ -15,6 +15,7 @@ from needs.audit import Seals
 from needs.board import Board
 from needs.clock import Clock, SystemClock
 from needs.follower import Follower
+from needs.keystore import KeyStore
 from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from needs.views import NeedsView
 from partners.application import Partners
@@ -22,6 +23,7 @@ from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
+from web.erasure import build_key_store, key_store_file_missing, require_key_store
 from web.household_identity import HouseholdDirectory, HouseholdIdentity
 from web.services import Casework
 from web.tasks.outbox import Outbox
@@ -49,6 +51,7 @@ class Services:
     duties: Duties
     duties_view: DutiesView
     duties_follower: Follower
+    keys: KeyStore
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -64,6 +67,8 @@ class Services:
         self.partners.close()
         self.accounts.close()
         self.view.store.close()
+        if self.keys.store is not self.view.store:
+            self.keys.store.close()
 
 
 def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -> dict[str, str]:
@@ -116,15 +121,21 @@ def build_services(
     """Build the applications and read models; tables only when asked (init-db)."""
     clock = clock or SystemClock()
     view = NeedsView(view_store(settings), settings.address_key, settings.previous_address_keys)
+    keys_missing = key_store_file_missing(settings)
+    keys = build_key_store(settings, view.store)
     if create_tables:
         view.create_tables()
+        keys.create_tables()
     duties, duties_view, duties_follower = build_duties(settings, view.store, clock, create_tables)
     needs = Needs(
         event_store_env(settings, "needs", create_tables=create_tables),
         communities={c.id: c for c in settings.communities},
         clock=clock,
         households=HouseholdDirectory(duties_view, view),
+        keys=keys,
     )
+    if not create_tables:
+        require_key_store(needs, keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )
@@ -160,6 +171,7 @@ def build_services(
         duties,
         duties_view,
         duties_follower,
+        keys,
     )
 
 

@@ -23,10 +23,11 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     from web.audit_cli import audit
-    from web.keys_cli import keys
+    from web.erasure_cli import erase_household_command, keys
 
     app.cli.add_command(audit)
     app.cli.add_command(keys)
+    app.cli.add_command(erase_household_command)
     for command in (
         init_db,
         seed_demo,

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from needs.cipher import split_keys
 from needs.community import DEMO_COMMUNITY, Community, community_from_dict
 from web.statements import check_public_key
@@ -75,6 +78,16 @@ class Settings:
         `keys rotate-cipher` has moved their digests to the current key."""
         return tuple(_address_key(key) for key in self.cipher_keys_previous)
 
+    @property
+    def key_encryption_key(self) -> bytes:
+        """The key that wraps every household key (never stored), derived from CIPHER_KEY."""
+        return key_encryption_key(self.cipher_key)
+
+    @property
+    def previous_key_encryption_keys(self) -> tuple[bytes, ...]:
+        """The wrapping keys of CIPHER_KEYS_PREVIOUS, read until `keys rotate-cipher` re-wraps."""
+        return tuple(key_encryption_key(key) for key in self.cipher_keys_previous)
+
     def sqlite_path(self, purpose: str) -> str:
         """The SQLite file for one application ('needs', 'partners', 'views')."""
         url = urlparse(self.database_url)
@@ -99,6 +112,13 @@ class Settings:
 def _address_key(cipher_key: str | None) -> bytes:
     base = (cipher_key or "development: no CIPHER_KEY set").encode()
     return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
+
+
+def key_encryption_key(cipher_key: str | None) -> bytes:
+    """HKDF over CIPHER_KEY; without one (development) over a fixed string, like address_key."""
+    base = (cipher_key or "development: no CIPHER_KEY set").encode()
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"household-key-wrap")
+    return hkdf.derive(base)
 
 
 def load_settings(

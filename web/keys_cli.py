@@ -1,4 +1,5 @@
-"""`flask --app web keys …`: rotate the key that encrypts the stores."""
+"""`flask --app web keys …`: rotate the key that encrypts the stores (the key store's
+backup and restore join this group from web/erasure_cli.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-keys = AppGroup("keys", help="Key rotation: re-encrypt the stores under a new CIPHER_KEY.")
+keys = AppGroup(
+    "keys",
+    help="Keys: re-encrypt the stores under a new CIPHER_KEY; back up and restore the key store.",
+)
 
 
 @keys.command("rotate-cipher")

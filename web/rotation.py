@@ -62,6 +62,7 @@ def rotate_cipher(
             rotation.counts[label] = _reencrypt_events(rotation, recorder, label)
     rotation.counts["idempotency answers"] = _reencrypt_answers(rotation)
     rotation.counts["household digests"] = _move_digests(rotation)
+    rotation.counts["household keys"] = services.keys.rewrap_to_current()
     # The duties' read models hold address digests too: rebuilt from the log under the new key.
     progress(f"duties read models rebuilt from {services.duties_follower.rebuild()} events")
     for rekeyer in REKEYERS:

@@ -12,7 +12,7 @@ Feature: An auditor can tell a tampered record from an untouched one
     Then the log is intact with 1 case and 4 events
 
   Scenario: A changed event is named with its case and version
-    Given someone changed the text of event 2 in the database
+    Given someone changed who wrote event 2 in the database
     When the auditor verifies the log
     Then the log is broken at version 2 of the case because it was "altered"
 

@@ -94,14 +94,14 @@ def test_an_altered_event_is_caught_and_named(app, running, case, tamper, databa
     if database_url.startswith("sqlite"):
         tamper(
             "UPDATE EVENTS SET state = "
-            "CAST(REPLACE(CAST(state AS TEXT), '已联系物业', '未联系物业') AS BLOB) "
+            "CAST(REPLACE(CAST(state AS TEXT), 'leader3', 'leader9') AS BLOB) "
             "WHERE originator_id=%(id)s AND originator_version=2",
             {"id": hex_id},
         )
     else:
         tamper(
             "UPDATE EVENTS SET state = convert_to(replace(convert_from(state, 'UTF8'), "
-            "'已联系物业', '未联系物业'), 'UTF8') "
+            "'leader3', 'leader9'), 'UTF8') "
             "WHERE originator_id=%(id)s AND originator_version=2",
             {"id": case},
         )

@@ -12,7 +12,8 @@ from needs.clock import ManualClock
 from needs.community import DEMO_COMMUNITY
 from needs.exceptions import ConcurrentUpdateError, VersionConflictError
 from needs.values import PartnerTerms
-from web.bootstrap import event_store_env
+from web.bootstrap import event_store_env, view_store
+from web.erasure import build_key_store
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -45,7 +46,9 @@ def setup(services, settings, clock):
     )
     hospital = PartnerTerms(uuid4(), "利群医院", True, frozenset({"hardship"}), frozenset({"*"}))
     referral_id = services.needs.refer(need_id, hospital, actor="leader3")
-    other = Needs(event_store_env(settings, "needs", create_tables=False), clock=clock)
+    other = Needs(
+        event_store_env(settings, "needs", create_tables=False), clock=clock, keys=services.keys
+    )
     yield need_id, referral_id, other
     other.close()
 
@@ -54,6 +57,7 @@ def racing(settings, clock, meddle, times=1) -> Needs:
     return Needs(
         event_store_env(settings, "needs", create_tables=False),
         clock=MeddlingClock(clock.now(), meddle, times),
+        keys=build_key_store(settings, view_store(settings)),
     )
 
 

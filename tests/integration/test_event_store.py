@@ -12,7 +12,8 @@ from needs.application import Needs
 from needs.community import DEMO_COMMUNITY
 from needs.domain import Need
 from needs.reading import describe_need
-from web.bootstrap import build_services, event_store_env
+from web.bootstrap import build_services, event_store_env, view_store
+from web.erasure import build_key_store
 
 COMMUNITY = DEMO_COMMUNITY.id
 
@@ -50,7 +51,8 @@ def log_need(services, **overrides) -> UUID:
 
 def fresh_needs(settings, clock) -> Needs:
     """A second application on the same store, with nothing cached."""
-    return Needs(event_store_env(settings, "needs", create_tables=False), clock=clock)
+    keys = build_key_store(settings, view_store(settings))
+    return Needs(event_store_env(settings, "needs", create_tables=False), clock=clock, keys=keys)
 
 
 def test_a_case_reads_back_the_same_from_the_store(services, settings, clock):

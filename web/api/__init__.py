@@ -90,6 +90,7 @@ def init_app(app: Flask) -> Api:
         auth,
         docs,
         duties,
+        erasure,
         health,
         households,
         idempotency,
@@ -118,7 +119,7 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for error_class in (NeedsError, PartnersError, DutiesError, *auth.error_classes()):
         app.register_error_handler(error_class, handle_domain_error)
-    for module in (health, auth, reference, needs, referrals, partners, reminders, audit):
+    for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for module in (households, duties, records):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

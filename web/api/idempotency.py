@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from flask import Flask, Response, abort, g, request
@@ -22,8 +23,11 @@ _TABLE = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     username TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     state TEXT NOT NULL, status INTEGER, body BYTEA_OR_BLOB, headers TEXT,
-    created_at {time} NOT NULL, PRIMARY KEY (username, key))
+    created_at {time} NOT NULL, subject TEXT, PRIMARY KEY (username, key))
 """
+# The case an answer is about, so an erasure can drop it (added after the first release).
+_SUBJECT_INDEX = "CREATE INDEX IF NOT EXISTS idempotency_keys_subject ON idempotency_keys (subject)"
+_SQLITE_COLUMNS = "PRAGMA table_info(idempotency_keys)"
 _KEPT_HEADERS = ("Location", "ETag", "Content-Type")
 
 
@@ -42,6 +46,13 @@ class IdempotencyStore:
         ddl = _TABLE.format(time="TEXT" if sqlite else "TIMESTAMPTZ")
         with self.store.write() as sql:
             sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
+            if sqlite:
+                columns = {row["name"] for row in sql.execute(_SQLITE_COLUMNS).fetchall()}
+                if "subject" not in columns:
+                    sql.execute("ALTER TABLE idempotency_keys ADD COLUMN subject TEXT")
+            else:
+                sql.execute("ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS subject TEXT")
+            sql.execute(_SUBJECT_INDEX)
 
     def claim(
         self, username: str, key: str, request_hash: str, now: datetime
@@ -85,7 +96,10 @@ class IdempotencyStore:
     def _before(self, stored: Any, limit: Any) -> bool:
         return bool(self.store.from_db_time(stored) <= self.store.from_db_time(limit))
 
-    def remember(self, username: str, key: str, response: Response) -> None:
+    def remember(
+        self, username: str, key: str, response: Response, subject: str | None = None
+    ) -> None:
+        """Keep the answer to replay it; `subject` names the case it is about (for erasure)."""
         body = response.get_data()
         if self.cipher is not None:
             body = self.cipher.encrypt(body)
@@ -93,8 +107,9 @@ class IdempotencyStore:
         with self.store.write() as sql:
             sql.execute(
                 "UPDATE idempotency_keys SET state='done', status=%(s)s, body=%(b)s, "
-                "headers=%(hd)s WHERE username=%(u)s AND key=%(k)s",
+                "headers=%(hd)s, subject=%(subject)s WHERE username=%(u)s AND key=%(k)s",
                 {
+                    "subject": subject,
                     "s": response.status_code,
                     "b": body,
                     "hd": json.dumps(headers),
@@ -110,6 +125,18 @@ class IdempotencyStore:
                 {"u": username, "k": key},
             )
 
+    def forget_subjects(self, need_ids: list[UUID]) -> int:
+        """Drop the remembered answers about these cases (an erasure); how many went."""
+        with self.store.write() as sql:
+            gone = sum(
+                sql.execute(
+                    "DELETE FROM idempotency_keys WHERE subject=%(s)s", {"s": str(need_id)}
+                ).rowcount
+                for need_id in need_ids
+            )
+        self.store.compact(("idempotency_keys",))
+        return gone
+
     def replay(self, row: dict[str, Any]) -> Response:
         body = bytes(row["body"])
         if self.cipher is not None:
@@ -117,6 +144,16 @@ class IdempotencyStore:
         response = Response(body, status=row["status"], headers=json.loads(row["headers"]))
         response.headers["Idempotent-Replayed"] = "true"
         return response
+
+
+def _subject(response: Response) -> str | None:
+    """The case an answer is about: named in the path, or the one the request created."""
+    subject = (request.view_args or {}).get("need_id")
+    if subject is None and response.is_json:
+        body = response.get_json(silent=True)
+        if isinstance(body, dict):
+            subject = body.get("need_id") or body.get("id")
+    return None if subject is None else str(subject)
 
 
 def _request_hash() -> str:
@@ -171,7 +208,7 @@ def after_request(response: Response) -> Response:
     if response.status_code >= 500:
         store.forget(g.user.username, key)
     else:
-        store.remember(g.user.username, key, response)
+        store.remember(g.user.username, key, response, _subject(response))
     return response
 
 

@@ -52,6 +52,10 @@ _MESSAGES: tuple[tuple[type[Exception], object], ...] = (
         _l("Someone changed this case at the same moment; nothing was saved. Try again."),
     ),
     (partners_errors.PartnerStateError, _l("The partner's state does not allow this.")),
+    (
+        needs_errors.HouseholdErasedError,
+        _l("This household's personal data was erased; nothing personal can be added."),
+    ),
 )
 # Wrong input the form could not catch, by the field the context names.
 _FIELDS = {

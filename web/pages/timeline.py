@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from web.pages import labels
+from web.pages.present import when
 
 # The field in which each kind of event carries what someone wrote (codes are shown apart).
 _WRITTEN = {
@@ -30,7 +31,7 @@ def timeline(need: dict[str, Any], history: list[dict[str, Any]]) -> list[dict[s
     return [
         {
             "version": event["version"],
-            "what": _what(event["type"], event["data"], partners),
+            "what": _erased(event) or _what(event["type"], event["data"], partners),
             "detail": _detail(event["type"], event["data"]),
             "actor": event["actor"],
             "occurred_at": event["occurred_at"],
@@ -79,6 +80,16 @@ def _what(kind: str, data: dict[str, Any], partners: dict[str, str]) -> str:
     }
     say = words.get(kind)
     return say() if say is not None else kind
+
+
+def _erased(event: dict[str, Any]) -> str:
+    if event["type"] != "PersonalDataErased":
+        return ""
+    return _(
+        "Personal data erased by %(name)s at %(time)s",
+        name=event["actor"],
+        time=when(event["recorded_at"]),
+    )
 
 
 def _detail(kind: str, data: dict[str, Any]) -> str:

@@ -61,12 +61,12 @@ def _tamper(app: Flask, statement: str, *params: Any) -> None:
         running.needs.repository.cache.clear()
 
 
-@given(parsers.parse("someone changed the text of event {version:d} in the database"))
+@given(parsers.parse("someone changed who wrote event {version:d} in the database"))
 def changed(app: Flask, case: UUID, version: int) -> None:
     _tamper(
         app,
         "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), "
-        "'已联系物业', '未联系物业') AS BLOB) WHERE originator_id=? AND originator_version=?",
+        "'leader3', 'leader9') AS BLOB) WHERE originator_id=? AND originator_version=?",
         case.hex,
         version,
     )

@@ -84,7 +84,8 @@ PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/suspend",
     "POST /api/v1/partners/{partner_id}/reactivate",
 )
-DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE)
+ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
+DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
 UNIT_PHASES = ("examples", "coverage", "fuzzing")
 STATEFUL_PHASE = ("stateful",)
 BODY_EXCERPT = 600
@@ -386,6 +387,13 @@ def test_4_suspending_and_reactivating_partners_keep_the_contract(
     seeded_app: Flask, seeded: Seeded, base_url: str
 ) -> None:
     schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=PARTNER_STATE)
+    assert_keeps_its_contract(seeded_app, schema, every_operation=True)
+
+
+def test_4b_erasing_households_keeps_the_contract(
+    seeded_app: Flask, seeded: Seeded, base_url: str
+) -> None:
+    schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=ERASURE)
     assert_keeps_its_contract(seeded_app, schema, every_operation=True)
 
 

@@ -1,0 +1,307 @@
+"""The household key store, kept apart from the event log: one random key per household,
+written only wrapped under the key-encryption key, and the tombstones of erased households.
+Destroying a key erases that household's personal data. Which household a case belongs to is
+in the case's first event, so logging a need writes here only for a household's first need."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from needs.exceptions import HouseholdErasedError, KeyStoreError
+from needs.sqlstore import Sql, SqlStore
+
+KEY_TABLE = "household_keys"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS household_keys (
+    household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL){rowid};
+CREATE TABLE IF NOT EXISTS erased_households (
+    household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
+    erased_by TEXT NOT NULL)
+"""
+_KEY_OR_TOMBSTONE = (
+    "SELECT (SELECT wrapped FROM household_keys WHERE household_id=%(h)s) AS wrapped, "
+    "(SELECT state FROM erased_households WHERE household_id=%(h)s) AS state"
+)
+ERASING, ERASED = "erasing", "erased"
+# Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
+KEY_TTL_SECONDS = 30.0
+CACHED_KEYS = 1024  # past this, expired keys are dropped from memory at once
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """An erased household: when, by whom, and whether every copy is gone yet."""
+
+    household_id: UUID
+    state: str
+    erased_at: datetime
+    erased_by: str
+
+
+def wrap(kek: bytes, household_id: UUID, key: bytes) -> str:
+    """A household key encrypted under the key-encryption key, bound to its household."""
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(kek).encrypt(nonce, key, household_id.bytes)).decode()
+
+
+def unwrap(kek: bytes, household_id: UUID, wrapped: str) -> bytes:
+    raw = base64.b64decode(wrapped)
+    try:
+        return AESGCM(kek).decrypt(raw[:12], raw[12:], household_id.bytes)
+    except Exception:
+        raise KeyStoreError(
+            f"the key of household {household_id} does not unwrap: wrong CIPHER_KEY?"
+        ) from None
+
+
+class KeyStore:
+    """Household keys and tombstones in their own tables (their own SQLite file)."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        kek: bytes,
+        *,
+        previous_keks: Sequence[bytes] = (),
+        ttl: float = KEY_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.kek = kek
+        # Keys wrapped under a CIPHER_KEY being rotated away still open until re-wrapped.
+        self.previous_keks = tuple(previous_keks)
+        self.ttl = ttl
+        self.monotonic = monotonic
+        self._keys: dict[UUID, tuple[bytes, float]] = {}
+        self._lock = threading.Lock()
+
+    def create_tables(self) -> None:
+        # SQLite: keyed by the primary key alone, so making a key writes fewer pages.
+        rowid = " WITHOUT ROWID" if self.store.dialect == "sqlite" else ""
+        with self.store.write() as sql:
+            for statement in _TABLES.format(rowid=rowid).split(";"):
+                sql.execute(statement)
+
+    # --- keys --------------------------------------------------------------------------
+
+    def key(self, household_id: UUID) -> bytes | None:
+        """The household's key, or None once destroyed (or never made)."""
+        cached = self._cached(household_id)
+        if cached is not None:
+            return cached
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT wrapped FROM household_keys WHERE household_id=%(h)s",
+                {"h": str(household_id)},
+            ).fetchone()
+        return self._remember(household_id, row["wrapped"]) if row else None
+
+    def key_for_new_case(self, household_id: UUID) -> bytes:
+        """The household's key for a case logged now, made on the household's first case;
+        HouseholdErasedError once the household was erased."""
+        params = {"h": str(household_id)}
+        cached = self._cached(household_id)
+        if cached is None:
+            key = AESGCM.generate_key(bit_length=256)
+            with self.store.write() as sql:
+                if _made_key(sql, params, wrap(self.kek, household_id, key)):
+                    return self._remember_key(household_id, key)
+        with self.store.read() as sql:
+            row = sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
+        if row.get("state") is not None:
+            raise HouseholdErasedError(f"household {household_id} was erased")
+        return cached if cached is not None else self._remember(household_id, row["wrapped"])
+
+    def _cached(self, household_id: UUID) -> bytes | None:
+        with self._lock:
+            cached = self._keys.get(household_id)
+        return cached[0] if cached is not None and cached[1] > self.monotonic() else None
+
+    def _remember(self, household_id: UUID, wrapped: str) -> bytes:
+        return self._remember_key(household_id, self._unwrap(household_id, wrapped)[0])
+
+    def _unwrap(self, household_id: UUID, wrapped: str) -> tuple[bytes, bool]:
+        """The key, and whether it was wrapped under the current key-encryption key."""
+        for kek in (self.kek, *self.previous_keks):
+            try:
+                return unwrap(kek, household_id, wrapped), kek == self.kek
+            except KeyStoreError:
+                continue
+        raise KeyStoreError(
+            f"the key of household {household_id} does not unwrap under CIPHER_KEY or "
+            "CIPHER_KEYS_PREVIOUS"
+        )
+
+    def _remember_key(self, household_id: UUID, key: bytes) -> bytes:
+        now = self.monotonic()
+        with self._lock:
+            if len(self._keys) >= CACHED_KEYS:
+                self._keys = {h: kept for h, kept in self._keys.items() if kept[1] > now}
+            self._keys[household_id] = (key, now + self.ttl)
+        return key
+
+    def count(self) -> int:
+        """How many keys and tombstones the store holds; 0 for a lost or never-used store."""
+        with self.store.read() as sql:
+            keys = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
+            gone = sql.execute("SELECT COUNT(*) AS n FROM erased_households").fetchone()
+        return int(keys["n"] if keys else 0) + int(gone["n"] if gone else 0)
+
+    # --- erasure -----------------------------------------------------------------------
+
+    def tombstone(self, household_id: UUID) -> Tombstone | None:
+        with self.store.read() as sql:
+            row = sql.execute(
+                "SELECT * FROM erased_households WHERE household_id=%(h)s",
+                {"h": str(household_id)},
+            ).fetchone()
+        return _tombstone(row) if row else None
+
+    def begin_erasure(self, household_id: UUID, actor: str, at: datetime) -> Tombstone:
+        """Tombstone the household (once: a repeated erasure keeps the first)."""
+        with self.store.write() as sql:
+            sql.execute(
+                "INSERT INTO erased_households (household_id, state, erased_at, erased_by) "
+                "VALUES (%(h)s, %(s)s, %(at)s, %(by)s) ON CONFLICT (household_id) DO NOTHING",
+                {"h": str(household_id), "s": ERASING, "at": at.isoformat(), "by": actor},
+            )
+        tombstone = self.tombstone(household_id)
+        assert tombstone is not None
+        return tombstone
+
+    def destroy_key(self, household_id: UUID) -> None:
+        """Delete the wrapped key so that no copy survives in free pages, logs or caches."""
+        with self._lock:
+            self._keys.pop(household_id, None)
+        with self.store.write() as sql:
+            sql.execute(
+                "DELETE FROM household_keys WHERE household_id=%(h)s", {"h": str(household_id)}
+            )
+        self.store.compact((KEY_TABLE,))
+
+    def finish_erasure(self, household_id: UUID) -> None:
+        with self.store.write() as sql:
+            sql.execute(
+                "UPDATE erased_households SET state=%(s)s WHERE household_id=%(h)s",
+                {"s": ERASED, "h": str(household_id)},
+            )
+
+    def forget_cached(self) -> None:
+        with self._lock:
+            self._keys.clear()
+
+    # --- backup, restore, rotation -----------------------------------------------------
+
+    def backup(self, path: Path) -> int:
+        """Write a consistent copy of the wrapped keys and tombstones; how many keys."""
+        with self.store.read() as sql:
+            data = {
+                table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+                for table in (KEY_TABLE, "erased_households")
+            }
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.chmod(path, 0o600)
+        return len(data[KEY_TABLE])
+
+    def restore(self, path: Path, erased: list[Tombstone]) -> int:
+        """Load a backup, then tombstone again the households the log says were erased and
+        destroy their keys, so an old backup cannot bring erased data back; how many keys."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with self.store.write() as sql:
+            for table, columns in (
+                (KEY_TABLE, ("household_id", "wrapped", "created_at")),
+                ("erased_households", ("household_id", "state", "erased_at", "erased_by")),
+            ):
+                names = ", ".join(columns)
+                values = ", ".join(f"%({c})s" for c in columns)
+                for row in data[table]:
+                    sql.execute(
+                        f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
+                        f"ON CONFLICT ({columns[0]}) DO NOTHING",
+                        {c: row[c] for c in columns},
+                    )
+        for tombstone in erased:
+            self.begin_erasure(tombstone.household_id, tombstone.erased_by, tombstone.erased_at)
+            self.finish_erasure(tombstone.household_id)
+        tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
+        for household_id in tombstoned | {t.household_id for t in erased}:
+            with self.store.write() as sql:
+                sql.execute(
+                    "DELETE FROM household_keys WHERE household_id=%(h)s",
+                    {"h": str(household_id)},
+                )
+        self.store.compact((KEY_TABLE,))
+        self.forget_cached()
+        with self.store.read() as sql:
+            row = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
+        return int(row["n"]) if row else 0
+
+    def rewrap_to_current(self) -> int:
+        """Re-wrap under the current key-encryption key every key still wrapped under a
+        previous one (a CIPHER_KEY rotation); how many moved. Safe to run again."""
+        moved = 0
+        with self.store.write() as sql:
+            rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
+            for row in rows:
+                household_id = UUID(row["household_id"])
+                key, current = self._unwrap(household_id, row["wrapped"])
+                if not current:
+                    sql.execute(
+                        "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
+                        {"w": wrap(self.kek, household_id, key), "h": row["household_id"]},
+                    )
+                    moved += 1
+        if moved:
+            self.store.compact((KEY_TABLE,))
+        return moved
+
+    def rewrap(self, old_kek: bytes, new_kek: bytes) -> int:
+        """Re-wrap every household key under a new key-encryption key (CIPHER_KEY rotation)."""
+        with self.store.write() as sql:
+            rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
+            for row in rows:
+                household_id = UUID(row["household_id"])
+                key = unwrap(old_kek, household_id, row["wrapped"])
+                sql.execute(
+                    "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
+                    {"w": wrap(new_kek, household_id, key), "h": row["household_id"]},
+                )
+        self.kek = new_kek
+        self.store.compact((KEY_TABLE,))
+        self.forget_cached()
+        return len(rows)
+
+
+def _made_key(sql: Sql, params: dict[str, str], wrapped: str) -> bool:
+    """Store a new household's key, unless it has one or was erased; whether it was stored."""
+    return (
+        sql.execute(
+            "INSERT INTO household_keys (household_id, wrapped, created_at) "
+            "SELECT %(h)s, %(w)s, %(at)s WHERE NOT EXISTS "
+            "(SELECT 1 FROM erased_households WHERE household_id=%(h)s) "
+            "ON CONFLICT (household_id) DO NOTHING",
+            {**params, "w": wrapped, "at": datetime.now(UTC).isoformat()},
+        ).rowcount
+        == 1
+    )
+
+
+def _tombstone(row: dict[str, Any]) -> Tombstone:
+    return Tombstone(
+        UUID(row["household_id"]),
+        row["state"],
+        datetime.fromisoformat(row["erased_at"]),
+        row["erased_by"],
+    )

@@ -1,0 +1,44 @@
+"""POST /api/v1/households/{id}/erasure: only the secretary erases; answers are not kept."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from web import services
+
+
+def test_the_secretary_erases_a_household_and_its_cases_read_erased(app, client, as_user, log_need):
+    logged = log_need(headers={"Idempotency-Key": "first-visit"})
+    need_id, household_id = logged.json["id"], logged.json["household"]["id"]
+    path = f"/api/v1/households/{household_id}/erasure"
+    assert client.post(path, headers=as_user("leader3")).status_code == 403
+    assert client.post(path, headers=as_user("auditor")).status_code == 403
+    response = client.post(path, headers=as_user("secretary"))
+    assert response.status_code == 200, response.json
+    assert response.json["household_id"] == household_id
+    assert response.json["needs"] == [need_id]
+    shown = client.get(f"/api/v1/needs/{need_id}", headers=as_user("secretary")).json
+    assert shown["resident_name"] == shown["contact_phone"] == "[erased]"
+    with app.app_context(), services().idempotency.store.read() as sql:
+        kept = sql.execute("SELECT COUNT(*) AS n FROM idempotency_keys").fetchone()
+    assert kept["n"] == 0  # the remembered answer held the resident's name
+
+
+def test_an_unknown_household_is_not_found(client, as_user):
+    response = client.post(
+        f"/api/v1/households/{UUID(int=9)}/erasure", headers=as_user("secretary")
+    )
+    assert response.status_code == 404
+    assert "no household" in response.json["message"]
+
+
+def test_a_note_on_an_erased_household_s_case_is_refused_with_409(client, as_user, need):
+    erased = client.post(
+        f"/api/v1/households/{need['household']['id']}/erasure", headers=as_user("secretary")
+    )
+    assert erased.status_code == 200
+    note = client.post(
+        f"/api/v1/needs/{need['id']}/notes", json={"text": "再次回访"}, headers=as_user("leader3")
+    )
+    assert note.status_code == 409, note.json
+    assert "erased" in note.json["message"]

@@ -1,0 +1,91 @@
+"""The household key store: it survives a restart, its loss stops the service, a backup
+restores it without bringing erased households back, and its keys re-wrap under a new key."""
+
+from __future__ import annotations
+
+import pytest
+
+from needs.community import DEMO_COMMUNITY
+from tests.integration.test_erasure import (
+    NAME,
+    app,
+    erase,
+    household_of,
+    log_case,
+    restart,
+    running,
+)
+
+__all__ = ["app", "running"]
+
+
+def test_keys_survive_a_restart(app, running, database_url, clock):
+    need_id = log_case(running)
+    again = restart(app, database_url, clock)
+    from web import services
+
+    with again.app_context():
+        assert services(again).needs.get_need(need_id)["resident_name"] == NAME
+        services(again).close()
+
+
+def test_the_service_refuses_to_start_without_its_key_store(app, running, database_url, clock):
+    from web.config import ConfigurationError
+
+    log_case(running)
+    with running.keys.store.write() as sql:
+        sql.execute("DELETE FROM household_keys")
+    again = restart(app, database_url, clock)
+    from web import services
+
+    with again.app_context(), pytest.raises(ConfigurationError, match="keys restore FILE"):
+        services(again)
+
+
+def test_a_backup_restores_every_key_but_never_an_erased_one(
+    app, running, database_url, clock, tmp_path
+):
+    kept = log_case(running)
+    erased = running.needs.log_need(
+        community=DEMO_COMMUNITY.id,
+        category="hardship",
+        block="B3",
+        building=16,
+        unit="1",
+        room="101",
+        resident_name="张三丰",
+        description="门锁坏了",
+        urgency="normal",
+        actor="leader3",
+    )
+    backup = tmp_path / "keys-backup.json"
+    cli = app.test_cli_runner()
+    made = cli.invoke(args=["keys", "backup", str(backup)])
+    assert made.exit_code == 0, made.output
+    assert "backed up 2 household key(s)" in made.output
+    assert NAME.encode() not in backup.read_bytes()
+    assert erase(app, household_of(running, erased)).exit_code == 0
+    with running.keys.store.write() as sql:
+        for table in ("household_keys", "erased_households"):
+            sql.execute(f"DELETE FROM {table}")  # noqa: S608 - the key store is lost
+    again = restart(app, database_url, clock)
+    restored = again.test_cli_runner().invoke(args=["keys", "restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert restored.output.strip().endswith(f"restored 1 household key(s) from {backup}")
+    from web import services
+
+    with again.app_context():
+        running_again = services(again)
+        assert running_again.needs.get_need(kept)["resident_name"] == NAME
+        assert running_again.needs.get_need(erased)["resident_name"] == "[erased]"
+        running_again.close()
+
+
+def test_household_keys_can_be_rewrapped_under_a_new_cipher_key(running):
+    from web.config import key_encryption_key
+
+    need_id = log_case(running)
+    old, new = running.keys.kek, key_encryption_key("a rotated CIPHER_KEY " * 2)
+    assert running.keys.rewrap(old, new) == 1
+    running.keys.forget_cached()
+    assert running.needs.get_need(need_id, version=1)["resident_name"] == NAME

@@ -1,0 +1,45 @@
+"""POST /api/v1/households/{id}/erasure: the secretary erases a household's personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from web.api.auth import roles
+from web.api.common import Time
+
+blp = Blueprint("erasure", __name__, description="Erasing a household's personal data")
+
+
+class ErasureSchema(Schema):
+    household_id = fields.UUID(required=True)
+    erased_at = Time(required=True, metadata={"description": "when the erasure was first asked"})
+    needs = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "the household's cases, whose personal data now reads [erased]"},
+    )
+
+
+@blp.route("/households/<uuid:household_id>/erasure")
+class HouseholdErasure(MethodView):
+    @roles("secretary")
+    @blp.response(200, ErasureSchema)
+    @blp.alt_response(404, description="No such household")
+    def post(self, household_id: UUID) -> dict[str, Any]:
+        """Destroy the household's key: its name, phone, unit, room and every note about it
+        read [erased] from now on, while history, chains and statistics stay. Idempotent."""
+        from web import services
+        from web.erasure import erase_household
+
+        erasure = erase_household(services(), household_id, g.user.username)
+        return {
+            "household_id": erasure.household_id,
+            "erased_at": erasure.erased_at,
+            "needs": erasure.need_ids,
+        }

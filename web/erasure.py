@@ -1,0 +1,82 @@
+"""Erasure by crypto-shredding, wired to the service's stores: the key store's place, the
+refusal to start without it, and an erasure that also purges every other copy of the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from needs.application import Erasure, Needs
+from needs.keystore import KeyStore
+from needs.sqlstore import SQLiteStore, SqlStore
+from web.config import ConfigurationError, Settings
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
+
+RESTORE_HINT = "flask --app web keys restore FILE"
+
+
+def build_key_store(settings: Settings, shared: SqlStore) -> KeyStore:
+    """SQLite: a file of its own; PostgreSQL: tables of their own beside the read models."""
+    previous = settings.previous_key_encryption_keys
+    if settings.store == "postgres":
+        return KeyStore(shared, settings.key_encryption_key, previous_keks=previous)
+    path = settings.sqlite_path("keys")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    store = SQLiteStore(path, secure_delete=True)
+    return KeyStore(store, settings.key_encryption_key, previous_keks=previous)
+
+
+def key_store_file_missing(settings: Settings) -> bool:
+    return settings.store == "sqlite" and not Path(settings.sqlite_path("keys")).exists()
+
+
+def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
+    """Refuse to start when the log holds cases but the key store is missing or empty:
+    every resident's data would silently read as lost."""
+    if not _log_has_events(needs):
+        return
+    if not missing:
+        try:
+            missing = keys.count() == 0
+        except Exception:
+            missing = True
+    if missing:
+        raise ConfigurationError(
+            "the event log holds sealed personal data but the household key store is missing "
+            f"or empty; restore it from its backup with `{RESTORE_HINT}`"
+        )
+
+
+def _log_has_events(needs: Needs) -> bool:
+    try:
+        found = needs.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
+    except Exception:
+        # No event table yet (before init-db): there is nothing a lost key store could lose.
+        return False
+    return bool(found)
+
+
+def erase_household(
+    services: Services,
+    household_id: UUID,
+    actor: str,
+    progress: Callable[[str], Any] | None = None,
+) -> Erasure:
+    """Erase a household everywhere, in an order that is safe to run again after a crash:
+    tombstone, mark each case, destroy the key and snapshots, purge the other copies."""
+    say = progress or (lambda _: None)
+    say(f"erasing household {household_id}: cases marked, key and snapshots destroyed")
+    erasure = services.needs.erase_household(household_id, actor=actor)
+    say(f"{len(erasure.need_ids)} case(s) erased; purging remembered answers and the index")
+    services.follower.catch_up()
+    for need_id in erasure.need_ids:
+        services.casework.described.forget(need_id)  # this process's plain copies of the cases
+    services.view.forget_household(household_id)
+    services.idempotency.forget_subjects(erasure.need_ids)
+    services.view.store.compact(("households_view",))
+    services.keys.finish_erasure(household_id)
+    return erasure

@@ -1,0 +1,92 @@
+"""Operator commands for erasure and the key store: `flask --app web erase-household ID`,
+`flask --app web keys backup FILE` and `flask --app web keys restore FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from needs.application import Needs
+from needs.domain import Need
+from needs.exceptions import NeedsError
+from needs.keystore import ERASED, Tombstone
+from web.bootstrap import event_store_env, view_store
+from web.erasure import build_key_store, erase_household
+from web.keys_cli import keys  # one `keys` group: rotation there, backup and restore here
+
+
+@click.command("erase-household")
+@click.argument("household_id", type=click.UUID)
+@click.option("--actor", default="operator", show_default=True, help="Who asked for it.")
+@with_appcontext
+def erase_household_command(household_id: UUID, actor: str) -> None:
+    """Destroy a household's key: its personal data reads [erased] everywhere, for good."""
+    from web import services
+
+    try:
+        erasure = erase_household(
+            services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
+        )
+    except NeedsError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"erased household {erasure.household_id}: {len(erasure.need_ids)} case(s), "
+        f"key destroyed, copies purged (asked by {erasure.erased_by} at "
+        f"{erasure.erased_at.isoformat(timespec='seconds')})"
+    )
+
+
+@keys.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write a consistent copy of the wrapped household keys and tombstones to FILE."""
+    from web import services
+
+    count = services().keys.backup(file)
+    click.echo(f"backed up {count} household key(s) to {file} (wrapped; keep it safe)")
+
+
+@keys.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(file: Path) -> None:
+    """Load the key store from FILE; households erased since the backup stay erased."""
+    settings = current_app.config["NEEDS_SETTINGS"]
+    store = view_store(settings)
+    key_store = build_key_store(settings, store)
+    needs = Needs(event_store_env(settings, "needs", create_tables=False))
+    try:
+        key_store.create_tables()
+        erased = _erased_in_log(needs)
+        click.echo(f"  … {len(erased)} household(s) erased in the event log stay erased")
+        count = key_store.restore(file, erased)
+    finally:
+        needs.close()
+        if key_store.store is not store:
+            key_store.store.close()
+        store.close()
+    click.echo(f"restored {count} household key(s) from {file}")
+
+
+def _erased_in_log(needs: Needs) -> list[Tombstone]:
+    topic = f"{Need.PersonalDataErased.__module__}:{Need.PersonalDataErased.__qualname__}"
+    erased: dict[UUID, Tombstone] = {}
+    start = 0
+    while True:
+        batch = needs.recorder.select_notifications(
+            start=start, limit=1000, topics=[topic], inclusive_of_start=False
+        )
+        for notification in batch:
+            event: Need.PersonalDataErased = needs.mapper.to_domain_event(notification)  # type: ignore[assignment]
+            erased.setdefault(
+                event.household_id,
+                Tombstone(event.household_id, ERASED, event.timestamp, event.actor),
+            )
+            start = notification.id
+        if len(batch) < 1000:
+            return list(erased.values())
