@@ -31,7 +31,7 @@ Feature: An auditor exports a case's record
     And the PDF gives the hash of every event
 
   Scenario: An event altered in the database is named in the export
-    Given someone changed the note of event 2 in the database
+    Given someone changed who recorded event 2 in the database
     When the auditor exports the need
     Then the export says the chain is broken at event 2
 

@@ -16,7 +16,8 @@ from web import services
 scenarios("auditor/export_case.feature")
 
 
-@given(parsers.re(r"someone changed the note of event (?P<version>\d+) in the database"))
+# Notes are sealed per household, so the plain text an intruder can reach is, say, the actor.
+@given(parsers.re(r"someone changed who recorded event (?P<version>\d+) in the database"))
 def altered(app: Flask, version: str) -> None:
     with app.app_context():
         running = services()
@@ -24,7 +25,7 @@ def altered(app: Flask, version: str) -> None:
     with sqlite3.connect(path) as conn:
         changed = conn.execute(
             "UPDATE stored_events SET state = "
-            "CAST(REPLACE(CAST(state AS TEXT), '请医生上门', '不必上门') AS BLOB) "
+            "CAST(REPLACE(CAST(state AS TEXT), 'leader3', 'leader9') AS BLOB) "
             "WHERE originator_version = ?",
             (int(version),),
         ).rowcount

@@ -68,7 +68,8 @@ def test_an_altered_event_is_named_in_the_record(app, auditor, case):
     with sqlite3.connect(path) as conn:
         conn.execute(
             "UPDATE stored_events SET state = "
-            "CAST(REPLACE(CAST(state AS TEXT), '已联系物业', '未联系物业') AS BLOB) "
+            # The note itself is sealed per household; the actor is plain text an intruder can edit.
+            "CAST(REPLACE(CAST(state AS TEXT), 'leader3', 'leader9') AS BLOB) "
             "WHERE originator_version = 2"
         )
     with app.app_context():
