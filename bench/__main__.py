@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--stores sqlite,postgres] [--only http,data] [sizes…]`:
+"""`python -m bench [--quick] [--stores sqlite,postgres] [--only http,data,audit] [sizes…]`:
 run the benchmarks, print every figure beside its baseline or target, and (re)write
 docs/performance.md. Sizes come from flags, else BENCH_<FLAG> environment variables."""
 
@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import in_process, over_http
+from bench import audit_cost, in_process, over_http
 from bench.machine import BUSY, describe, ensure_wrk, load, load_text
 from bench.report import Report
 from bench.stores import NOT_PRODUCTION, ROOT
@@ -29,6 +29,8 @@ QUICK = {
     "referrals": 40,
     "case_events": 60,
     "reads": 5,
+    "audit_needs": 10,
+    "audit_rounds": 2,
 }
 
 
@@ -38,12 +40,14 @@ def _env(name: str, default: object) -> object:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    http, data = over_http.HttpSizes(), in_process.DataSizes()
+    http, data, audit = over_http.HttpSizes(), in_process.DataSizes(), audit_cost.AuditSizes()
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness only")
     p.add_argument("--stores", default=_env("stores", "sqlite,postgres"), help="sqlite,postgres")
     p.add_argument(
-        "--only", default=_env("only", "http,data"), help="http (over HTTP), data (in process)"
+        "--only",
+        default=_env("only", "http,data,audit"),
+        help="http (over HTTP), data (in process), audit (what sealing costs a logged need)",
     )
     p.add_argument("--output", default=_env("output", ""), help="report file; '-' for none")
     p.add_argument(
@@ -62,11 +66,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="calls per profiled path",
     )
     sizes = p.add_argument_group("sizes")
-    for name, default in (*vars(http).items(), *vars(data).items()):
+    for name, default in (*vars(http).items(), *vars(data).items(), *vars(audit).items()):
         flag = "--" + name.replace("_", "-")
         sizes.add_argument(flag, type=type(default), default=None, help=f"default {default}")
     args = p.parse_args(argv)
-    for name, default in (*vars(http).items(), *vars(data).items()):
+    for name, default in (*vars(http).items(), *vars(data).items(), *vars(audit).items()):
         if getattr(args, name) is None:
             chosen = QUICK.get(name, default) if args.quick else default
             setattr(args, name, _env(name, chosen))
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = {s.strip() for s in args.only.split(",") if s.strip()}
     http = over_http.HttpSizes(**{k: getattr(args, k) for k in vars(over_http.HttpSizes())})
     data = in_process.DataSizes(**{k: getattr(args, k) for k in vars(in_process.DataSizes())})
+    audit = audit_cost.AuditSizes(**{k: getattr(args, k) for k in vars(audit_cost.AuditSizes())})
     wrk = ensure_wrk() if "http" in parts else ""
     command = shlex.join([".venv/bin/python", "-m", "bench", *argv])
     if os.environ.get("BENCH_LAUNCHER"):
@@ -94,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         f"sizes: HTTP {http.rounds} rounds × {http.seconds:g} s per app, {http.connections} "
         f"connections, {http.threads} wrk thread(s), {http.seed_needs} needs seeded, memory after "
         f"{http.rss_needs} needs; data {data.events:,} events, {data.partners} partners, "
-        f"{data.referrals:,} referrals, a {data.case_events}-event case, {data.reads} reads"
+        f"{data.referrals:,} referrals, a {data.case_events}-event case, {data.reads} reads; "
+        f"audit cost {audit.audit_rounds} rounds × {audit.audit_needs} needs"
     )
     report = Report(describe(), command, sizes)
     report.loads.append(f"Load at the start: {load_text()}")
@@ -108,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind in stores:
             if "data" in parts:
                 in_process.run(report, kind, folder, data, profile=args.profile)
+            if "audit" in parts:
+                audit_cost.run(report, kind, folder, audit)
             if "http" in parts:
                 over_http.run(report, kind, wrk, folder, http)
             if args.profile:

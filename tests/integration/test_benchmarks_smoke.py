@@ -25,6 +25,8 @@ EVERY_FIGURE = (
     "cold: replayed from every event",
     "from its snapshot",
     "from the repository cache",
+    "log a need in process (Casework.log_need",
+    "the hash chain's link for one event",
 )
 
 
