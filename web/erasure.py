@@ -4,12 +4,17 @@ refusal to start without it, and an erasure that also purges every other copy of
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from needs.application import Erasure, Needs
+from duties.exceptions import DutiesNotFoundError
+from needs.application import Needs
+from needs.exceptions import HouseholdNotFoundError
 from needs.keystore import KeyStore
+from needs.shredding import forget_snapshots
 from needs.sqlstore import SQLiteStore, SqlStore
 from web.config import ConfigurationError, Settings
 
@@ -60,23 +65,54 @@ def _log_has_events(needs: Needs) -> bool:
     return bool(found)
 
 
+@dataclass(frozen=True)
+class HouseholdErasure:
+    """A household erased in both contexts: its cases, and its records with the duties."""
+
+    household_id: UUID
+    erased_at: datetime
+    erased_by: str
+    need_ids: list[UUID]
+    record_ids: list[UUID]
+
+
 def erase_household(
     services: Services,
     household_id: UUID,
     actor: str,
     progress: Callable[[str], Any] | None = None,
-) -> Erasure:
+) -> HouseholdErasure:
     """Erase a household everywhere, in an order that is safe to run again after a crash:
-    tombstone, mark each case, destroy the key and snapshots, purge the other copies."""
+    tombstone, mark each case, the household and its records, destroy the key and snapshots,
+    purge the other copies."""
     say = progress or (lambda _: None)
-    say(f"erasing household {household_id}: cases marked, key and snapshots destroyed")
+    if not household_known(services, household_id):
+        raise HouseholdNotFoundError(f"no household {household_id}")
+    services.keys.begin_erasure(household_id, actor, services.clock.now())
+    record_ids = services.duties.erase_household(household_id, actor=actor)
+    say(f"household and {len(record_ids)} record(s) marked; marking cases, destroying the key")
     erasure = services.needs.erase_household(household_id, actor=actor)
+    forget_snapshots(services.duties, [household_id, *record_ids])
     say(f"{len(erasure.need_ids)} case(s) erased; purging remembered answers and the index")
     services.follower.catch_up()
+    services.duties_follower.catch_up()
     for need_id in erasure.need_ids:
         services.casework.described.forget(need_id)  # this process's plain copies of the cases
     services.view.forget_household(household_id)
-    services.idempotency.forget_subjects(erasure.need_ids)
-    services.view.store.compact(("households_view",))
+    services.idempotency.forget_subjects([*erasure.need_ids, household_id, *record_ids])
+    services.view.store.compact(("households_view", "duty_households"))
     services.keys.finish_erasure(household_id)
-    return erasure
+    return HouseholdErasure(
+        household_id, erasure.erased_at, erasure.erased_by, erasure.need_ids, record_ids
+    )
+
+
+def household_known(services: Services, household_id: UUID) -> bool:
+    """Whether either context knows the household (or it was erased before)."""
+    if services.keys.tombstone(household_id) is not None:
+        return True
+    try:
+        services.duties.load_household(household_id)
+        return True
+    except DutiesNotFoundError:
+        return bool(services.needs.list_household_needs(household_id))

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from duties.exceptions import DutiesError
 from needs.application import Needs
 from needs.domain import Need
 from needs.exceptions import NeedsError
@@ -31,11 +32,12 @@ def erase_household_command(household_id: UUID, actor: str) -> None:
         erasure = erase_household(
             services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
         )
-    except NeedsError as error:
+    except (NeedsError, DutiesError) as error:
         raise click.ClickException(error.message) from None
     click.echo(
         f"erased household {erasure.household_id}: {len(erasure.need_ids)} case(s), "
-        f"key destroyed, copies purged (asked by {erasure.erased_by} at "
+        f"{len(erasure.record_ids)} record(s), key destroyed, copies purged "
+        f"(asked by {erasure.erased_by} at "
         f"{erasure.erased_at.isoformat(timespec='seconds')})"
     )
 
