@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
+from needs.exceptions import HouseholdErasedError
 from web.api.duty_scope import duty_in_scope
 from web.pages.access import LEADERS, roles
+from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
 COMPLIANCE_WEEKS = 4
@@ -76,6 +78,8 @@ def discharge(duty_id: UUID) -> Response:
         flash(_("That duty was done already."), "error")
     except DutiesError as error:
         flash(error.message, "error")
+    except HouseholdErasedError as error:
+        flash(explain(error)[1], "error")  # the duty stays open: discharge it without notes
     else:
         flash(_("Done. Thank you."), "success")
     return redirect(url_for("pages.duties.today"))

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesError
 from duties.values import local_day
-from needs.exceptions import InvalidInputError, NeedsError
+from needs.exceptions import HouseholdErasedError, InvalidInputError, NeedsError
 from web.api.duty_scope import household_in_scope, record_in_scope
 from web.api.scope import check_block_allowed
 from web.pages import labels
@@ -27,6 +27,7 @@ from web.pages.household_forms import (
     record_form,
 )
 from web.pages.households import block_choices
+from web.pages.problems import explain
 from web.proactive import turn_record_into_need
 
 bp = Blueprint("household_page", __name__)
@@ -193,6 +194,8 @@ def _command(household_id: UUID, form: Any, run: Any, **forms: Any) -> Any:
             run()
         except DutiesError as error:
             form.form_errors.append(error.message)
+        except HouseholdErasedError as error:
+            form.form_errors.append(explain(error)[1])
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("pages.household_page.household", household_id=household_id))
