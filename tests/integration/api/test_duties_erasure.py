@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from needs.community import DEMO_COMMUNITY
-from tests.integration.test_erasure import key_material, on_disk
+from tests.integration.test_erasure import key_material, on_disk, restart
 from web import create_app, services
 
 UNIT, ROOM, MEMBER = "9单元", "7731室", "欧阳慧敏"
@@ -169,3 +169,19 @@ def reopened(app, database_url: str, clock) -> dict[str, Any]:
             return fresh.duties.get_household(household_id)
         finally:
             fresh.close()
+
+
+def test_a_restored_key_store_keeps_a_household_erased_in_the_duties_log(
+    app, api, household, database_url, clock, tmp_path
+):
+    backup = tmp_path / "keys-backup.json"
+    assert app.test_cli_runner().invoke(args=["keys", "backup", str(backup)]).exit_code == 0
+    erase(api, household["id"])
+    with app.app_context(), services().keys.store.write() as sql:
+        for table in ("household_keys", "erased_households"):
+            sql.execute(f"DELETE FROM {table}")  # noqa: S608 - the key store is lost
+    again = restart(app, database_url, clock)
+    restored = again.test_cli_runner().invoke(args=["keys", "restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert "1 household(s) erased in the event logs stay erased" in restored.output
+    assert reopened(again, database_url, clock)["unit"] == "[erased]"
