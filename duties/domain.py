@@ -27,7 +27,9 @@ from needs.exceptions import HouseholdErasedError
 class Household(Aggregate):
     """A household at one address in a block, with the proactive duties the committee owes it."""
 
-    erased_at = cast("datetime | None", None)  # households registered before erasure existed
+    # Defaults for households registered before erasure existed.
+    erased_at = cast("datetime | None", None)
+    erased_by = cast("str | None", None)
 
     class Event(Aggregate.Event):
         actor: str
@@ -296,7 +298,7 @@ class Household(Aggregate):
 
         def apply(self, household: Household) -> None:
             gone = Erased("")
-            household.erased_at = self.timestamp
+            household.erased_at, household.erased_by = self.timestamp, self.actor
             household.unit = household.room = gone
             household.memberships = [replace(m, member=gone) for m in household.memberships]
             household.life_events = [replace(e, note=gone) for e in household.life_events]

@@ -137,7 +137,7 @@ def build_services(
         keys=keys,
     )
     if not create_tables:
-        require_key_store(needs, keys, missing=keys_missing)
+        require_key_store((needs, duties), keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )

@@ -3,15 +3,16 @@ refusal to start without it, and an erasure that also purges every other copy of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.application import Application
+
 from duties.exceptions import DutiesNotFoundError
-from needs.application import Needs
 from needs.exceptions import HouseholdNotFoundError
 from needs.keystore import KeyStore
 from needs.shredding import forget_snapshots
@@ -39,10 +40,10 @@ def key_store_file_missing(settings: Settings) -> bool:
     return settings.store == "sqlite" and not Path(settings.sqlite_path("keys")).exists()
 
 
-def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
-    """Refuse to start when the log holds cases but the key store is missing or empty:
-    every resident's data would silently read as lost."""
-    if not _log_has_events(needs):
+def require_key_store(apps: Sequence[Application[UUID]], keys: KeyStore, *, missing: bool) -> None:
+    """Refuse to start when a log (the cases', the duties') holds events but the key store
+    is missing or empty: every resident's data would read as lost."""
+    if not any(_log_has_events(app) for app in apps):
         return
     if not missing:
         try:
@@ -56,9 +57,9 @@ def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
         )
 
 
-def _log_has_events(needs: Needs) -> bool:
+def _log_has_events(app: Application[UUID]) -> bool:
     try:
-        found = needs.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
+        found = app.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
     except Exception:
         # No event table yet (before init-db): there is nothing a lost key store could lose.
         return False

@@ -82,6 +82,12 @@ class HouseholdDetailSchema(Schema):
     members = fields.List(fields.Nested(MemberSchema), required=True)
     life_events = fields.List(fields.Nested(LifeEventSchema), required=True)
     duties = fields.List(fields.Nested(DutySchema), required=True)
+    erased_at = Time(
+        allow_none=True,
+        required=True,
+        metadata={"description": "when its personal data was erased (it reads [erased])"},
+    )
+    erased_by = fields.String(allow_none=True, required=True)
 
 
 class HouseholdArgsSchema(PageArgsSchema):

@@ -119,6 +119,7 @@ def test_an_erased_household_reads_erased_and_its_duties_still_count(
         assert [e["note"] for e in shown["life_events"]] == ["[erased]"] * 2
         assert shown["duties"][0]["notes"] == "[erased]"
         assert (shown["block"], shown["building"], len(shown["duties"])) == ("B3", 15, 2)
+        assert shown["erased_by"] == "secretary"
     record = api.get(f"/records/{household['record_id']}")
     assert (record["text"], record["kind"], record["block"]) == ("[erased]", "concern", "B3")
     assert compliance(app) == board

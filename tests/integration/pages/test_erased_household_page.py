@@ -53,3 +53,36 @@ def test_a_member_added_to_an_erased_household_is_refused_in_words(
     assert refused.status_code == 422
     assert "该户的个人信息已删除，不能再添加个人信息。" in text(refused)
     assert "李建国" not in text(leader.open(home))
+
+
+def test_the_secretary_erases_a_household_from_its_page_once_she_confirms(
+    app: Flask, leader: Phone
+) -> None:
+    home = register(leader, room="7731")
+    leader.open(home)
+    leader.send(f"{home}/groups", prefix="group", member=PERSONAL[0], group="elderly_alone")
+    assert "删除该户的个人信息" not in text(leader.open(home))  # a block leader has no button
+    assert leader.send(f"{home}/erasure", prefix="erase", confirm="y").status_code == 403
+    secretary = Phone(app.test_client())
+    assert secretary.sign_in("secretary").status_code == 302
+    assert "删除该户的个人信息" in text(secretary.open(home))
+    unconfirmed = secretary.send(f"{home}/erasure", prefix="erase")
+    assert unconfirmed.status_code == 422
+    assert "请勾选以确认删除。" in text(unconfirmed)
+    assert PERSONAL[0] in text(secretary.open(home))
+    erased = secretary.send(f"{home}/erasure", prefix="erase", confirm="y")
+    assert erased.status_code == 302
+    page = text(secretary.open(home))
+    assert "该户的个人信息已删除。" in page
+    assert "个人信息已由secretary于" in page
+    assert PERSONAL[0] not in page
+    assert "删除该户的个人信息" not in page  # nothing left to erase
+
+
+def test_the_erasure_form_is_refused_without_its_csrf_token(app: Flask, leader: Phone) -> None:
+    home = register(leader, room="7731")
+    secretary = Phone(app.test_client())
+    assert secretary.sign_in("secretary").status_code == 302
+    secretary.open(home)
+    secretary.token = ""
+    assert secretary.send(f"{home}/erasure", prefix="erase", confirm="y").status_code == 400
