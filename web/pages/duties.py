@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
 from needs.exceptions import HouseholdErasedError
-from web.api.duty_scope import duty_in_scope
+from web.api.duty_scope import duty_in_scope, noted_duties
 from web.pages.access import LEADERS, roles
 from web.pages.problems import explain
 
@@ -53,7 +53,7 @@ def open_duties(due: str) -> list[dict[str, Any]]:
     rows, _total = running.duties_view.list_duties(
         g.user.community, my_blocks(), due, now, day_end(local_day(now))
     )
-    return [running.duties.get_duty(UUID(row["duty_id"])) for row in rows]
+    return noted_duties([running.duties.get_duty(UUID(row["duty_id"])) for row in rows])
 
 
 @bp.route("/today")

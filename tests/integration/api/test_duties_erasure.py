@@ -186,3 +186,16 @@ def test_a_restored_key_store_keeps_a_household_erased_in_the_duties_log(
     assert restored.exit_code == 0, restored.output
     assert "1 household(s) erased in the event logs stay erased" in restored.output
     assert reopened(again, database_url, clock)["unit"] == "[erased]"
+
+
+def test_who_looked_at_a_household_s_people_is_recorded_for_the_auditor(api, household):
+    path = f"/households/{household['id']}"
+    api.get(path, user="leader3")
+    api.get(f"/records/{household['record_id']}", user="secretary")
+    reads = api.get(f"{path}/reads", user="auditor")["reads"]
+    seen = {(r["username"], r["via"]) for r in reads}
+    assert ("leader3", f"/api/v1{path}") in seen
+    assert ("secretary", f"/api/v1/records/{household['record_id']}") in seen
+    shown = next(r for r in reads if r["via"] == f"/api/v1{path}")
+    assert {"unit", "room", "members"} <= set(shown["fields"])
+    assert api.client.get(f"/api/v1{path}/reads", headers=api.as_user("leader3")).status_code == 403
