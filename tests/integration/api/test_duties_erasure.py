@@ -199,3 +199,18 @@ def test_who_looked_at_a_household_s_people_is_recorded_for_the_auditor(api, hou
     shown = next(r for r in reads if r["via"] == f"/api/v1{path}")
     assert {"unit", "room", "members"} <= set(shown["fields"])
     assert api.client.get(f"/api/v1{path}/reads", headers=api.as_user("leader3")).status_code == 403
+
+
+def test_no_need_can_be_logged_for_an_erased_household(api, household):
+    erase(api, household["id"])
+    need = {
+        "category": "hardship",
+        "block": "B3",
+        "household_id": household["id"],
+        "resident_name": MEMBER,
+        "description": "又来求助",
+        "urgency": "normal",
+    }
+    refused = api.post("/needs", need)
+    assert refused.status_code == 409, refused.json
+    assert "erased" in refused.json["message"]
