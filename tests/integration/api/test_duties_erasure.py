@@ -214,3 +214,13 @@ def test_no_need_can_be_logged_for_an_erased_household(api, household):
     refused = api.post("/needs", need)
     assert refused.status_code == 409, refused.json
     assert "erased" in refused.json["message"]
+
+
+def test_the_duties_read_models_rebuilt_after_an_erasure_are_the_same(app, api, household):
+    erase(api, household["id"])
+    with app.app_context():
+        running = services()
+        live = running.duties_view.dump()
+        assert [r["address_digest"] for r in live["duty_households"]] == [""]
+        running.duties_follower.rebuild()
+        assert running.duties_view.dump() == live
