@@ -8,11 +8,11 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from duties.domain import Household
 from duties.exceptions import (
@@ -25,10 +25,13 @@ from duties.exceptions import (
 from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
 from duties.rules import DutyRules
+from duties.sealing import household_named, records_of
 from needs.clock import Clock, SystemClock
 from needs.community import DEMO_COMMUNITY, Community
 from needs.domain import Stamp
 from needs.exceptions import InvalidInputError
+from needs.keystore import KeyStore
+from needs.sealing import SealingMapper
 from needs.transcodings import register_all
 
 log = logging.getLogger(__name__)
@@ -58,8 +61,11 @@ class Duties(Application[UUID]):
         clock: Clock | None = None,
         rules: DutyRules | None = None,
         index: DutiesIndex | None = None,
+        keys: KeyStore | None = None,
     ) -> None:
+        self.keys = keys  # the cases' key store: one key per household for both contexts
         super().__init__(env)
+        cast(SealingMapper, self.mapper).recorder = self.recorder
         self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
         self.clock = clock or SystemClock()
         self.rules = rules or DutyRules()
@@ -69,6 +75,9 @@ class Duties(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_all(transcoder, (), ())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(super().construct_mapper(), self.keys, household_named)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -200,6 +209,7 @@ class Duties(Application[UUID]):
             household = self.load_household(household_id)
             if (household.community, household.block) != (community, block):
                 raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
+            household.refuse_personal_data("text")
         record = Record.make(
             community=community,
             block=block,
@@ -218,6 +228,18 @@ class Duties(Application[UUID]):
         record = self.load_record(record_id)
         record.turn_into_need(need_id, category, urgency, self.stamp(actor, None))
         self.save(record)
+
+    def erase_household(self, household_id: UUID, *, actor: str) -> list[UUID]:
+        """Mark the household and its records erased, so every copy of them forgets its
+        people; returns the records. The caller destroys the key. Safe to run again."""
+        if self._load(household_id, None) is not None:
+            self._update(household_id, lambda h, s: h.erase_personal_data(s), actor, commutes=True)
+        record_ids = records_of(self, household_id)
+        for record_id in record_ids:
+            record = self.load_record(record_id)
+            record.erase_personal_data(self.stamp(actor, None))
+            self.save(record)
+        return record_ids
 
     # --- queries -------------------------------------------------------------------------
 

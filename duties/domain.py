@@ -3,8 +3,9 @@ duties they owe, all in the household's own event stream."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -17,12 +18,18 @@ from duties.exceptions import (
 )
 from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
 from duties.values import Duty, LifeEvent, Membership, day, day_end, local_day, text
+from needs.chain import Erased
 from needs.community import Community
 from needs.domain import Stamp
+from needs.exceptions import HouseholdErasedError
 
 
 class Household(Aggregate):
     """A household at one address in a block, with the proactive duties the committee owes it."""
+
+    # Defaults for households registered before erasure existed.
+    erased_at = cast("datetime | None", None)
+    erased_by = cast("str | None", None)
 
     class Event(Aggregate.Event):
         actor: str
@@ -98,6 +105,7 @@ class Household(Aggregate):
 
     def join_group(self, member: str, group: str, starts_on: date, stamp: Stamp) -> None:
         """A member starts to belong to a watched group."""
+        self.refuse_personal_data("member")
         name = text(member, "member", limit=100)
         code(group, GROUPS, "group")
         current = self.membership(self.member_id(name), group)
@@ -116,6 +124,7 @@ class Household(Aggregate):
 
     def leave_group(self, member: str, group: str, ends_on: date, stamp: Stamp) -> None:
         """A member stops belonging to a watched group (no more asks fall due)."""
+        self.refuse_personal_data("member")
         name = text(member, "member", limit=100)
         current = self.membership(self.member_id(name), code(group, GROUPS, "group"))
         if current is None:
@@ -203,6 +212,8 @@ class Household(Aggregate):
     ) -> UUID:
         """Record a life event; the visit it calls for falls due within the rule's time."""
         code(life_event, LIFE_EVENTS, "type")
+        if (note or "").strip():
+            self.refuse_personal_data("note")
         event_id = uuid4()
         self.trigger_event(
             self.LifeEventRecorded,
@@ -265,6 +276,8 @@ class Household(Aggregate):
         """Record the visit or the contact that discharges the duty."""
         if not self.duty(duty_id).is_open:
             raise DutyDischargedError(f"duty {duty_id} was discharged already")
+        if (notes or "").strip():
+            self.refuse_personal_data("notes")
         self.trigger_event(
             self.DutyDischarged,
             duty_id=duty_id,
@@ -277,3 +290,28 @@ class Household(Aggregate):
             if duty.id == duty_id:
                 return duty
         raise DutyNotFoundError(f"no duty {duty_id}")
+
+    # --- erasure: the household's key is destroyed, the duties and their counts stay ------
+
+    class PersonalDataErased(Event):
+        """The household's personal data was erased; its duties and their times remain."""
+
+        def apply(self, household: Household) -> None:
+            gone = Erased("")
+            household.erased_at, household.erased_by = self.timestamp, self.actor
+            household.unit = household.room = gone
+            household.memberships = [replace(m, member=gone) for m in household.memberships]
+            household.life_events = [replace(e, note=gone) for e in household.life_events]
+            household.duties = [replace(d, notes=gone) for d in household.duties]
+
+    def erase_personal_data(self, stamp: Stamp) -> None:
+        """Mark the household erased, so every copy of it forgets its people; once is enough."""
+        if self.erased_at is None:
+            self.trigger_event(self.PersonalDataErased, **stamp.event_kwargs())
+
+    def refuse_personal_data(self, field: str) -> None:
+        """Nothing personal may be written about an erased household."""
+        if self.erased_at is not None:
+            raise HouseholdErasedError(
+                f"the household's personal data was erased; {field} cannot be recorded"
+            )

@@ -38,6 +38,8 @@ def describe_household(household: Household) -> dict[str, Any]:
             for e in household.life_events
         ],
         "duties": [describe_duty(household, d) for d in household.duties],
+        "erased_at": household.erased_at,
+        "erased_by": household.erased_by,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -11,11 +11,14 @@ from eventsourcing.domain import Aggregate
 from duties.exceptions import RecordNotTurnableError
 from duties.rules import RECORD_KINDS, TURNS_INTO_NEED, code
 from duties.values import text
+from needs.chain import Erased
 from needs.domain import Stamp
 
 
 class Record(Aggregate):
     """A concern, family in difficulty, special population, good deed or suggestion, as noted."""
+
+    erased_at = cast("datetime | None", None)  # records made before erasure existed
 
     class Event(Aggregate.Event):
         actor: str
@@ -94,3 +97,15 @@ class Record(Aggregate):
             urgency=urgency,
             **stamp.event_kwargs(),
         )
+
+    class PersonalDataErased(Event):
+        """The record's household was erased; its kind, block and times remain."""
+
+        def apply(self, record: Any) -> None:
+            record.erased_at = self.timestamp
+            record.text = Erased("")
+
+    def erase_personal_data(self, stamp: Stamp) -> None:
+        """Mark the record erased with its household; once is enough."""
+        if self.erased_at is None:
+            self.trigger_event(self.PersonalDataErased, **stamp.event_kwargs())

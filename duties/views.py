@@ -173,6 +173,15 @@ class DutiesView:
         )
         self._version(sql, e)
 
+    def _on_PersonalDataErased(self, sql: Sql, e: Any) -> None:  # noqa: N802
+        # An erased household can no longer be found by its address (a record's erasure
+        # matches no row here).
+        sql.execute(
+            "UPDATE duty_households SET address_digest='' WHERE household_id=%(h)s",
+            {"h": str(e.originator_id)},
+        )
+        self._version(sql, e)
+
     def _on_RecordMade(self, sql: Sql, e: Any) -> None:  # noqa: N802
         sql.execute(
             "INSERT INTO records_view (record_id, community, block, household_id, kind, "

@@ -3,13 +3,17 @@ they are read. Each personal value is stored as {"c": its commitment}; the event
 holds {"x": one AES-GCM ciphertext of the salt and every value}, with the case, version and all
 commitments as associated data (one cipher call per event, and no envelope can be swapped or
 its commitment changed unnoticed). Without the key (an erased household) a value reads as
-Erased(commitment), so the chain still verifies."""
+Erased(commitment), so the chain still verifies. Any context seals this way: it says which
+household an event names (`household_named`), and a subject's first event names its household
+for good; an event of a subject that names none (a block-wide record) is not sealed."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import secrets
+from collections.abc import Callable
 from dataclasses import is_dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -26,32 +30,47 @@ _SALT = "salt"
 _REMEMBERED_CASES = 100_000  # case → household, kept per process (a few MB at most)
 
 
+def household_of_case(event: Any) -> UUID | None:
+    """The household a case's event names: a need's first event carries it."""
+    household = event.__dict__.get("household")
+    return household.id if household is not None else None
+
+
 class SealingMapper(Mapper[UUID]):
     """The library's mapper, with every event's personal values sealed per household."""
 
-    def __init__(self, base: Mapper[UUID], keys: KeyStore | None) -> None:
+    def __init__(
+        self,
+        base: Mapper[UUID],
+        keys: KeyStore | None,
+        household_named: Callable[[Any], UUID | None] = household_of_case,
+    ) -> None:
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
-        self.recorder: AggregateRecorder | None = None  # where a case's first event is read
-        self._households: dict[UUID, UUID] = {}
+        self.household_named = household_named
+        self.recorder: AggregateRecorder | None = None  # where a subject's first event is read
+        self._households: dict[UUID, UUID | None] = {}
 
-    def household_of(self, need_id: UUID) -> UUID | None:
-        """The household a case belongs to, from its first event (never personal data)."""
-        known = self._households.get(need_id)
-        if known is None and self.recorder is not None:
-            for stored in self.recorder.select_events(need_id, lte=1):
+    def household_of(self, subject_id: UUID) -> UUID | None:
+        """The household a case (or record) belongs to, from its first event (never
+        personal data); None when that event names none."""
+        if subject_id in self._households:
+            return self._households[subject_id]
+        known = None
+        if self.recorder is not None:
+            for stored in self.recorder.select_events(subject_id, lte=1):
                 known = self.household_in(stored)
         return known
 
-    def household_in(self, first: StoredEvent) -> UUID:
-        """The household named by a case's first event, read without opening its seal."""
-        logged: Any = super().to_domain_event(first)
-        return self._remember(logged.originator_id, logged.household.id)
+    def household_in(self, first: StoredEvent) -> UUID | None:
+        """The household named by a subject's first event, read without opening its seal."""
+        event: Any = super().to_domain_event(first)
+        return self._remember(event.originator_id, self.household_named(event))
 
-    def _remember(self, need_id: UUID, household_id: UUID) -> UUID:
+    def _remember(self, subject_id: UUID, household_id: UUID | None) -> UUID | None:
         if len(self._households) >= _REMEMBERED_CASES:
             self._households.clear()
-        self._households[need_id] = household_id
+        self._households[subject_id] = household_id
         return household_id
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
@@ -66,17 +85,23 @@ class SealingMapper(Mapper[UUID]):
         event: Any = super().to_domain_event(stored_event)
         personal = getattr(type(event), "personal", ())
         if personal:
-            self._open(event.__dict__, personal)
+            self._open(event, personal)
         return event
 
     # --- sealing -----------------------------------------------------------------------
 
     def _seal(self, event: Any, personal: tuple[str, ...]) -> dict[str, Any]:
         state = dict(vars(event))
-        key = self._key_to_seal(state, event.originator_id, event.originator_version)
+        named = self.household_named(event)
+        if named is None and event.originator_version == 1:
+            self._remember(event.originator_id, None)
+            return state  # a subject of no household (a block-wide record): CIPHER_KEY only
+        key = self._key_to_seal(named, event.originator_id, event.originator_version)
         if key is None:
             return _unsealed_if_empty(state, personal)
-        salt, values, commitments = state[_SALT], [], []
+        # An event without a salt of its own (no hash chain) gets one for its commitments.
+        salt = state[_SALT] if _declares_salt(type(event)) else secrets.token_hex(16)
+        values, commitments = [], []
         for path in personal:
             value = get_path(state, path)
             if not isinstance(value, str):
@@ -92,40 +117,40 @@ class SealingMapper(Mapper[UUID]):
         state[_SALT] = {"x": base64.b64encode(nonce + sealed).decode()}
         return state
 
-    def _key_to_seal(self, state: dict[str, Any], subject_id: UUID, version: int) -> bytes | None:
+    def _key_to_seal(self, named: UUID | None, subject_id: UUID, version: int) -> bytes | None:
         """The household's key; None for an erased household (whose key is gone)."""
         assert self.keys is not None
-        household = state.get("household")
-        if household is not None and version == 1:
-            return self.keys.key_for_new_case(self._remember(subject_id, household.id))
-        known = self.household_of(subject_id)
+        if named is not None and version == 1:
+            self._remember(subject_id, named)
+            return self.keys.key_for_new_case(named)
+        known = named or self.household_of(subject_id)
         key = self.keys.key(known) if known is not None else None
         if key is None and (known is None or self.keys.tombstone(known) is None):
             raise KeyStoreLostError(
-                f"need {subject_id} has no household key and was never erased; restore the "
+                f"{subject_id} has no household key and was never erased; restore the "
                 "key store from its backup (flask --app web keys restore FILE)"
             )
         return key
 
     # --- opening -----------------------------------------------------------------------
 
-    def _open(self, state: dict[str, Any], personal: tuple[str, ...]) -> None:
+    def _open(self, event: Any, personal: tuple[str, ...]) -> None:
+        state = event.__dict__
         sealed_salt = state.get(_SALT)
         if not isinstance(sealed_salt, dict):
-            return  # stored without a key: an erased case's empty values
+            return  # stored without a key: an erased case's empty values, a block's record
         subject_id, version = state["originator_id"], state["originator_version"]
         keys = self.keys
         if keys is None:
             raise KeyStoreLostError(
-                f"need {subject_id} holds sealed personal data but this application was built "
+                f"{subject_id} holds sealed personal data but this application was built "
                 "without the household key store"
             )
-        household = state.get("household")
-        household_id = household.id if household is not None else None
-        household_id = household_id or self.household_of(subject_id)
+        household_id = self.household_named(event) or self.household_of(subject_id)
         key = keys.key(household_id) if household_id is not None else None
         if key is None:
             _erase(keys, state, personal, household_id, subject_id)
+            _drop_lent_salt(event)
             return
         commitments = [_commitment_at(state, path) for path in personal]
         try:
@@ -140,6 +165,24 @@ class SealingMapper(Mapper[UUID]):
         state[_SALT] = opened["salt"]
         for path, value in zip(personal, opened["values"], strict=True):
             _replace_in_place(state, path, value)
+        _drop_lent_salt(event)
+
+
+_SALTED: dict[type, bool] = {}
+
+
+def _declares_salt(event_class: type) -> bool:
+    if event_class not in _SALTED:
+        _SALTED[event_class] = any(
+            _SALT in getattr(k, "__annotations__", {}) for k in event_class.__mro__
+        )
+    return _SALTED[event_class]
+
+
+def _drop_lent_salt(event: Any) -> None:
+    """An event class without a salt of its own reads back as it was written."""
+    if not _declares_salt(type(event)):
+        event.__dict__.pop(_SALT, None)
 
 
 def _erase(
@@ -152,7 +195,7 @@ def _erase(
     """Without its key, a value of a tombstoned household reads as Erased(commitment)."""
     if household_id is None or keys.tombstone(household_id) is None:
         raise KeyStoreLostError(
-            f"the key for need {subject_id} is missing and its household was never "
+            f"the key for {subject_id} is missing and its household was never "
             "erased: the key store is lost; restore it (flask --app web keys restore FILE)"
         )
     state[_SALT] = Erased("")

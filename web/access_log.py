@@ -1,5 +1,6 @@
-"""Who looked: every read of a resident's personal data, by whom, when, which case and fields.
-Reads of one request are written together after it, so the read path pays one insert."""
+"""Who looked: every read of a resident's personal data, by whom, when, which case (or, for
+the three fives, which household) and fields. Reads of one request are written together after
+it, so the read path pays one insert."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ PERSONAL_FIELDS = (
     "notes",
     "visits",
 )
+# What the household, its duties and its records show of its people.
+HOUSEHOLD_FIELDS = ("unit", "room", "members", "life_events.note", "duties.notes")
+DUTY_FIELDS = ("unit", "room", "member", "notes")
+RECORD_FIELDS = ("text",)
 
 
 class AccessLog:
@@ -56,7 +61,8 @@ class AccessLog:
             sql.execute(_INSERT + ", ".join(rows), params)
 
     def reads_of(self, need_id: UUID) -> list[dict[str, Any]]:
-        """Every recorded read of the case's personal data, oldest first."""
+        """Every recorded read of the case's (or the household's) personal data, oldest
+        first."""
         with self.store.read() as sql:
             rows = sql.execute(
                 "SELECT * FROM personal_data_reads WHERE need_id=%(n)s ORDER BY read_at",
@@ -69,18 +75,20 @@ class AccessLog:
 
 
 def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
-    """Remember, for this request, that the caller was shown these personal fields."""
+    """Remember, for this request, that the caller was shown these personal fields (of a
+    case, or of a household: its id stands where the case's would)."""
     if not fields:
         return
-    g.setdefault("personal_reads", []).append(
-        {
-            "username": g.user.username,
-            "need_id": str(need_id),
-            "fields": ",".join(fields),
-            "via": via,
-            "read_at": at,
-        }
-    )
+    read = {
+        "username": g.user.username,
+        "need_id": str(need_id),
+        "fields": ",".join(fields),
+        "via": via,
+        "read_at": at,
+    }
+    reads = g.setdefault("personal_reads", [])
+    if read not in reads:  # a command checks its household, then answers with it
+        reads.append(read)
 
 
 def flush(response: Response) -> Response:

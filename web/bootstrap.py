@@ -126,7 +126,9 @@ def build_services(
     if create_tables:
         view.create_tables()
         keys.create_tables()
-    duties, duties_view, duties_follower = build_duties(settings, view.store, clock, create_tables)
+    duties, duties_view, duties_follower = build_duties(
+        settings, view.store, clock, create_tables, keys
+    )
     needs = Needs(
         event_store_env(settings, "needs", create_tables=create_tables),
         communities={c.id: c for c in settings.communities},
@@ -135,7 +137,7 @@ def build_services(
         keys=keys,
     )
     if not create_tables:
-        require_key_store(needs, keys, missing=keys_missing)
+        require_key_store((needs, duties), keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )
@@ -176,7 +178,11 @@ def build_services(
 
 
 def build_duties(
-    settings: Settings, store: SqlStore, clock: Clock, create_tables: bool
+    settings: Settings,
+    store: SqlStore,
+    clock: Clock,
+    create_tables: bool,
+    keys: KeyStore | None = None,
 ) -> tuple[Duties, DutiesView, Follower]:
     """The three fives' application, its read models beside the others, and their follower."""
     extra = settings.extra
@@ -193,6 +199,7 @@ def build_duties(
         clock=clock,
         rules=rules,
         index=view,
+        keys=keys,
     )
     follower = Follower(duties, view)
     duties.after_save.append(follower.catch_up)

@@ -3,13 +3,19 @@ refusal to start without it, and an erasure that also purges every other copy of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from needs.application import Erasure, Needs
+from eventsourcing.application import Application
+
+from duties.exceptions import DutiesNotFoundError
+from needs.exceptions import HouseholdNotFoundError
 from needs.keystore import KeyStore
+from needs.shredding import forget_snapshots
 from needs.sqlstore import SQLiteStore, SqlStore
 from web.config import ConfigurationError, Settings
 
@@ -34,10 +40,10 @@ def key_store_file_missing(settings: Settings) -> bool:
     return settings.store == "sqlite" and not Path(settings.sqlite_path("keys")).exists()
 
 
-def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
-    """Refuse to start when the log holds cases but the key store is missing or empty:
-    every resident's data would silently read as lost."""
-    if not _log_has_events(needs):
+def require_key_store(apps: Sequence[Application[UUID]], keys: KeyStore, *, missing: bool) -> None:
+    """Refuse to start when a log (the cases', the duties') holds events but the key store
+    is missing or empty: every resident's data would read as lost."""
+    if not any(_log_has_events(app) for app in apps):
         return
     if not missing:
         try:
@@ -51,13 +57,24 @@ def require_key_store(needs: Needs, keys: KeyStore, *, missing: bool) -> None:
         )
 
 
-def _log_has_events(needs: Needs) -> bool:
+def _log_has_events(app: Application[UUID]) -> bool:
     try:
-        found = needs.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
+        found = app.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
     except Exception:
         # No event table yet (before init-db): there is nothing a lost key store could lose.
         return False
     return bool(found)
+
+
+@dataclass(frozen=True)
+class HouseholdErasure:
+    """A household erased in both contexts: its cases, and its records with the duties."""
+
+    household_id: UUID
+    erased_at: datetime
+    erased_by: str
+    need_ids: list[UUID]
+    record_ids: list[UUID]
 
 
 def erase_household(
@@ -65,18 +82,38 @@ def erase_household(
     household_id: UUID,
     actor: str,
     progress: Callable[[str], Any] | None = None,
-) -> Erasure:
+) -> HouseholdErasure:
     """Erase a household everywhere, in an order that is safe to run again after a crash:
-    tombstone, mark each case, destroy the key and snapshots, purge the other copies."""
+    tombstone, mark each case, the household and its records, destroy the key and snapshots,
+    purge the other copies."""
     say = progress or (lambda _: None)
-    say(f"erasing household {household_id}: cases marked, key and snapshots destroyed")
+    if not household_known(services, household_id):
+        raise HouseholdNotFoundError(f"no household {household_id}")
+    services.keys.begin_erasure(household_id, actor, services.clock.now())
+    record_ids = services.duties.erase_household(household_id, actor=actor)
+    say(f"household and {len(record_ids)} record(s) marked; marking cases, destroying the key")
     erasure = services.needs.erase_household(household_id, actor=actor)
+    forget_snapshots(services.duties, [household_id, *record_ids])
     say(f"{len(erasure.need_ids)} case(s) erased; purging remembered answers and the index")
     services.follower.catch_up()
+    services.duties_follower.catch_up()
     for need_id in erasure.need_ids:
         services.casework.described.forget(need_id)  # this process's plain copies of the cases
     services.view.forget_household(household_id)
-    services.idempotency.forget_subjects(erasure.need_ids)
-    services.view.store.compact(("households_view",))
+    services.idempotency.forget_subjects([*erasure.need_ids, household_id, *record_ids])
+    services.view.store.compact(("households_view", "duty_households"))
     services.keys.finish_erasure(household_id)
-    return erasure
+    return HouseholdErasure(
+        household_id, erasure.erased_at, erasure.erased_by, erasure.need_ids, record_ids
+    )
+
+
+def household_known(services: Services, household_id: UUID) -> bool:
+    """Whether either context knows the household (or it was erased before)."""
+    if services.keys.tombstone(household_id) is not None:
+        return True
+    try:
+        services.duties.load_household(household_id)
+        return True
+    except DutiesNotFoundError:
+        return bool(services.needs.list_household_needs(household_id))

@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import click
+from eventsourcing.application import Application
 from flask import current_app
 from flask.cli import with_appcontext
 
+from duties.application import Duties
+from duties.domain import Household
+from duties.exceptions import DutiesError
 from needs.application import Needs
 from needs.domain import Need
 from needs.exceptions import NeedsError
@@ -31,11 +37,12 @@ def erase_household_command(household_id: UUID, actor: str) -> None:
         erasure = erase_household(
             services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
         )
-    except NeedsError as error:
+    except (NeedsError, DutiesError) as error:
         raise click.ClickException(error.message) from None
     click.echo(
         f"erased household {erasure.household_id}: {len(erasure.need_ids)} case(s), "
-        f"key destroyed, copies purged (asked by {erasure.erased_by} at "
+        f"{len(erasure.record_ids)} record(s), key destroyed, copies purged "
+        f"(asked by {erasure.erased_by} at "
         f"{erasure.erased_at.isoformat(timespec='seconds')})"
     )
 
@@ -60,33 +67,45 @@ def restore(file: Path) -> None:
     store = view_store(settings)
     key_store = build_key_store(settings, store)
     needs = Needs(event_store_env(settings, "needs", create_tables=False))
+    duties = Duties(event_store_env(settings, "duties", create_tables=False))
     try:
         key_store.create_tables()
-        erased = _erased_in_log(needs)
-        click.echo(f"  … {len(erased)} household(s) erased in the event log stay erased")
+        erased = _erased_in_logs(needs, duties)
+        click.echo(f"  … {len(erased)} household(s) erased in the event logs stay erased")
         count = key_store.restore(file, erased)
     finally:
         needs.close()
+        duties.close()
         if key_store.store is not store:
             key_store.store.close()
         store.close()
     click.echo(f"restored {count} household key(s) from {file}")
 
 
-def _erased_in_log(needs: Needs) -> list[Tombstone]:
-    topic = f"{Need.PersonalDataErased.__module__}:{Need.PersonalDataErased.__qualname__}"
+def _erased_in_logs(needs: Needs, duties: Duties) -> list[Tombstone]:
+    """Every household the cases' or the duties' log says was erased, first erasure first."""
     erased: dict[UUID, Tombstone] = {}
+    for app, event_class in (
+        (needs, Need.PersonalDataErased),
+        (duties, Household.PersonalDataErased),
+    ):
+        for event in _events_of(app, event_class):
+            household_id = getattr(event, "household_id", event.originator_id)
+            erased.setdefault(
+                household_id, Tombstone(household_id, ERASED, event.timestamp, event.actor)
+            )
+    return list(erased.values())
+
+
+def _events_of(app: Application[UUID], event_class: type) -> Iterator[Any]:
+    topic = f"{event_class.__module__}:{event_class.__qualname__}"
     start = 0
     while True:
-        batch = needs.recorder.select_notifications(
+        batch = app.recorder.select_notifications(
             start=start, limit=1000, topics=[topic], inclusive_of_start=False
         )
         for notification in batch:
-            event: Need.PersonalDataErased = needs.mapper.to_domain_event(notification)  # type: ignore[assignment]
-            erased.setdefault(
-                event.household_id,
-                Tombstone(event.household_id, ERASED, event.timestamp, event.actor),
-            )
+            yield app.mapper.to_domain_event(notification)
             start = notification.id
         if len(batch) < 1000:
-            return list(erased.values())
+            return

@@ -87,4 +87,5 @@ class HouseholdIdentity:
             raise HouseholdNotFoundError(f"no household {household_id} in block {block}") from None
         if (household.community, household.block) != (community, block):
             raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
+        household.refuse_personal_data("household")  # its address reads [erased] now
         return {"building": household.building, "unit": household.unit, "room": household.room}

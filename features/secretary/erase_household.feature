@@ -53,3 +53,18 @@ Feature: Erase a household's personal data at the resident's request
   Scenario: Only the secretary may erase a household
     When leader3 erases the need's household
     Then it is refused with 403 Forbidden
+
+  Scenario: Erasing the household erases what the three fives hold about it
+    Given leader3 has placed 王秀英 of the need's household in the group "elderly_alone"
+    And leader3 has recorded that someone of the need's household was hospitalised, noting "老伴脑梗住院"
+    And leader3 has recorded a concern about the need's household: "邻居噪音扰民，老人睡不好"
+    When the secretary erases the need's household
+    Then the erasure names the household, its 1 case and its 1 record
+    And the household reads "[erased]" for its unit, room, members and notes
+    And the concern reads "[erased]" and is still a concern in B3
+    And the household still owes its 1 duty, listed in B3
+
+  Scenario: Nothing personal can be added to an erased household's duties
+    Given the secretary has erased the need's household
+    When leader3 places 李建国 of the need's household in the group "unemployed"
+    Then it is refused with 409 Conflict, saying "erased"

@@ -57,10 +57,21 @@ def sqlite_settings(tmp_path: Path, cipher_key: str | None):
     return load_settings(str(tmp_path), overrides, environ={})
 
 
-def test_without_a_cipher_key_the_duties_file_does_hold_the_plain_text(tmp_path, clock):
-    """The control: the search does find personal data when it is there."""
-    write_the_three_fives(sqlite_settings(tmp_path, None), clock)
-    assert set(readable(tmp_path)) == set(SECRETS)
+def test_without_a_cipher_key_the_duties_personal_data_is_still_sealed_per_household(
+    tmp_path, clock
+):
+    """The control: the search finds the values once they are opened with the household's
+    key, and finds none in the files, which hold them sealed under that key."""
+    settings = sqlite_settings(tmp_path, None)
+    write_the_three_fives(settings, clock)
+    assert readable(tmp_path) == []
+    services = build_services(settings, clock=clock)
+    try:
+        stored = services.duties.recorder.select_notifications(0, 100, inclusive_of_start=False)
+        opened = str([vars(services.duties.mapper.to_domain_event(n)) for n in stored])
+    finally:
+        services.close()
+    assert [s for s in SECRETS if s in opened] == SECRETS
 
 
 def test_with_a_cipher_key_no_sqlite_file_holds_the_duties_personal_data(tmp_path, clock):

@@ -152,7 +152,7 @@ def test_after_erasure_no_byte_holds_the_name_the_phone_or_the_key(app, running,
     assert (
         result.output.strip()
         .splitlines()[-1]
-        .startswith(f"erased household {household_id}: 1 case(s), key destroyed")
+        .startswith(f"erased household {household_id}: 1 case(s), 0 record(s), key destroyed")
     )
     after = on_disk(running, tmp_path)
     found = [s for s in (NAME, PHONE, NOTE, VISIT) if s.encode() in after]

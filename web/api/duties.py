@@ -20,7 +20,7 @@ from web.api.common import (
     page_of,
     page_schema,
 )
-from web.api.duty_scope import LEADERS, READERS, duty_in_scope, scoped_blocks
+from web.api.duty_scope import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
 
 blp = Blueprint("duties", __name__, description="Must-visits and must-asks that fell due")
 DutyPageSchema = page_schema(s.DutySchema, "DutyPage")
@@ -41,7 +41,7 @@ def list_duties(
     rows, total = running.duties_view.list_duties(
         community, blocks, due, now, day_end(local_day(now)), limit=limit, offset=offset
     )
-    return [running.duties.get_duty(UUID(row["duty_id"])) for row in rows], total
+    return noted_duties([running.duties.get_duty(UUID(row["duty_id"])) for row in rows]), total
 
 
 @blp.route("/duties")

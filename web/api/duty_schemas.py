@@ -82,6 +82,12 @@ class HouseholdDetailSchema(Schema):
     members = fields.List(fields.Nested(MemberSchema), required=True)
     life_events = fields.List(fields.Nested(LifeEventSchema), required=True)
     duties = fields.List(fields.Nested(DutySchema), required=True)
+    erased_at = Time(
+        allow_none=True,
+        required=True,
+        metadata={"description": "when its personal data was erased (it reads [erased])"},
+    )
+    erased_by = fields.String(allow_none=True, required=True)
 
 
 class HouseholdArgsSchema(PageArgsSchema):
@@ -124,7 +130,15 @@ class DischargeSchema(Schema):
 class NewRecordSchema(Schema):
     kind = code(RECORD_KINDS, required=True)
     block = fields.String(required=True)
-    household_id = fields.UUID(allow_none=True, load_default=None)
+    household_id = fields.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "the household it is about; without one it is about the whole "
+            "block, and its text must not name or describe a resident (a block record has no "
+            "household key, so no erasure reaches it)"
+        },
+    )
     text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     occurred_at = Time(**OCCURRED_AT)
 

@@ -24,6 +24,11 @@ class ErasureSchema(Schema):
         required=True,
         metadata={"description": "the household's cases, whose personal data now reads [erased]"},
     )
+    records = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "the records made about the household, their text [erased]"},
+    )
 
 
 @blp.route("/households/<uuid:household_id>/erasure")
@@ -32,8 +37,9 @@ class HouseholdErasure(MethodView):
     @blp.response(200, ErasureSchema)
     @blp.alt_response(404, description="No such household")
     def post(self, household_id: UUID) -> dict[str, Any]:
-        """Destroy the household's key: its name, phone, unit, room and every note about it
-        read [erased] from now on, while history, chains and statistics stay. Idempotent."""
+        """Destroy the household's key: its name, phone, unit, room, members and every note
+        or record about it read [erased] from now on, in its cases and its duties, while
+        history, chains, duties and statistics stay. Idempotent."""
         from web import services
         from web.erasure import erase_household
 
@@ -42,4 +48,5 @@ class HouseholdErasure(MethodView):
             "household_id": erasure.household_id,
             "erased_at": erasure.erased_at,
             "needs": erasure.need_ids,
+            "records": erasure.record_ids,
         }

@@ -21,6 +21,7 @@ from web.api.common import (
     page_schema,
 )
 from web.api.duty_scope import LEADERS, READERS, household_in_scope, scoped_blocks
+from web.api.schemas import ReadsSchema
 from web.api.scope import check_block_allowed
 
 blp = Blueprint(
@@ -93,6 +94,17 @@ class Household(MethodView):
     def get(self, household_id: UUID) -> Any:
         """The household with its members' groups, life events and duties."""
         return answer(household_id)
+
+
+@blp.route("/households/<uuid:household_id>/reads")
+class HouseholdReads(MethodView):
+    @roles("secretary", "auditor")
+    @blp.response(200, ReadsSchema)
+    def get(self, household_id: UUID) -> dict[str, Any]:
+        """Who was shown the household's personal data (its address, members, notes, its
+        duties and records): when, which fields, where."""
+        household_in_scope(household_id)
+        return {"reads": _services().access_log.reads_of(household_id)}
 
 
 @blp.route("/households/<uuid:household_id>/life-events")

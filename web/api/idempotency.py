@@ -125,14 +125,15 @@ class IdempotencyStore:
                 {"u": username, "k": key},
             )
 
-    def forget_subjects(self, need_ids: list[UUID]) -> int:
-        """Drop the remembered answers about these cases (an erasure); how many went."""
+    def forget_subjects(self, subjects: list[UUID]) -> int:
+        """Drop the remembered answers about these cases, households or records (an
+        erasure); how many went."""
         with self.store.write() as sql:
             gone = sum(
                 sql.execute(
-                    "DELETE FROM idempotency_keys WHERE subject=%(s)s", {"s": str(need_id)}
+                    "DELETE FROM idempotency_keys WHERE subject=%(s)s", {"s": str(subject)}
                 ).rowcount
-                for need_id in need_ids
+                for subject in subjects
             )
         self.store.compact(("idempotency_keys",))
         return gone
@@ -147,12 +148,15 @@ class IdempotencyStore:
 
 
 def _subject(response: Response) -> str | None:
-    """The case an answer is about: named in the path, or the one the request created."""
-    subject = (request.view_args or {}).get("need_id")
+    """What an answer is about, so an erasure can drop it: the case, or for the duties the
+    household (named in the path, or in the answer about its duty or record), else what the
+    request created."""
+    path = request.view_args or {}
+    subject = path.get("household_id") or path.get("need_id")
     if subject is None and response.is_json:
         body = response.get_json(silent=True)
         if isinstance(body, dict):
-            subject = body.get("need_id") or body.get("id")
+            subject = body.get("household_id") or body.get("need_id") or body.get("id")
     return None if subject is None else str(subject)
 
 

@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
-from web.api.duty_scope import duty_in_scope
+from needs.exceptions import HouseholdErasedError
+from web.api.duty_scope import duty_in_scope, noted_duties
 from web.pages.access import LEADERS, roles
+from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
 COMPLIANCE_WEEKS = 4
@@ -51,7 +53,7 @@ def open_duties(due: str) -> list[dict[str, Any]]:
     rows, _total = running.duties_view.list_duties(
         g.user.community, my_blocks(), due, now, day_end(local_day(now))
     )
-    return [running.duties.get_duty(UUID(row["duty_id"])) for row in rows]
+    return noted_duties([running.duties.get_duty(UUID(row["duty_id"])) for row in rows])
 
 
 @bp.route("/today")
@@ -76,6 +78,8 @@ def discharge(duty_id: UUID) -> Response:
         flash(_("That duty was done already."), "error")
     except DutiesError as error:
         flash(error.message, "error")
+    except HouseholdErasedError as error:
+        flash(explain(error)[1], "error")  # the duty stays open: discharge it without notes
     else:
         flash(_("Done. Thank you."), "success")
     return redirect(url_for("pages.duties.today"))

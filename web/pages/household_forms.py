@@ -1,12 +1,13 @@
 """The household page's forms: register a household, record a life event, put a member in a
-watched group, make a record (each with its CSRF token; every message translated)."""
+watched group, make a record, and the secretary's confirmed erasure (each with its CSRF
+token; every message translated)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from duties.rules import GROUPS, LIFE_EVENTS, RECORD_KINDS
 from web.pages.forms import TEXT_LIMIT, Choice, at_most
@@ -70,3 +71,14 @@ def record_form() -> RecordForm:
     form = RecordForm(prefix="record")
     form.kind.choices = [(code, code) for code in RECORD_KINDS]
     return form
+
+
+class EraseHouseholdForm(FlaskForm):  # type: ignore[misc]
+    confirm = BooleanField(
+        _l("I understand: its address, members' names and every note read [erased] for good."),
+        validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
+    )
+
+
+def erase_form() -> EraseHouseholdForm:
+    return EraseHouseholdForm(prefix="erase")

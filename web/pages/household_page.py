@@ -12,9 +12,10 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesError
 from duties.values import local_day
-from needs.exceptions import InvalidInputError, NeedsError
+from needs.exceptions import HouseholdErasedError, InvalidInputError, NeedsError
 from web.api.duty_scope import household_in_scope, record_in_scope
 from web.api.scope import check_block_allowed
+from web.erasure import erase_household
 from web.pages import labels
 from web.pages.access import LEADERS, READERS, roles
 from web.pages.duties import KINDS, REASONS
@@ -22,11 +23,13 @@ from web.pages.household_forms import (
     RECORD_KINDS_SHOWN,
     RegisterHouseholdForm,
     ToNeedForm,
+    erase_form,
     group_form,
     life_event_form,
     record_form,
 )
 from web.pages.households import block_choices
+from web.pages.problems import explain
 from web.proactive import turn_record_into_need
 
 bp = Blueprint("household_page", __name__)
@@ -87,6 +90,7 @@ def household(household_id: UUID, **forms: Any) -> Any:
         life=forms.get("life") or life_event_form(),
         group=forms.get("group") or group_form(),
         record=forms.get("record") or record_form(),
+        erase=forms.get("erase") or erase_form(),
         records=[
             running.duties.get_record(r) for r in running.duties_view.household_records(home["id"])
         ],
@@ -152,6 +156,19 @@ def record(household_id: UUID) -> Any:
     )
 
 
+@bp.route("/households/<uuid:household_id>/erasure", methods=["POST"])
+@roles("secretary")
+def erasure(household_id: UUID) -> Any:
+    """Erase the household's personal data for good, once the secretary has confirmed it."""
+    household_in_scope(household_id)
+    form = erase_form()
+    if not form.validate_on_submit():
+        return household(household_id, erase=form)
+    erase_household(_services(), household_id, g.user.username)
+    flash(_("The household's personal data was erased."), "success")
+    return redirect(url_for("pages.household_page.household", household_id=household_id))
+
+
 def to_need_form() -> ToNeedForm:
     form = ToNeedForm(prefix="need")
     community = _services().needs.community(g.user.community)
@@ -193,6 +210,8 @@ def _command(household_id: UUID, form: Any, run: Any, **forms: Any) -> Any:
             run()
         except DutiesError as error:
             form.form_errors.append(error.message)
+        except HouseholdErasedError as error:
+            form.form_errors.append(explain(error)[1])
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("pages.household_page.household", household_id=household_id))

@@ -70,3 +70,100 @@ def chain_intact(api: Api, need: dict[str, Any], username: str) -> None:
 def past_state_reads(api: Api, need: dict[str, Any], version: str, text: str) -> None:
     then = succeeded(api.get("auditor", f"/needs/{need['id']}", version=version))
     assert (then["version"], then["resident_name"]) == (int(version), text)
+
+
+# --- the three fives about the same household --------------------------------------------
+
+
+def _household_path(need: dict[str, Any]) -> str:
+    return f"/households/{need['household']['id']}"
+
+
+@given(
+    parsers.re(
+        USER
+        + r" has placed (?P<member>\S+) of the need's household in the group "
+        + QUOTED.format("group")
+    )
+)
+def has_placed(api: Api, need: dict[str, Any], username: str, member: str, group: str) -> None:
+    body = {"member": member, "group": group}
+    succeeded(api.post(username, f"{_household_path(need)}/groups", body))
+
+
+@given(
+    parsers.re(
+        USER
+        + r" has recorded that someone of the need's household was hospitalised, noting "
+        + QUOTED.format("note")
+    )
+)
+def has_recorded_hospitalisation(api: Api, need: dict[str, Any], username: str, note: str) -> None:
+    body = {"type": "hospitalised", "note": note}
+    answer = api.post(username, f"{_household_path(need)}/life-events", body)
+    assert answer.status in (200, 201), str(answer)
+
+
+@given(
+    parsers.re(
+        USER + r" has recorded a concern about the need's household: " + QUOTED.format("text")
+    ),
+    target_fixture="record",
+)
+def has_recorded_concern(api: Api, need: dict[str, Any], username: str, text: str) -> Any:
+    body = {"kind": "concern", "block": need["block"], "household_id": need["household"]["id"]}
+    return succeeded(api.post(username, "/records", {**body, "text": text}), 201)
+
+
+@then(
+    parsers.parse("the erasure names the household, its {cases:d} case and its {records:d} record")
+)
+def erasure_names_both(
+    answer: Answer, need: dict[str, Any], record: dict[str, Any], cases: int, records: int
+) -> None:
+    body = succeeded(answer)
+    assert body["household_id"] == need["household"]["id"]
+    assert (len(body["needs"]), body["records"]) == (cases, [record["id"]][:records])
+
+
+@then(
+    parsers.re(
+        r"the household reads " + QUOTED.format("text") + r" for its unit, room, members and notes"
+    )
+)
+def household_reads(api: Api, need: dict[str, Any], text: str) -> None:
+    home = succeeded(api.get("secretary", _household_path(need)))
+    written = [home["unit"], home["room"], *(m["name"] for m in home["members"])]
+    written += [e["note"] for e in home["life_events"]]
+    assert set(written) == {text}
+    assert (home["block"], home["building"]) == (need["block"], need["household"]["building"])
+
+
+@then(
+    parsers.re(
+        r"the concern reads " + QUOTED.format("text") + r" and is still a concern in (?P<block>B\d)"
+    )
+)
+def concern_reads(api: Api, record: dict[str, Any], text: str, block: str) -> None:
+    shown = succeeded(api.get("secretary", f"/records/{record['id']}"))
+    assert (shown["text"], shown["kind"], shown["block"]) == (text, "concern", block)
+
+
+@then(parsers.parse("the household still owes its {count:d} duty, listed in {block}"))
+def duty_still_owed(api: Api, need: dict[str, Any], count: int, block: str) -> None:
+    home = succeeded(api.get("secretary", _household_path(need)))
+    listed = succeeded(api.get("secretary", "/duties", block=block, due="all"))["items"]
+    assert [d["id"] for d in listed] == [d["id"] for d in home["duties"]][:count]
+    assert [(d["reason"], d["block"]) for d in listed] == [("hospitalised", block)]
+
+
+@when(
+    parsers.re(
+        USER
+        + r" places (?P<member>\S+) of the need's household in the group "
+        + QUOTED.format("group")
+    ),
+    target_fixture="answer",
+)
+def places(api: Api, need: dict[str, Any], username: str, member: str, group: str) -> Answer:
+    return api.post(username, f"{_household_path(need)}/groups", {"member": member, "group": group})
