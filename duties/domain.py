@@ -236,6 +236,9 @@ class Household(Aggregate):
 
     def asks_falling_due(self, now: datetime, rules: DutyRules) -> list[tuple[Membership, date]]:
         """Each active membership whose next ask's day has come and that has no ask open."""
+        if self.erased_at is not None:
+            # Its people are no longer known: no new asks; those already due stay and count.
+            return []
         today = local_day(now)
         falling = []
         for m in self.memberships:

@@ -77,3 +77,14 @@ def test_without_the_key_the_household_and_its_records_read_erased(
     assert duties.get_record(block_record)["text"] == BLOCK_TEXT
     with pytest.raises(HouseholdErasedError):
         duties.join_group(home, "李建国", "unemployed", date(2026, 11, 2), actor="w")
+
+
+def test_an_erased_household_owes_no_new_asks(
+    duties: Duties, keys: KeyStore, clock: ManualClock
+) -> None:
+    home, _, _ = a_household(duties)  # its elderly member living alone is asked after weekly
+    keys.begin_erasure(home, "secretary", clock.now())
+    duties.erase_household(home, actor="secretary")
+    keys.destroy_key(home)
+    clock.advance(days=30)
+    assert duties.fall_due(home, clock.now()) == 0
