@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Recording
 
 from needs.views import PositionMovedError
 
@@ -54,6 +55,22 @@ class Follower:
                 if len(notifications) < self.batch_size:
                     # A short batch was the end of the log when it was read: no need to ask again.
                     return applied
+
+    def follow(self, recordings: Sequence[Recording[Any]]) -> int:
+        """Apply events this process has just saved, as they were saved, when the view stands
+        right before them: no reading them back from the log, and no opening their seals.
+        Otherwise (another process saved in between) catch up from the log as usual."""
+        if not recordings:
+            return 0
+        events = [(r.notification.id, r.domain_event) for r in recordings]
+        with self._lock:
+            try:
+                self.view.process(self.app.name, events[0][0] - 1, events)
+                return len(events)
+            except PositionMovedError as moved:
+                if moved.position is not None and moved.position >= events[-1][0]:
+                    return 0  # another follower has applied them already
+        return self.catch_up()
 
     def lag(self) -> int:
         """How many notifications the view is behind the log."""

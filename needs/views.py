@@ -89,6 +89,10 @@ _COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
 class PositionMovedError(Exception):
     """Another follower processed these events first; re-read the position and go on."""
 
+    def __init__(self, application_name: str, position: int | None = None) -> None:
+        super().__init__(application_name)
+        self.position = position  # where the view was found, when the raiser read it
+
 
 class NeedsView(NeedsProjection):
     """The casework read models, kept by following the Needs log exactly once."""
@@ -144,8 +148,9 @@ class NeedsView(NeedsProjection):
         select = _POSITION_FOR_UPDATE if self.store.dialect == "postgres" else _POSITION
         with self.store.pipelined() as sql:
             row = sql.execute(select, {"app": application_name}).fetchone()
-            if (int(row["notification_id"]) if row else 0) != start:
-                raise PositionMovedError(application_name)
+            position = int(row["notification_id"]) if row else 0
+            if position != start:
+                raise PositionMovedError(application_name, position)
             for _, event in events:
                 self._apply(sql, event)
             sql.execute(
