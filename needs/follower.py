@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import Mapper, Notification, Recording
 
 from needs.views import PositionMovedError
 
 
 class TrackedView(Protocol):
-    """A read model that stores its position in the log beside its rows."""
+    """A read model that stores its position in the log beside its rows. One that reads the
+    personal values of only some events names them in `personal_events` (class names)."""
 
     def position(self, application_name: str) -> int: ...
 
@@ -32,6 +33,7 @@ class Follower:
         self.view = view
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._decode = _decoder(app.mapper, getattr(view, "personal_events", None))
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Process everything recorded so far; returns how many events this call applied."""
@@ -44,7 +46,7 @@ class Follower:
                 )
                 if not notifications:
                     return applied
-                events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+                events = [(n.id, self._decode(n)) for n in notifications]
                 try:
                     self.view.process(self.app.name, start, events)
                 except PositionMovedError:
@@ -82,3 +84,18 @@ class Follower:
         with self._lock:
             self.view.reset(self.app.name)
         return self.catch_up(progress)
+
+
+def _decoder(mapper: Mapper[Any], personal_events: frozenset[str] | None) -> Callable[[Any], Any]:
+    """How the follower turns a notification into an event: opened by the application's mapper,
+    or, for a view that names the events whose personal values it reads, only those opened and
+    the others decoded as stored (their sealed values left unread, and no key looked up)."""
+    if personal_events is None:
+        return mapper.to_domain_event
+
+    def decode(notification: Notification) -> Any:
+        if notification.topic.rpartition(".")[2] in personal_events:
+            return mapper.to_domain_event(notification)
+        return Mapper.to_domain_event(mapper, notification)
+
+    return decode

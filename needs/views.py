@@ -97,6 +97,9 @@ class PositionMovedError(Exception):
 class NeedsView(NeedsProjection):
     """The casework read models, kept by following the Needs log exactly once."""
 
+    # Only a logged need's address (for its digest) is personal data the rows depend on.
+    personal_events = frozenset({"NeedLogged"})
+
     def __init__(
         self, store: SqlStore, address_key: bytes, previous_address_keys: Sequence[bytes] = ()
     ) -> None:
