@@ -11,6 +11,8 @@ from eventsourcing.persistence import Mapper, Notification, Recording
 
 from needs.views import PositionMovedError
 
+REBUILD_BATCH = 5000
+
 
 class TrackedView(Protocol):
     """A read model that stores its position in the log beside its rows. One that reads the
@@ -37,12 +39,15 @@ class Follower:
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Process everything recorded so far; returns how many events this call applied."""
+        return self._catch_up(progress, self.batch_size)
+
+    def _catch_up(self, progress: Callable[[int], None] | None, batch_size: int) -> int:
         applied = 0
         with self._lock:
             while True:
                 start = self.view.position(self.app.name)
                 notifications = self.app.recorder.select_notifications(
-                    start=start, limit=self.batch_size, inclusive_of_start=False
+                    start=start, limit=batch_size, inclusive_of_start=False
                 )
                 if not notifications:
                     return applied
@@ -54,7 +59,7 @@ class Follower:
                 applied += len(events)
                 if progress is not None:
                     progress(applied)
-                if len(notifications) < self.batch_size:
+                if len(notifications) < batch_size:
                     # A short batch was the end of the log when it was read: no need to ask again.
                     return applied
 
@@ -83,7 +88,8 @@ class Follower:
         """Empty the view and replay the whole log into it."""
         with self._lock:
             self.view.reset(self.app.name)
-        return self.catch_up(progress)
+        # Larger batches than a live catch-up: fewer reads of the log and fewer commits.
+        return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
 
 
 def _decoder(mapper: Mapper[Any], personal_events: frozenset[str] | None) -> Callable[[Any], Any]:

@@ -83,6 +83,12 @@ _WAITS_INDEX = (
     "CREATE INDEX IF NOT EXISTS referrals_view_partner_waits "
     "ON referrals_view (community, partner_id, {hours}) WHERE accepted_at IS NOT NULL"
 )
+# SQLite counts from it alone, already grouped by partner: no table scan and no sort (a third
+# of the time of a ranking after the read model moved).
+_COUNTS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS referrals_view_partner_counts "
+    "ON referrals_view (community, partner_id, status, sent_at, accepted_at)"
+)
 _COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
 
 
@@ -116,6 +122,7 @@ class NeedsView(NeedsProjection):
                 sql.execute(statement)
             if self.store.dialect == "sqlite":
                 sql.execute(_WAITS_INDEX.format(hours=_HOURS_TO_ACCEPT["sqlite"]))
+                sql.execute(_COUNTS_INDEX)
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
