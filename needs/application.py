@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording
 
 from needs.clock import Clock, SystemClock
 from needs.community import DEMO_COMMUNITY, Community, parse_building
@@ -80,7 +80,17 @@ class Needs(Application[UUID]):
         self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
         self.clock = clock or SystemClock()
         self.households = households
-        self.after_save: list[Callable[[], None]] = []
+        # Each is given what a save recorded, once it is stored (a read model's follower).
+        self.after_save: list[Callable[[list[Recording[UUID]]], object]] = []
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        recordings = super()._record(processing_event)
+        if self.repository.cache is not None:
+            # The case as just saved, so the answer to a command reads it without a replay; a
+            # read from the cache still fast-forwards it past anything saved elsewhere since.
+            for aggregate_id, aggregate in processing_event.aggregates.items():
+                self.repository.cache.put(aggregate_id, aggregate)
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -94,7 +104,7 @@ class Needs(Application[UUID]):
         for follow in self.after_save:
             # The events are stored; a lagging read model catches up on the next save.
             try:
-                follow()
+                follow(recordings)
             except Exception:
                 log.exception("a read model failed to catch up after a save")
         return recordings
@@ -111,6 +121,7 @@ class Needs(Application[UUID]):
         unit: str | None = None,
         room: str | None = None,
         household_id: UUID | None = None,
+        registered_household: UUID | None = None,
         description: str,
         urgency: str,
         resident_name: str | None = None,
@@ -121,11 +132,15 @@ class Needs(Application[UUID]):
         need_id: UUID | None = None,
     ) -> UUID:
         """Log a need for a household named by address or by id; returns the need's id.
-        A caller that retries may choose the id: a need already logged under it is kept."""
+        A caller that already found the household registered at the address names it in
+        `registered_household`. A caller that retries may choose the id: a need already
+        logged under it is kept."""
         if need_id is not None and self._exists(need_id):
             return need_id
         where = self.community(community)
-        household = self._household(where, block, building, unit, room, household_id)
+        household = self._household(
+            where, block, building, unit, room, household_id, registered_household
+        )
         need = Need.log(
             where,
             category=category,
@@ -469,6 +484,7 @@ class Needs(Application[UUID]):
         unit: str | None,
         room: str | None,
         household_id: UUID | None,
+        registered: UUID | None = None,
     ) -> Household:
         community.block(block)
         if household_id is not None:
@@ -482,8 +498,8 @@ class Needs(Application[UUID]):
         number = parse_building(building)
         unit_text = text(unit, "household.unit", required=False, limit=10)
         room_text = text(room, "household.room", required=False, limit=10)
-        found = None
-        if self.households is not None:
+        found = registered
+        if found is None and self.households is not None:
             found = self.households.find_household(
                 community.id, block, number, unit_text, room_text
             )

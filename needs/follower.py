@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Notification, Recording
 
 from needs.views import PositionMovedError
 
+REBUILD_BATCH = 5000
+
 
 class TrackedView(Protocol):
-    """A read model that stores its position in the log beside its rows."""
+    """A read model that stores its position in the log beside its rows. One that reads the
+    personal values of only some events names them in `personal_events` (class names)."""
 
     def position(self, application_name: str) -> int: ...
 
@@ -31,19 +35,23 @@ class Follower:
         self.view = view
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._decode = _decoder(app.mapper, getattr(view, "personal_events", None))
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Process everything recorded so far; returns how many events this call applied."""
+        return self._catch_up(progress, self.batch_size)
+
+    def _catch_up(self, progress: Callable[[int], None] | None, batch_size: int) -> int:
         applied = 0
         with self._lock:
             while True:
                 start = self.view.position(self.app.name)
                 notifications = self.app.recorder.select_notifications(
-                    start=start, limit=self.batch_size, inclusive_of_start=False
+                    start=start, limit=batch_size, inclusive_of_start=False
                 )
                 if not notifications:
                     return applied
-                events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+                events = [(n.id, self._decode(n)) for n in notifications]
                 try:
                     self.view.process(self.app.name, start, events)
                 except PositionMovedError:
@@ -51,9 +59,25 @@ class Follower:
                 applied += len(events)
                 if progress is not None:
                     progress(applied)
-                if len(notifications) < self.batch_size:
+                if len(notifications) < batch_size:
                     # A short batch was the end of the log when it was read: no need to ask again.
                     return applied
+
+    def follow(self, recordings: Sequence[Recording[Any]]) -> int:
+        """Apply events this process has just saved, as they were saved, when the view stands
+        right before them: no reading them back from the log, and no opening their seals.
+        Otherwise (another process saved in between) catch up from the log as usual."""
+        if not recordings:
+            return 0
+        events = [(r.notification.id, r.domain_event) for r in recordings]
+        with self._lock:
+            try:
+                self.view.process(self.app.name, events[0][0] - 1, events)
+                return len(events)
+            except PositionMovedError as moved:
+                if moved.position is not None and moved.position >= events[-1][0]:
+                    return 0  # another follower has applied them already
+        return self.catch_up()
 
     def lag(self) -> int:
         """How many notifications the view is behind the log."""
@@ -64,4 +88,20 @@ class Follower:
         """Empty the view and replay the whole log into it."""
         with self._lock:
             self.view.reset(self.app.name)
-        return self.catch_up(progress)
+        # Larger batches than a live catch-up: fewer reads of the log and fewer commits.
+        return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
+
+
+def _decoder(mapper: Mapper[Any], personal_events: frozenset[str] | None) -> Callable[[Any], Any]:
+    """How the follower turns a notification into an event: opened by the application's mapper,
+    or, for a view that names the events whose personal values it reads, only those opened and
+    the others decoded as stored (their sealed values left unread, and no key looked up)."""
+    if personal_events is None:
+        return mapper.to_domain_event
+
+    def decode(notification: Notification) -> Any:
+        if notification.topic.rpartition(".")[2] in personal_events:
+            return mapper.to_domain_event(notification)
+        return Mapper.to_domain_event(mapper, notification)
+
+    return decode

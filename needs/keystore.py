@@ -149,6 +149,10 @@ class KeyStore:
         with self._lock:
             if len(self._keys) >= CACHED_KEYS:
                 self._keys = {h: kept for h, kept in self._keys.items() if kept[1] > now}
+                if len(self._keys) >= CACHED_KEYS:
+                    # None expired yet (a rebuild reads many households at once): drop the
+                    # older half, or every new key would copy the whole cache again.
+                    self._keys = dict(list(self._keys.items())[CACHED_KEYS // 2 :])
             self._keys[household_id] = (key, now + self.ttl)
         return key
 

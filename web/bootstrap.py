@@ -142,7 +142,7 @@ def build_services(
         event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
     )
     follower = Follower(needs, view)
-    needs.after_save.append(follower.catch_up)
+    needs.after_save.append(follower.follow)
     casework = Casework(needs, partners, view, follower, clock, HouseholdIdentity(duties, view))
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)

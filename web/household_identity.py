@@ -48,14 +48,15 @@ class HouseholdIdentity:
         address: dict[str, Any],
         actor: str,
         occurred_at: datetime | None,
-    ) -> tuple[UUID | None, dict[str, Any]]:
-        """(household id, address) to log the need with: a household known only to the
-        duties is named by its address; a new address is registered before the need."""
+    ) -> tuple[UUID | None, dict[str, Any], UUID | None]:
+        """(household id, address, household registered there) to log the need with: a
+        household known only to the duties is named by its address; a new address is
+        registered before the need."""
         if household_id is not None and self.needs_view.household_need(household_id) is None:
-            return None, self._address_of(household_id, community.id, block)
+            return None, self._address_of(household_id, community.id, block), household_id
         if household_id is None and address["building"] not in (None, ""):
-            self._register(community, block, address, actor, occurred_at)
-        return household_id, address
+            return None, address, self._register(community, block, address, actor, occurred_at)
+        return household_id, address, None
 
     def _register(
         self,
@@ -64,12 +65,16 @@ class HouseholdIdentity:
         address: dict[str, Any],
         actor: str,
         occurred_at: datetime | None,
-    ) -> None:
+    ) -> UUID | None:
         unit, room = ((address[k] or "").strip() for k in ("unit", "room"))
         try:
             number = community.building_in_block(block, address["building"])
+            # Most needs are for an address the duties know: one query, and nothing to save.
+            known = self.duties.find_household(community.id, block, number, unit, room)
+            if known is not None:
+                return known
             earlier = self.needs_view.find_household(community.id, block, number, unit, room)
-            self.duties.register_household(
+            return self.duties.register_household(
                 community=community.id,
                 block=block,
                 **address,
@@ -78,7 +83,8 @@ class HouseholdIdentity:
                 household_id=earlier,
             )
         except (InvalidInputError, InvalidDutyInputError):
-            return  # the need's own checks report bad input, with the fields as the API names them
+            # The need's own checks report bad input, with the fields as the API names them.
+            return None
 
     def _address_of(self, household_id: UUID, community: str, block: str) -> dict[str, Any]:
         try:

@@ -62,15 +62,17 @@ class Casework:
     ) -> UUID:
         """Log a need for its household, registered with the duties first (found or new)."""
         address = {"building": building, "unit": unit, "room": room}
+        registered = None
         if self.households is not None:
             where = self.needs.community(community)
-            household_id, address = self.households.settle(
+            household_id, address, registered = self.households.settle(
                 where, block, household_id, address, actor, details.get("occurred_at")
             )
         return self.needs.log_need(
             community=community,
             block=block,
             household_id=household_id,
+            registered_household=registered,
             actor=actor,
             **address,
             **details,
