@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 from eventsourcing.cryptography import AESCipher
 
 from needs.community import DEMO_COMMUNITY
+from tests.integration.at_rest import postgres_contents
 from web.bootstrap import build_services
 from web.config import load_settings
 
@@ -90,17 +90,6 @@ def test_with_a_cipher_key_no_postgres_table_holds_personal_data(tmp_path, clock
         environ={},
     )
     write_a_case(settings, clock)
-    with psycopg.connect(database_url) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            ).fetchall()
-        ]
-        assert {"needs_events", "needs_snapshots", "needs_view"} <= set(tables)
-        dump = b"".join(
-            str(row).encode() + b"".join(v for v in row if isinstance(v, bytes))
-            for table in tables
-            for row in conn.execute(f'SELECT * FROM "{table}"').fetchall()  # noqa: S608
-        )
+    tables, dump = postgres_contents(database_url)
+    assert {"needs_events", "needs_snapshots", "needs_view"} <= tables
     assert [s for s in SECRETS if s.encode() in dump or s in dump.decode("latin-1")] == []
