@@ -13,7 +13,7 @@ from uuid import UUID
 
 from duties.rules import DutyRules
 from needs.sqlstore import Sql, SqlStore
-from needs.views import PositionMovedError
+from needs.tracking import TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS duty_households (
@@ -34,7 +34,6 @@ CREATE TABLE IF NOT EXISTS records_view (
 CREATE TABLE IF NOT EXISTS view_tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL)
 """
-_POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
 TABLES = ("duty_households", "duties_view", "records_view")
 
 
@@ -48,8 +47,10 @@ def address_digest(
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
-class DutiesView:
+class DutiesView(TrackedSqlView):
     """The duties read models, kept by following the Duties log exactly once."""
+
+    tables = TABLES
 
     def __init__(
         self,
@@ -69,42 +70,6 @@ class DutiesView:
         with self.store.write() as sql:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
-
-    # --- following the log -------------------------------------------------------------
-
-    def position(self, application_name: str) -> int:
-        """The last notification id this view has processed."""
-        with self.store.read() as sql:
-            row = sql.execute(_POSITION, {"app": application_name}).fetchone()
-        return int(row["notification_id"]) if row else 0
-
-    def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:
-        """Apply events after `start` with the new position in one transaction."""
-        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
-        with self.store.write() as sql:
-            row = sql.execute(_POSITION + lock, {"app": application_name}).fetchone()
-            if (int(row["notification_id"]) if row else 0) != start:
-                raise PositionMovedError(application_name)
-            for _, event in events:
-                handler = getattr(self, f"_on_{type(event).__name__}", None)
-                if handler is not None:
-                    handler(sql, event)
-            sql.execute(
-                "INSERT INTO view_tracking (application_name, notification_id) "
-                "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
-                "DO UPDATE SET notification_id = %(id)s",
-                {"app": application_name, "id": events[-1][0]},
-            )
-
-    def reset(self, application_name: str) -> None:
-        """Empty every view and its position, ready to be rebuilt from the log."""
-        with self.store.write() as sql:
-            for table in TABLES:
-                sql.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            sql.execute(
-                "DELETE FROM view_tracking WHERE application_name=%(app)s",
-                {"app": application_name},
-            )
 
     def _t(self, moment: datetime | None) -> Any:
         return self.store.to_db_time(moment)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification, Recording
 
-from needs.views import PositionMovedError
+from needs.tracking import PositionMovedError
 
 REBUILD_BATCH = 5000
 

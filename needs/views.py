@@ -12,6 +12,7 @@ from uuid import UUID
 
 from needs.projection import NeedsProjection
 from needs.sqlstore import Sql, SqlStore
+from needs.tracking import PositionMovedError, TrackedSqlView
 
 __all__ = ["VIEW_TABLES", "NeedsView", "PositionMovedError"]
 
@@ -42,8 +43,6 @@ CREATE INDEX IF NOT EXISTS households_view_id ON households_view (household_id);
 CREATE TABLE IF NOT EXISTS view_tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL)
 """
-_POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
-_POSITION_FOR_UPDATE = _POSITION + " FOR UPDATE"
 _POSITIONS = "SELECT COUNT(*) AS n, SUM(notification_id) AS at FROM view_tracking"
 VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
 # Columns added after the first release: (table, column, type), added to older tables in place.
@@ -92,19 +91,12 @@ _COUNTS_INDEX = (
 _COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
 
 
-class PositionMovedError(Exception):
-    """Another follower processed these events first; re-read the position and go on."""
-
-    def __init__(self, application_name: str, position: int | None = None) -> None:
-        super().__init__(application_name)
-        self.position = position  # where the view was found, when the raiser read it
-
-
-class NeedsView(NeedsProjection):
+class NeedsView(NeedsProjection, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # Only a logged need's address (for its digest) is personal data the rows depend on.
     personal_events = frozenset({"NeedLogged"})
+    tables = VIEW_TABLES
 
     def __init__(
         self, store: SqlStore, address_key: bytes, previous_address_keys: Sequence[bytes] = ()
@@ -139,46 +131,6 @@ class NeedsView(NeedsProjection):
             {"t": table},
         ).fetchall()
         return {row["column_name"] for row in rows}
-
-    # --- following the log -------------------------------------------------------------
-
-    def position(self, application_name: str) -> int:
-        """The last notification id this view has processed."""
-        with self.store.read() as sql:
-            row = sql.execute(
-                "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s",
-                {"app": application_name},
-            ).fetchone()
-        return int(row["notification_id"]) if row else 0
-
-    def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:
-        """Apply events (notification id, domain event) that follow `start`, with the new
-        position, in one transaction; PositionMovedError if someone else got there first."""
-        # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
-        select = _POSITION_FOR_UPDATE if self.store.dialect == "postgres" else _POSITION
-        with self.store.pipelined() as sql:
-            row = sql.execute(select, {"app": application_name}).fetchone()
-            position = int(row["notification_id"]) if row else 0
-            if position != start:
-                raise PositionMovedError(application_name, position)
-            for _, event in events:
-                self._apply(sql, event)
-            sql.execute(
-                "INSERT INTO view_tracking (application_name, notification_id) "
-                "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
-                "DO UPDATE SET notification_id = %(id)s",
-                {"app": application_name, "id": events[-1][0]},
-            )
-
-    def reset(self, application_name: str) -> None:
-        """Empty every view and its position, ready to be rebuilt from the log."""
-        with self.store.write() as sql:
-            for table in VIEW_TABLES:
-                sql.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            sql.execute(
-                "DELETE FROM view_tracking WHERE application_name=%(app)s",
-                {"app": application_name},
-            )
 
     def forget_household(self, household_id: UUID) -> None:
         """Drop the household's address digest (an erasure): it can no longer be found."""

@@ -12,7 +12,7 @@ from uuid import UUID, uuid5
 
 from needs.clock import Clock
 from needs.sqlstore import Sql, SqlStore
-from needs.views import PositionMovedError
+from needs.tracking import PositionMovedError
 
 # The events a partner is told of, by the name of the notice.
 NOTICES = {

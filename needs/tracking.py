@@ -1,0 +1,68 @@
+"""A read model in SQL that keeps its place in a log beside its rows: a batch of events and the
+new position commit in one transaction, so each event is applied exactly once, across threads
+and processes (needs.follower.Follower hands it the batches)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from needs.sqlstore import Sql, SqlStore
+
+_POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
+
+
+class PositionMovedError(Exception):
+    """Another follower processed these events first; re-read the position and go on."""
+
+    def __init__(self, application_name: str, position: int | None = None) -> None:
+        super().__init__(application_name)
+        self.position = position  # where the view was found, when the raiser read it
+
+
+class TrackedSqlView:
+    """Rows in `tables`, kept from one application's log; an event changes them through the
+    view's `_on_<EventName>(sql, event)` method (or an `_apply` of its own)."""
+
+    store: SqlStore
+    tables: tuple[str, ...] = ()
+
+    def position(self, application_name: str) -> int:
+        """The last notification id this view has processed."""
+        with self.store.read() as sql:
+            row = sql.execute(_POSITION, {"app": application_name}).fetchone()
+        return int(row["notification_id"]) if row else 0
+
+    def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:
+        """Apply events (notification id, domain event) that follow `start`, with the new
+        position, in one transaction; PositionMovedError if someone else got there first."""
+        # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
+        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
+        with self.store.pipelined() as sql:
+            row = sql.execute(_POSITION + lock, {"app": application_name}).fetchone()
+            position = int(row["notification_id"]) if row else 0
+            if position != start:
+                raise PositionMovedError(application_name, position)
+            for _, event in events:
+                self._apply(sql, event)
+            sql.execute(
+                "INSERT INTO view_tracking (application_name, notification_id) "
+                "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
+                "DO UPDATE SET notification_id = %(id)s",
+                {"app": application_name, "id": events[-1][0]},
+            )
+
+    def reset(self, application_name: str) -> None:
+        """Empty every table of the view and its position, ready to be rebuilt from the log."""
+        with self.store.write() as sql:
+            for table in self.tables:
+                sql.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            sql.execute(
+                "DELETE FROM view_tracking WHERE application_name=%(app)s",
+                {"app": application_name},
+            )
+
+    def _apply(self, sql: Sql, event: Any) -> None:
+        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        if handler is not None:
+            handler(sql, event)
