@@ -79,9 +79,12 @@ class SqlStore(ABC):
         """A connection for one statement, which commits on its own: no BEGIN, no COMMIT."""
 
     @contextmanager
-    def pipelined(self) -> Iterator[Sql]:
+    def pipelined(self, *, derived: bool = False) -> Iterator[Sql]:
         """A write transaction whose statements may travel to the server together: reading a
-        result waits for the statements before it, and `rowcount` is not to be read."""
+        result waits for the statements before it, and `rowcount` is not to be read.
+        `derived`: it writes only what the event log can rebuild, with the position it got
+        to, so the store need not wait for the disk: a crash loses it whole, and it is
+        written again from the log."""
         with self.write() as sql:
             yield sql
 
@@ -231,7 +234,7 @@ class PostgresStore(SqlStore):
             yield Sql(cursor, self.dialect)
 
     @contextmanager
-    def pipelined(self) -> Iterator[Sql]:
+    def pipelined(self, *, derived: bool = False) -> Iterator[Sql]:
         # psycopg's pipeline mode, as the event store's own inserts use it: BEGIN and the first
         # read go together, then the writes and the COMMIT.
         with (
@@ -240,6 +243,10 @@ class PostgresStore(SqlStore):
             conn.transaction(),
             conn.cursor() as cursor,
         ):
+            if derived:
+                # An asynchronous commit is atomic still: after a crash the rows and their
+                # position are there together or not at all.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             yield Sql(cursor, self.dialect)
 
     def compact(self, tables: tuple[str, ...]) -> None:

@@ -38,7 +38,7 @@ class TrackedSqlView:
         position, in one transaction; PositionMovedError if someone else got there first."""
         # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
         lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
-        with self.store.pipelined() as sql:
+        with self.store.pipelined(derived=True) as sql:
             row = sql.execute(_POSITION + lock, {"app": application_name}).fetchone()
             position = int(row["notification_id"]) if row else 0
             if position != start:

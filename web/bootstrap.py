@@ -220,11 +220,17 @@ def build_accounts(
         clock=clock.now,
         hasher=PasswordHasher(**{k: v for k, v in hasher_costs.items() if v is not None}),
     )
-    tokens = TokenStore(store)
+    tokens = TokenStore(store, users_log_position(accounts))
     if create_tables:
         tokens.create_tables()
     ttl = timedelta(hours=_extra_int(settings, "TOKEN_TTL_HOURS") or 12)
     return accounts, Authenticator(accounts, tokens, clock.now, ttl)
+
+
+def users_log_position(accounts: Accounts) -> str | None:
+    """The query for the users' last notification id, when the tokens share its database."""
+    statement = getattr(accounts.recorder, "max_notification_id_statement", None)
+    return None if statement is None else str(statement.as_string())
 
 
 def _extra_int(settings: Settings, name: str) -> int | None:

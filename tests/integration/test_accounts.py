@@ -134,6 +134,35 @@ def test_a_token_is_seen_by_another_process_and_dies_there_when_the_user_is_disa
         other.close()
 
 
+def test_a_request_reads_the_users_log_only_when_it_has_moved(
+    services: Services, settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register_leader(services)
+    token, _, _ = services.authenticator.login("leader3", PASSWORD)
+    assert services.authenticator.principal_for(token).role == "block_leader"
+    reads: list[int] = []
+    select = services.accounts.recorder.select_notifications
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return select(*args, **kwargs)
+
+    monkeypatch.setattr(services.accounts.recorder, "select_notifications", counted)
+    assert services.authenticator.principal_for(token).username == "leader3"
+    # PostgreSQL tells the log's end with the token; a SQLite file is read, cheaply, each time.
+    assert len(reads) == (0 if settings.store == "postgres" else 1)
+
+    other = build_services(settings, clock=clock)
+    try:
+        other.accounts.change_role(
+            "leader3", role="block_leader", blocks=["B3", "B4"], actor="secretary"
+        )
+    finally:
+        other.close()
+    # A new role or scope ends the user's sessions: this process sees it at once.
+    assert services.authenticator.principal_for(token) is None
+
+
 def _register_in_child(settings: Settings, username: str, role: str, barrier: Any, queue: Any):
     from web.accounts import UsernameTakenError
 

@@ -283,3 +283,18 @@ def test_a_need_for_a_known_address_joins_its_household(services):
         actor="l",
     )
     assert services.needs.get_need(third)["household"] == household
+
+
+def test_only_what_the_log_can_rebuild_is_committed_without_waiting_for_the_disk(services):
+    store = services.view.store
+    if store.dialect == "postgres":
+        asked = "SHOW synchronous_commit"
+        with store.pipelined(derived=True) as sql:
+            assert sql.execute(asked).fetchone()["synchronous_commit"] == "off"
+        for plain in (store.pipelined(), store.write()):
+            with plain as sql:
+                assert sql.execute(asked).fetchone()["synchronous_commit"] == "on"
+    else:
+        # The read models' own file: WAL with NORMAL sync, never torn, at worst a moment behind.
+        with store.pipelined(derived=True) as sql:
+            assert sql.execute("PRAGMA synchronous").fetchone()["synchronous"] == 1

@@ -127,9 +127,12 @@ class Accounts(Application[UUID]):
             raise UserNotFoundError(username)
         return record
 
-    def find_user(self, username: str) -> UserRecord | None:
-        """One user's current record, if there is such a user."""
-        return self._directory.find(self.recorder, self.mapper, _lookup_name(username))
+    def find_user(self, username: str, *, seen_up_to: int | None = None) -> UserRecord | None:
+        """One user's current record, if there is such a user; `seen_up_to`, a notification
+        id the caller knows to be the log's last, spares a read when nothing changed since."""
+        return self._directory.find(
+            self.recorder, self.mapper, _lookup_name(username), seen_up_to=seen_up_to
+        )
 
     def list_users(self, community: str | None = None) -> list[UserRecord]:
         """Every user, or one community's, by username."""

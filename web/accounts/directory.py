@@ -71,11 +71,18 @@ class Directory:
             return list(self._records.values())
 
     def find(
-        self, recorder: ApplicationRecorder, mapper: Mapper[UUID], username: str
+        self,
+        recorder: ApplicationRecorder,
+        mapper: Mapper[UUID],
+        username: str,
+        *,
+        seen_up_to: int | None = None,
     ) -> UserRecord | None:
-        """Catch up with the store, then return the user with this username, if any."""
+        """Catch up with the store (unless already past `seen_up_to`), then return the user
+        with this username, if any."""
         with self._lock:
-            self._catch_up(recorder, mapper)
+            if seen_up_to is None or seen_up_to > self._last_seen:
+                self._catch_up(recorder, mapper)
             found = self._ids.get(username)
             return None if found is None else self._records[found]
 
