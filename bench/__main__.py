@@ -142,7 +142,9 @@ def _notes(report: Report, http: over_http.HttpSizes) -> None:
         "Celery's worker and beat are not started (neither call reaches them).",
         "The CRUD app (bench/crud_app.py) is Flask + SQLite as the Flask tutorial writes it, "
         "with the service's marshmallow schemas, a bearer-token table, an index for the list "
-        "and WAL; it stays on SQLite when the service runs on PostgreSQL.",
+        "and WAL. When the service runs on PostgreSQL the targets still take the SQLite app as "
+        "the baseline, and the same app on PostgreSQL (psycopg, a connection pool) runs as a third "
+        "app in the same rounds: what the store itself costs on this machine.",
         f"Load from wrk ({http.threads} thread, {http.connections} connections): a Lua script "
         "POSTs a need as JSON with a bearer token (random address, category and urgency in the "
         "leader's block, no Idempotency-Key), or GETs one path; "

@@ -7,6 +7,8 @@ they keep the data.
 
 Beyond the tutorial it does what any such app in production would: an index for the list
 and WAL journal mode (set once by `init-db`), and a bearer-token check against a tokens table.
+Given a `postgresql://` CRUD_DATABASE it runs the same SQL through psycopg instead: the
+benchmark's reference for what PostgreSQL itself costs on this machine.
 
     flask --app bench.crud_app init-db
     flask --app bench.crud_app add-token leader3 --role block_leader --block B3
@@ -26,15 +28,17 @@ from typing import Any
 import click
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
 from needs.community import DEMO_COMMUNITY
 from needs.exceptions import NeedsError
 from web.api.schemas import LogNeedSchema, NeedArgsSchema, NeedSchema
 
 SCHEMA = """
-DROP TABLE IF EXISTS token;
-DROP TABLE IF EXISTS household;
 DROP TABLE IF EXISTS need;
+DROP TABLE IF EXISTS household;
+DROP TABLE IF EXISTS token;
 CREATE TABLE token (
     digest TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, block TEXT);
 CREATE TABLE household (
@@ -70,11 +74,53 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def get_db() -> sqlite3.Connection:
+class PostgresDb:
+    """The few sqlite3 calls the app makes, on a pooled psycopg connection (`?` becomes `%s`);
+    a pool, as any app on PostgreSQL keeps one, since a new connection costs a new server
+    process."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+        self.conn = pool.getconn()
+
+    def execute(self, query: str, params: Any = ()) -> Any:
+        return self.conn.execute(query.replace("?", "%s"), params)
+
+    def executescript(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        self.conn.commit()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.rollback()
+        self.pool.putconn(self.conn)
+
+
+def get_db() -> Any:
     if "db" not in g:
-        g.db = sqlite3.connect(current_app.config["DATABASE"], timeout=30)
-        g.db.row_factory = sqlite3.Row
+        database = current_app.config["DATABASE"]
+        if database.startswith("postgresql://"):
+            g.db = PostgresDb(_pool(database))
+        else:
+            g.db = sqlite3.connect(database, timeout=30)
+            g.db.row_factory = sqlite3.Row
     return g.db
+
+
+_pools: dict[str, ConnectionPool] = {}
+
+
+def _pool(url: str) -> ConnectionPool:
+    """This process's pool for the database (gunicorn's workers each make their own)."""
+    if url not in _pools:
+        _pools[url] = ConnectionPool(
+            url, min_size=1, max_size=4, kwargs={"row_factory": dict_row}, open=True
+        )
+    return _pools[url]
 
 
 def close_db(e: BaseException | None = None) -> None:
@@ -86,7 +132,8 @@ def close_db(e: BaseException | None = None) -> None:
 def init_db() -> None:
     db = get_db()
     db.executescript(SCHEMA)
-    db.execute("PRAGMA journal_mode=WAL")
+    if isinstance(db, sqlite3.Connection):
+        db.execute("PRAGMA journal_mode=WAL")
 
 
 def add_token(username: str, role: str, block: str | None) -> str:
@@ -142,7 +189,7 @@ def _error(code: int, message: str, errors: Any = None) -> Any:
     return jsonify(body), code
 
 
-def _need(row: sqlite3.Row) -> dict[str, Any]:
+def _need(row: Any) -> dict[str, Any]:
     """A need row with the service's fields (a CRUD app has no history to show)."""
     need = dict(row)
     need["household"] = {
@@ -183,7 +230,8 @@ def log_need() -> Any:
     db = get_db()
     where = (data["block"], building, address["unit"].strip(), address["room"].strip())
     db.execute(
-        "INSERT OR IGNORE INTO household (id, block, building, unit, room) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO household (id, block, building, unit, room) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (str(uuid.uuid4()), *where),
     )
     household = db.execute(
@@ -207,7 +255,7 @@ def log_need() -> Any:
             data["description"],
             data["urgency"],
             RANK[data["urgency"]],
-            data["consent_to_share"],
+            int(data["consent_to_share"]),
             g.user["username"],
             (data.get("occurred_at") or datetime.now(UTC)).isoformat(),
             now,
@@ -237,8 +285,8 @@ def list_needs() -> Any:
         where += " AND need.status = ?"
         params.append(args["status"])
     db = get_db()
-    count = f"SELECT COUNT(*) FROM need WHERE {where}"  # noqa: S608 - fixed column names
-    total = db.execute(count, params).fetchone()[0]
+    count = f"SELECT COUNT(*) AS n FROM need WHERE {where}"  # noqa: S608 - fixed column names
+    total = db.execute(count, params).fetchone()["n"]
     rows = db.execute(
         f"{_SELECT} WHERE {where} ORDER BY urgency_rank DESC, logged_at, need.id LIMIT ? OFFSET ?",
         [*params, args["per_page"], (args["page"] - 1) * args["per_page"]],

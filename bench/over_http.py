@@ -1,12 +1,15 @@
 """Logging needs and listing a block's open needs over HTTP: the service against the CRUD app,
 both under gunicorn with 2 workers, same machine, same run, in alternating rounds; then the
-block leader's list page, and a web worker's memory after many needs."""
+block leader's list page, and a web worker's memory after many needs. With the service on
+PostgreSQL, the CRUD app runs on PostgreSQL as well, as a third app in the rounds: what the
+store itself costs, beside the SQLite baseline the targets are judged against."""
 
 from __future__ import annotations
 
 import json
 import random
 import secrets
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -101,6 +104,7 @@ def _compare(
     report: Report, section: str, what: str, results: dict[str, list[wrk.Result]]
 ) -> dict[str, float]:
     svc, base = _summary(results["service"]), _summary(results["crud"])
+    on_pg = _summary(results["crud-pg"]) if results.get("crud-pg") else None
     errors = f" ({svc['errors']:.0f} of {svc['requests']:.0f} failed)" if svc["errors"] else ""
     base_errors = f" ({base['errors']:.0f} failed)" if base["errors"] else ""
     ratio = svc["rps"] / base["rps"] if base["rps"] else 0.0
@@ -125,7 +129,15 @@ def _compare(
         f"CRUD {ms(base['p50'])} / {ms(base['p99'])}",
         f"p99 {p99_ratio:.2f}×",
     )
-    return {"ratio": ratio, "p99_ratio": p99_ratio, "svc": svc, "base": base}  # type: ignore[dict-item]
+    if on_pg is not None:
+        report.add(
+            section,
+            f"{what}: the same CRUD app on PostgreSQL (reference): throughput, p50 / p99",
+            f"{on_pg['rps']:.0f} req/s{_spread(on_pg)}, {ms(on_pg['p50'])} / {ms(on_pg['p99'])}",
+            f"the service {svc['rps']:.0f} req/s",
+            f"{svc['rps'] / on_pg['rps'] if on_pg['rps'] else 0.0:.2f}×",
+        )
+    return {"ratio": ratio, "p99_ratio": p99_ratio, "svc": svc, "base": base, "on_pg": on_pg}  # type: ignore[dict-item]
 
 
 @dataclass
@@ -138,14 +150,25 @@ class Apps:
     crud_tokens: dict[str, str]
     password: str
     crud_database: Path
+    crud_pg: servers.Server | None = None
+    crud_pg_tokens: dict[str, str] | None = None
+
+    def bases(self) -> list[tuple[str, servers.Server, dict[str, str]]]:
+        """The CRUD app on SQLite, and on PostgreSQL when the service runs there."""
+        found = [("crud", self.crud, self.crud_tokens)]
+        if self.crud_pg is not None and self.crud_pg_tokens is not None:
+            found.append(("crud-pg", self.crud_pg, self.crud_pg_tokens))
+        return found
 
 
 def run(report: Report, kind: str, wrk_path: str, folder: Path, sizes: HttpSizes) -> None:
-    """The HTTP benchmarks with the service on `kind` (the CRUD app always on SQLite)."""
+    """The HTTP benchmarks with the service on `kind` (the CRUD app on SQLite, and on
+    PostgreSQL too when `kind` is postgres)."""
     store = STORE_NAMES[kind]
     section = f"HTTP · {store}"
     password = secrets.token_urlsafe(18)
-    with fresh_database_url(kind, folder / f"service-{kind}") as url:
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_database_url(kind, folder / f"service-{kind}"))
         settings = production_env(url, folder / f"service-{kind}")
         report.progress(f"{section}: init-db and users on a fresh {store} store")
         set_up_service(settings, password)
@@ -159,31 +182,41 @@ def run(report: Report, kind: str, wrk_path: str, folder: Path, sizes: HttpSizes
             password,
             database,
         )
+        if kind == "postgres":
+            crud_url = stack.enter_context(fresh_database_url(kind, folder / "crud-pg"))
+            apps.crud_pg_tokens = set_up_crud(crud_url)
+            apps.crud_pg = servers.crud(
+                process_env({"CRUD_DATABASE": crud_url}), folder / "crud-pg", name="crud-pg"
+            )
         try:
             _measure(report, section, store, Rounds(report, wrk_path, folder, sizes), apps)
         finally:
             apps.service.stop()
-            apps.crud.stop()
+            for _, server, _ in apps.bases():
+                server.stop()
 
 
 def _measure(report: Report, section: str, store: str, rounds: Rounds, apps: Apps) -> None:
-    svc_url, crud_url = apps.service.start(), apps.crud.start()
-    report.progress(f"{section}: service at {svc_url} (+ follower), CRUD at {crud_url}")
+    svc_url = apps.service.start()
+    base_urls = {name: server.start() for name, server, _ in apps.bases()}
+    report.progress(f"{section}: service at {svc_url} (+ follower), CRUD at {base_urls}")
     apps.tokens.update(
         {u: servers.api_token(svc_url, u, apps.password) for u in (LEADER, SECRETARY)}
     )
     bodies = seed_bodies(rounds.sizes.seed_needs, random.Random(8))
-    seeded = (
-        servers.post_many(svc_url, apps.tokens[SECRETARY], bodies),
-        servers.post_many(crud_url, apps.crud_tokens[SECRETARY], bodies),
-    )
-    report.progress(f"{section}: seeded {seeded[0]} and {seeded[1]} needs across every block")
+    seeded = [servers.post_many(svc_url, apps.tokens[SECRETARY], bodies)]
+    for name, _, tokens in apps.bases():
+        seeded.append(servers.post_many(base_urls[name], tokens[SECRETARY], bodies))
+    report.progress(f"{section}: seeded {seeded} needs across every block")
     in_block = _total(svc_url, apps.tokens[LEADER], LIST_PATH)
     listing = rounds.alternate(
         f"{section} list",
         [
             ("service", svc_url, wrk.get_script(LIST_PATH, _bearer(apps.tokens[LEADER]))),
-            ("crud", crud_url, wrk.get_script(LIST_PATH, _bearer(apps.crud_tokens[LEADER]))),
+            *(
+                (name, base_urls[name], wrk.get_script(LIST_PATH, _bearer(tokens[LEADER])))
+                for name, _, tokens in apps.bases()
+            ),
         ],
     )
     what = f"list a block's open needs (GET {LIST_PATH}, {in_block} open, 50 a page)"
@@ -194,10 +227,9 @@ def _measure(report: Report, section: str, store: str, rounds: Rounds, apps: App
         f"{section} log",
         [
             ("service", svc_url, wrk.post_script(NEEDS_PATH, apps.tokens[LEADER], in_block_only)),
-            (
-                "crud",
-                crud_url,
-                wrk.post_script(NEEDS_PATH, apps.crud_tokens[LEADER], in_block_only),
+            *(
+                (name, base_urls[name], wrk.post_script(NEEDS_PATH, tokens[LEADER], in_block_only))
+                for name, _, tokens in apps.bases()
             ),
         ],
     )
@@ -263,12 +295,14 @@ def _judge(
         f"logging throughput ≥ 1.0× the CRUD app, never below 0.8× ({store})",
         f"{r:.2f}× ({svc['rps']:.0f} vs {base['rps']:.0f} req/s)",
         r >= 1.0,
-        why,
+        "; ".join(filter(None, [why, _on_postgres(logged)])) if r < 1.0 else "",
     )
+    listing_met = round(listed["ratio"], 2) >= 1.0
     report.judge(
         f"listing throughput ≥ 1.0× the CRUD app ({store})",
         f"{listed['ratio']:.2f}× ({listed['svc']['rps']:.0f} vs {listed['base']['rps']:.0f} req/s)",
-        round(listed["ratio"], 2) >= 1.0,
+        listing_met,
+        "" if listing_met else _on_postgres(listed),
     )
     report.judge(
         f"p99 latency of logging ≤ 1.5× the CRUD app's ({store})",
@@ -285,6 +319,18 @@ def _judge(
         f"{rss:.0f} MB after {counted} needs",
         rss <= 150 if counted >= 10_000 else None,
         "" if counted >= 10_000 else "fewer than 10,000 needs in this run",
+    )
+
+
+def _on_postgres(compared: dict) -> str:
+    """What the same CRUD app does on PostgreSQL in the same rounds, when it ran."""
+    on_pg = compared.get("on_pg")
+    if not on_pg or not on_pg["rps"]:
+        return ""
+    ratio = compared["svc"]["rps"] / on_pg["rps"]
+    return (
+        f"the same CRUD app on PostgreSQL does {on_pg['rps']:.0f} req/s in the same rounds "
+        f"(the service {ratio:.2f}× of it)"
     )
 
 

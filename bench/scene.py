@@ -4,7 +4,6 @@ service and in the CRUD app."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +66,13 @@ def set_up_service(settings: dict[str, str], password: str) -> None:
         built.close()
 
 
-def set_up_crud(database: Path) -> dict[str, str]:
-    """The CRUD app's tables and a bearer token for each of the two users."""
+def set_up_crud(database: Path | str) -> dict[str, str]:
+    """The CRUD app's tables (a SQLite file, or a PostgreSQL URL) and a bearer token for each
+    of the two users."""
     from bench.crud_app import add_token, create_app, init_db
 
-    database.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(database, Path):
+        database.parent.mkdir(parents=True, exist_ok=True)
     app = create_app({"DATABASE": str(database)})
     with app.app_context():
         init_db()
@@ -81,7 +82,9 @@ def set_up_crud(database: Path) -> dict[str, str]:
         }
 
 
-def crud_needs(database: Path) -> int:
+def crud_needs(database: Path | str) -> int:
     """How many needs the CRUD app holds."""
-    with sqlite3.connect(database) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM need").fetchone()[0])
+    from bench.crud_app import create_app, get_db
+
+    with create_app({"DATABASE": str(database)}).app_context():
+        return int(get_db().execute("SELECT COUNT(*) AS n FROM need").fetchone()["n"])

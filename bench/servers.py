@@ -114,8 +114,8 @@ def service(env: dict[str, str], folder: Path) -> Server:
     return Server("service", "web:create_app()", env, folder, companions=[follower])
 
 
-def crud(env: dict[str, str], folder: Path) -> Server:
-    return Server("crud", "bench.crud_app:create_app()", env, folder)
+def crud(env: dict[str, str], folder: Path, name: str = "crud") -> Server:
+    return Server(name, "bench.crud_app:create_app()", env, folder)
 
 
 def request(

@@ -69,3 +69,5 @@ def test_every_benchmark_gives_its_figures_on_postgres(tmp_path: Path) -> None:
     for figure in EVERY_FIGURE:
         assert figure in written
     assert "HTTP · PostgreSQL" in printed
+    # What PostgreSQL itself costs: the CRUD app on it, in the same rounds.
+    assert "the same CRUD app on PostgreSQL (reference)" in written
