@@ -16,24 +16,6 @@ COMMUNITY = DEMO_COMMUNITY.id
 
 
 @pytest.fixture
-def app(database_url, clock):
-    flask_app = create_app({"DATABASE_URL": database_url, "CLOCK": clock})
-    assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
-    yield flask_app
-    built = flask_app.extensions.get("needs.services")
-    if built is not None:
-        built.close()
-
-
-@pytest.fixture
-def running(app):
-    from web import services
-
-    with app.app_context():
-        yield services()
-
-
-@pytest.fixture
 def case(running) -> UUID:
     """A case of four events: logged, two notes, a visit."""
     need_id = running.needs.log_need(

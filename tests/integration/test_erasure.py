@@ -19,23 +19,8 @@ NAME, PHONE, NOTE, VISIT = "欧阳慧敏", "13917730042", "女儿在杭州工作
 
 
 @pytest.fixture
-def app(database_url, clock, tmp_path):
-    flask_app = create_app(
-        {"DATABASE_URL": database_url, "CLOCK": clock, "CELERY_DATA_FOLDER": str(tmp_path)}
-    )
-    assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
-    yield flask_app
-    built = flask_app.extensions.get("needs.services")
-    if built is not None:
-        built.close()
-
-
-@pytest.fixture
-def running(app):
-    from web import services
-
-    with app.app_context():
-        yield services()
+def app_config(app_config, tmp_path):
+    return {**app_config, "CELERY_DATA_FOLDER": str(tmp_path)}
 
 
 def log_case(running, *, notes: int = 3) -> UUID:

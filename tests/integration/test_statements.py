@@ -7,28 +7,23 @@ import json
 import pytest
 
 from needs.community import DEMO_COMMUNITY
+from tests.integration.conftest import PASSWORD
 from web import create_app, services
 from web.statements import new_signing_key, public_key_text, signing_key, statement_is_genuine
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app(database_url, clock):
-    flask_app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "CLOCK": clock,
-            "SIGNING_KEY": new_signing_key(),
-            "PASSWORD_TIME_COST": "1",
-            "PASSWORD_MEMORY_KIB": "8",
-            "PASSWORD_PARALLELISM": "1",
-        }
-    )
-    runner = flask_app.test_cli_runner()
-    assert runner.invoke(args=["init-db"]).exit_code == 0
-    with flask_app.app_context():
+def app_config(app_config):
+    return {**app_config, "SIGNING_KEY": new_signing_key()}
+
+
+@pytest.fixture
+def app(app):
+    """The app with a need logged, an auditor to read statements, and the first seal."""
+    runner = app.test_cli_runner()
+    with app.app_context():
         running = services()
         running.needs.log_need(
             community=DEMO_COMMUNITY.id,
@@ -47,8 +42,7 @@ def app(database_url, clock):
             actor="setup",
         )
     assert runner.invoke(args=["audit", "seal"]).exit_code == 0
-    yield flask_app
-    flask_app.extensions["needs.services"].close()
+    return app
 
 
 def test_the_statement_is_signed_and_names_its_public_key(app):

@@ -3,7 +3,7 @@ act as: the secretary, two block leaders, an auditor and two partners' clerks.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -12,13 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from needs.clock import ManualClock
 from needs.community import DEMO_COMMUNITY
-from web import create_app, services
+from tests.integration.conftest import PASSWORD
+from web import services
 
 COMMUNITY = DEMO_COMMUNITY.id
-PASSWORD = "correct horse battery"
-CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "8", "PASSWORD_PARALLELISM": "1"}
 PARTNERS = {
     "hospital": ("利群医院", "hospital", ["emergency", "hardship", "worry_relief"], ["*"]),
     "police": ("长征派出所", "police", ["emergency", "mediation"], ["*"]),
@@ -32,18 +30,6 @@ class World:
     """Who is who in the tests' community."""
 
     partner_ids: dict[str, UUID]
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
-    flask_app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **CHEAP_HASHING})
-    flask_app.config["TESTING"] = True
-    result = flask_app.test_cli_runner().invoke(args=["init-db"])
-    assert result.exit_code == 0, result.output
-    yield flask_app
-    built = flask_app.extensions.get("needs.services")
-    if built is not None:
-        built.close()
 
 
 @pytest.fixture
@@ -82,23 +68,6 @@ def world(app: Flask) -> World:
 @pytest.fixture
 def client(app: Flask, world: World) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def as_user(client: FlaskClient) -> Callable[[str], dict[str, str]]:
-    """Headers of a signed-in user (tokens are cached per test)."""
-    tokens: dict[str, str] = {}
-
-    def headers(username: str) -> dict[str, str]:
-        if username not in tokens:
-            response = client.post(
-                "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-            )
-            assert response.status_code == 201, response.json
-            tokens[username] = response.json["token"]
-        return {"Authorization": f"Bearer {tokens[username]}"}
-
-    return headers
 
 
 NEED = {

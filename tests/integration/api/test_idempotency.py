@@ -12,9 +12,10 @@ import pytest
 from flask import Flask
 
 from needs.clock import ManualClock
+from tests.integration.conftest import CHEAP_HASHING
 from web import create_app
 
-from .conftest import CHEAP_HASHING, NEED, PASSWORD, World
+from .conftest import NEED, PASSWORD, World
 
 API = "/api/v1"
 Headers = Callable[[str], dict[str, str]]

@@ -15,16 +15,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from needs.clock import ManualClock
 from needs.community import DEMO_COMMUNITY
+from tests.integration.conftest import PASSWORD
 from tests.integration.tasks.receivers import Receiver
-from web import create_app, services
 from web.bootstrap import Services
 from web.tasks.delivery import Notifier
 
 COMMUNITY = DEMO_COMMUNITY.id
-PASSWORD = "correct horse battery"
-CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "8", "PASSWORD_PARALLELISM": "1"}
 # name, kind, categories, blocks, contact
 PARTNERS = {
     "hospital": ("利群医院", "hospital", ["emergency", "hardship", "worry_relief"], ["*"]),
@@ -46,24 +43,6 @@ class Partner:
 def receiver() -> Iterator[Receiver]:
     with Receiver() as started:
         yield started
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
-    flask_app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **CHEAP_HASHING})
-    flask_app.config["TESTING"] = True
-    result = flask_app.test_cli_runner().invoke(args=["init-db"])
-    assert result.exit_code == 0, result.output
-    yield flask_app
-    built = flask_app.extensions.get("needs.services")
-    if built is not None:
-        built.close()
-
-
-@pytest.fixture
-def running(app: Flask) -> Iterator[Services]:
-    with app.app_context():
-        yield services()
 
 
 @pytest.fixture
@@ -145,23 +124,6 @@ def deliver_due(notifier: Notifier) -> Callable[[datetime], list[str]]:
 @pytest.fixture
 def client(app: Flask, partners: dict[str, Partner]) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def as_user(client: FlaskClient) -> Callable[[str], dict[str, str]]:
-    """Headers of a signed-in user."""
-    tokens: dict[str, str] = {}
-
-    def headers(username: str) -> dict[str, str]:
-        if username not in tokens:
-            response = client.post(
-                "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-            )
-            assert response.status_code == 201, response.json
-            tokens[username] = response.json["token"]
-        return {"Authorization": f"Bearer {tokens[username]}"}
-
-    return headers
 
 
 # Where the store makes no difference to what a test proves, SQLite alone keeps the suite quick.

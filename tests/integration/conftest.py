@@ -1,0 +1,62 @@
+"""The service as a Flask app on a fresh store (SQLite and PostgreSQL), and signing in to its
+API. A test module or folder changes the app's settings by overriding `app_config`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from needs.clock import ManualClock
+from web import create_app, services
+from web.bootstrap import Services
+
+PASSWORD = "correct horse battery"
+# argon2id at its cheapest: the tests are about the flows, not the cost.
+CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "8", "PASSWORD_PARALLELISM": "1"}
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Settings beside the store and the clock."""
+    return dict(CHEAP_HASHING)
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app with its tables created (`init-db`), closed after the test."""
+    flask_app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **app_config})
+    flask_app.config["TESTING"] = True
+    result = flask_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    yield flask_app
+    built = flask_app.extensions.get("needs.services")
+    if built is not None:
+        built.close()
+
+
+@pytest.fixture
+def running(app: Flask) -> Iterator[Services]:
+    """The app's services, inside its application context."""
+    with app.app_context():
+        yield services()
+
+
+@pytest.fixture
+def as_user(client: FlaskClient) -> Callable[[str], dict[str, str]]:
+    """Headers of a signed-in user (each user signs in once per test)."""
+    tokens: dict[str, str] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in tokens:
+            response = client.post(
+                "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
+            )
+            assert response.status_code == 201, response.json
+            tokens[username] = response.json["token"]
+        return {"Authorization": f"Bearer {tokens[username]}"}
+
+    return headers
