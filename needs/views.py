@@ -3,7 +3,7 @@ the household index. Each batch of events and its tracking position commit toget
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
@@ -173,8 +173,10 @@ class NeedsView(NeedsProjection, TrackedSqlView):
         urgency: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        within: Callable[[Sql, list[dict[str, Any]]], None] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Needs in scope, most urgent then oldest first, with the total before paging."""
+        """Needs in scope, most urgent then oldest first, with the total before paging;
+        `within(sql, rows)` runs on the page query's connection, right after it."""
         where, params = ["community=%(community)s"], {"community": community}
         for column, values in (("block", blocks), ("status", statuses)):
             if values is not None:
@@ -186,18 +188,36 @@ class NeedsView(NeedsProjection, TrackedSqlView):
                 where.append(f"{column}=%({column})s")
                 params[column] = value
         clause = " AND ".join(where)
-        with self.store.read() as sql:
-            total = sql.execute(
-                f"SELECT COUNT(*) AS n FROM needs_view WHERE {clause}",  # noqa: S608
-                params,
-            ).fetchone()
+        with self.store.statement() as sql:
+            # One statement, one round trip: the count is a subquery run once, beside the page.
             rows = sql.execute(
-                f"SELECT * FROM needs_view WHERE {clause} "  # noqa: S608
+                f"SELECT *, (SELECT COUNT(*) FROM needs_view WHERE {clause}) AS matching "  # noqa: S608
+                f"FROM needs_view WHERE {clause} "
                 "ORDER BY urgency_rank DESC, logged_at ASC, need_id ASC "
                 "LIMIT %(limit)s OFFSET %(offset)s",
                 {**params, "limit": limit, "offset": offset},
             ).fetchall()
-        return [self._times(r) for r in rows], int(total["n"] if total else 0)
+            total = rows[0]["matching"] if rows else 0
+            if not rows and offset > 0:  # past the end: no row carries the count
+                found = sql.execute(
+                    f"SELECT COUNT(*) AS n FROM needs_view WHERE {clause}",  # noqa: S608
+                    params,
+                ).fetchone()
+                total = found["n"] if found else 0
+            # The time columns (as `_times` finds them) found once for the page, not per row.
+            times = (
+                [k for k in rows[0] if k.endswith(("_at", "_by")) and k != "logged_by"]
+                if rows
+                else []
+            )
+            for row in rows:
+                del row["matching"]
+                for column in times:
+                    if row[column] is not None:
+                        row[column] = self.store.from_db_time(row[column])
+            if within is not None:
+                within(sql, rows)
+        return rows, int(total)
 
     def list_referrals(
         self,

@@ -28,9 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["needs.clock"] = overrides.get("CLOCK")
     logging.basicConfig(level=logging.INFO)
 
-    from web import api, cli, pages, security, tasks
+    from web import api, cli, json_provider, pages, security, tasks
     from web.accounts.cli import users
 
+    json_provider.init_app(app)
     security.init_app(app)
     rest = api.init_app(app)
     pages.init_app(app, api_errors=rest.handle_http_exception)

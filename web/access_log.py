@@ -1,6 +1,7 @@
 """Who looked: every read of a resident's personal data, by whom, when, which case (or, for
 the three fives, which household) and fields. Reads of one request are written together after
-it, so the read path pays one insert."""
+it, so the read path pays one insert; a list writes its reads within its page query's
+transaction."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from uuid import UUID
 
 from flask import Flask, Response, g
 
-from needs.sqlstore import SqlStore
+from needs.sqlstore import Sql, SqlStore
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS personal_data_reads (
@@ -19,11 +20,14 @@ CREATE TABLE IF NOT EXISTS personal_data_reads (
 """
 _INSERT = "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via) VALUES "
 _COLUMNS = ("read_at", "username", "need_id", "fields", "via")
-_INSERT_ARRAYS = (
-    "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via) "
-    "SELECT * FROM unnest(%(read_at)s::timestamptz[], %(username)s::text[], "
-    "%(need_id)s::text[], %(fields)s::text[], %(via)s::text[])"
-)
+_INSERT_PG = "INSERT INTO personal_data_reads (read_at, username, need_id, fields, via)"
+_PG = {
+    "read_at": "timestamptz",
+    "username": "text",
+    "need_id": "text",
+    "fields": "text",
+    "via": "text",
+}
 _INDEX = "CREATE INDEX IF NOT EXISTS personal_data_reads_need ON personal_data_reads (need_id)"
 PERSONAL_FIELDS = (
     "resident_name",
@@ -55,22 +59,37 @@ class AccessLog:
 
     def record(self, reads: list[dict[str, Any]]) -> None:
         """Write a request's reads in one statement: one round trip, atomic on its own."""
-        if self.store.dialect == "postgres":
-            # Five arrays: a statement text the driver parses once, whatever the count.
-            columns = {k: [read[k] for read in reads] for k in _COLUMNS}
-            with self.store.statement() as sql:
-                sql.execute(_INSERT_ARRAYS, columns)
-            return
-        params: dict[str, Any] = {}
-        rows = []
-        for i, read in enumerate(reads):
-            params.update({f"{k}{i}": v for k, v in read.items()})
-            params[f"read_at{i}"] = self.store.to_db_time(read["read_at"])
-            rows.append(
-                f"(%(read_at{i})s, %(username{i})s, %(need_id{i})s, %(fields{i})s, %(via{i})s)"
-            )
         with self.store.statement() as sql:
-            sql.execute(_INSERT + ", ".join(rows), params)
+            self.record_in(sql, reads)
+
+    def record_in(self, sql: Sql, reads: list[dict[str, Any]]) -> None:
+        """Write these reads in one statement, within the caller's transaction (a list writes
+        its reads beside its page query: committed with it, before the answer is sent)."""
+        if not reads:
+            return
+        if self.store.dialect == "postgres":
+            # An array for each column whose values differ (a list's: the case), the rest
+            # once: a statement text the driver parses once, whatever the count.
+            first = reads[0]
+            varying = [k for k in _COLUMNS if any(r[k] != first[k] for r in reads)] or ["need_id"]
+            values = ", ".join(f"r.{k}" if k in varying else f"%({k})s::{_PG[k]}" for k in _COLUMNS)
+            arrays = ", ".join(f"%({k})s::{_PG[k]}[]" for k in varying)
+            sql.execute(
+                f"{_INSERT_PG} SELECT {values} FROM unnest({arrays}) AS r({', '.join(varying)})",  # noqa: S608
+                {k: [r[k] for r in reads] if k in varying else first[k] for k in _COLUMNS},
+            )
+            return
+        # A value the reads share is one parameter: a list's 50 reads differ only in the case.
+        names: dict[tuple[str, Any], str] = {}
+        rows = []
+        for read in reads:
+            row = [names.setdefault((k, read[k]), f"p{len(names)}") for k in _COLUMNS]
+            rows.append(f"({', '.join(f'%({name})s' for name in row)})")
+        params = {name: value for (_, value), name in names.items()}
+        for (column, value), name in names.items():
+            if column == "read_at":
+                params[name] = self.store.to_db_time(value)
+        sql.execute(_INSERT + ", ".join(rows), params)
 
     def reads_of(self, need_id: UUID) -> list[dict[str, Any]]:
         """Every recorded read of the case's (or the household's) personal data, oldest
@@ -98,9 +117,8 @@ def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) ->
         "via": via,
         "read_at": at,
     }
-    reads = g.setdefault("personal_reads", [])
-    if read not in reads:  # a command checks its household, then answers with it
-        reads.append(read)
+    # Once: a command checks its household, then answers with it.
+    g.setdefault("personal_reads", {}).setdefault(tuple(read.values()), read)
 
 
 def flush(response: Response) -> Response:
@@ -108,7 +126,7 @@ def flush(response: Response) -> Response:
     if reads:
         from web import services
 
-        services().access_log.record(reads)
+        services().access_log.record(list(reads.values()))
     return response
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +59,14 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
 
 def page_of(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def paged(
+    args: dict[str, Any], fetch: Callable[[int, int], tuple[list[Any], int]]
+) -> dict[str, Any]:
+    """The page `args` asks for: `fetch(limit, offset)` gives its items and the total."""
+    items, total = fetch(args["per_page"], (args["page"] - 1) * args["per_page"])
+    return page_of(items, total, args)
 
 
 def if_match() -> int | None:

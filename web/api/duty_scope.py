@@ -12,6 +12,7 @@ from flask import g, request
 from duties.exceptions import DutyNotFoundError, HouseholdNotFoundError, RecordNotFoundError
 from web.access_log import DUTY_FIELDS, HOUSEHOLD_FIELDS, RECORD_FIELDS, note_read
 from web.api.scope import may_see_block
+from web.api.scope import scoped_blocks as scoped_blocks  # the duties' lists use it
 
 LEADERS = ("secretary", "block_leader")
 READERS = ("secretary", "block_leader", "auditor")
@@ -67,13 +68,3 @@ def record_in_scope(record_id: UUID) -> dict[str, Any]:
     if record["household_id"] is not None:  # a block's record holds nobody's personal data
         note_read(record["household_id"], RECORD_FIELDS, request.path, running.clock.now())
     return record
-
-
-def scoped_blocks(requested: str | None) -> list[str] | None:
-    """The blocks a list covers: the one asked for (if the caller may), else all of theirs."""
-    from web.api.scope import check_block_allowed
-
-    if requested is not None:
-        check_block_allowed(requested)
-        return [requested]
-    return list(g.user.blocks) if g.user.role == "block_leader" else None

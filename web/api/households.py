@@ -17,12 +17,12 @@ from web.api.common import (
     IF_MATCH_PARAMETER,
     etag,
     if_match,
-    page_of,
     page_schema,
+    paged,
 )
-from web.api.duty_scope import LEADERS, READERS, household_in_scope, scoped_blocks
+from web.api.duty_scope import LEADERS, READERS, household_in_scope
 from web.api.schemas import ReadsSchema
-from web.api.scope import check_block_allowed
+from web.api.scope import check_block_allowed, scoped_blocks
 
 blp = Blueprint(
     "households", __name__, description="Households, their watched members and life events"
@@ -56,13 +56,14 @@ class Households(MethodView):
     @blp.response(200, HouseholdPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Households within your scope, by block and building."""
-        ids, total = _services().duties_view.list_households(
-            g.user.community,
-            scoped_blocks(args.get("block")),
-            limit=args["per_page"],
-            offset=(args["page"] - 1) * args["per_page"],
-        )
-        return page_of([household_in_scope(i) for i in ids], total, args)
+
+        def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+            ids, total = _services().duties_view.list_households(
+                g.user.community, scoped_blocks(args.get("block")), limit=limit, offset=offset
+            )
+            return [household_in_scope(i) for i in ids], total
+
+        return paged(args, fetch)
 
     @roles(*LEADERS)
     @blp.arguments(s.NewHouseholdSchema)

@@ -19,10 +19,10 @@ from web.api.common import (
     IF_MATCH_PARAMETER,
     etag,
     if_match,
-    page_of,
     page_schema,
+    paged,
 )
-from web.api.scope import check_block_allowed, check_need, need_in_scope, needs_in_scope
+from web.api.scope import check_block_allowed, check_need, listed_needs, need_in_scope
 
 blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
 LEADERS = ("secretary", "block_leader")
@@ -36,12 +36,6 @@ def _services() -> Any:
     from web import services
 
     return services()
-
-
-def as_written(need: dict[str, Any]) -> dict[str, Any]:
-    """The need as NeedSchema writes it; a list writes each kept state of a case once."""
-    written = _services().casework.described.derived(need, "api", lambda: NEED_OUT.dump(need))
-    return {**written, "overdue": need["overdue"]}
 
 
 def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -64,22 +58,21 @@ class Needs(MethodView):
     @blp.response(200, NeedPageSchema)
     def get(self, args: dict[str, Any]) -> Response:
         """Needs within your scope, most urgent then oldest first."""
-        user = g.user
-        blocks = list(user.blocks) if user.role == "block_leader" else None
-        if "block" in args:
-            check_block_allowed(args["block"])
-            blocks = [args["block"]]
-        rows, total = _services().view.list_needs(
-            user.community,
-            blocks=blocks,
-            statuses=[args["status"]] if "status" in args else None,
-            category=args.get("category"),
-            urgency=args.get("urgency"),
-            limit=args["per_page"],
-            offset=(args["page"] - 1) * args["per_page"],
+        filters = {
+            "block": args.get("block"),
+            "statuses": [args["status"]] if "status" in args else None,
+            "category": args.get("category"),
+            "urgency": args.get("urgency"),
+        }
+        # Each kept state of a case is written by the schema once; the page skips a second dump.
+        return jsonify(
+            paged(
+                args,
+                lambda limit, offset: listed_needs(
+                    NEED_OUT.dump, limit=limit, offset=offset, **filters
+                ),
+            )
         )
-        items = [as_written(need) for need in needs_in_scope(rows)]
-        return jsonify(page_of(items, total, args))
 
     @roles(*LEADERS)
     @blp.arguments(s.LogNeedSchema)

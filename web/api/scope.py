@@ -3,7 +3,8 @@ and the auditor their whole community. Outside the scope a record does not exist
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from uuid import UUID
 from flask import abort, g, request
 
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
+from needs.sqlstore import Sql
 from web.access_log import PERSONAL_FIELDS, note_read
 
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
@@ -29,25 +31,58 @@ def may_see_block(block: str) -> bool:
     return user.role == "block_leader" and block in user.blocks
 
 
-def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
-    """The need as plain data, or 404 when it is not the caller's to see."""
-    running = _services()
-    need = running.casework.described.get_need(need_id, version=version)
-    return _shown(need, running.clock.now())
-
-
 def needs_in_scope(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The needs of read-model rows as plain data, each as new as its row; 404 as above."""
     running = _services()
     now = running.clock.now()
-    return [_shown(need, now) for need in running.casework.described.list_needs(rows)]
+    overdue = overdue_rule(now)
+    shown = []
+    for need in running.casework.described.list_needs(rows):
+        _check_scope(need)
+        note_read(need["id"], PERSONAL_FIELDS, request.path, now)
+        need["overdue"] = overdue(need)
+        shown.append(need)
+    return shown
 
 
-def _shown(need: dict[str, Any], now: datetime) -> dict[str, Any]:
+def listed_needs(
+    write: Callable[[Mapping[str, Any]], dict[str, Any]], **query: Any
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the needs in the caller's scope (`query` as `NeedsView.list_needs` takes it,
+    less the community and blocks, which come from the scope): each need as `write` writes it
+    with its `overdue`, and the total. Who looked is written by one insert on the page query's
+    connection, right after it: committed before the answer is written, let alone sent."""
+    running, user = _services(), g.user
+    now = running.clock.now()
+    read = {"username": user.username, "fields": ",".join(PERSONAL_FIELDS), "via": request.path}
+
+    def looked(sql: Sql, rows: list[dict[str, Any]]) -> None:
+        reads = [{**read, "need_id": row["need_id"], "read_at": now} for row in rows]
+        running.access_log.record_in(sql, reads)
+
+    # The query keeps to the caller's community and blocks: no row needs checking again.
+    rows, total = running.view.list_needs(
+        user.community, blocks=scoped_blocks(query.pop("block", None)), within=looked, **query
+    )
+    overdue = overdue_rule(now)
+    listed = running.casework.described.list_written(rows, "api", write)
+    return [{**written, "overdue": overdue(need)} for need, written in listed], total
+
+
+def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
+    """The need as plain data, or 404 when it is not the caller's to see."""
+    running = _services()
+    need = running.casework.described.get_need(need_id, version=version)
+    _check_scope(need)
+    now = running.clock.now()
+    note_read(need["id"], PERSONAL_FIELDS, request.path, now)
+    need["overdue"] = overdue_rule(now)(need)
+    return need
+
+
+def _check_scope(need: Mapping[str, Any]) -> None:
     if need["community"] != g.user.community or not may_see_block(need["block"]):
         raise NeedNotFoundError(f"no need {need['id']}")
-    note_read(need["id"], PERSONAL_FIELDS, request.path, now)
-    return with_overdue(need, now)
 
 
 def check_need(need_id: UUID) -> None:
@@ -55,15 +90,29 @@ def check_need(need_id: UUID) -> None:
     need_in_scope(need_id)
 
 
-def with_overdue(need: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Mark a need nobody has visited or referred within its category's first-contact time."""
-    community = _services().needs.community(need["community"])
-    due = need["logged_at"] + timedelta(
-        hours=community.category(need["category"]).first_contact_hours
-    )
-    untouched = not need["visits"] and not need["referrals"]
-    need["overdue"] = need["status"] != "resolved" and untouched and now > due
-    return need
+def overdue_rule(now: datetime) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether a need is overdue at `now`: nobody has visited or referred it within its
+    category's first-contact time."""
+    needs = _services().needs
+
+    @functools.cache
+    def first_contact(community: str, category: str) -> timedelta:
+        return timedelta(hours=needs.community(community).category(category).first_contact_hours)
+
+    def overdue(need: Mapping[str, Any]) -> bool:
+        if need["status"] == "resolved" or need["visits"] or need["referrals"]:
+            return False
+        return now > need["logged_at"] + first_contact(need["community"], need["category"])
+
+    return overdue
+
+
+def scoped_blocks(requested: str | None) -> list[str] | None:
+    """The blocks a list covers: the one asked for (if the caller may), else all of theirs."""
+    if requested is not None:
+        check_block_allowed(requested)
+        return [requested]
+    return list(g.user.blocks) if g.user.role == "block_leader" else None
 
 
 def referral_in_scope(referral_id: UUID) -> dict[str, Any]:
