@@ -6,7 +6,7 @@ import contextlib
 import random
 from datetime import timedelta
 from statistics import median
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -298,3 +298,24 @@ def test_only_what_the_log_can_rebuild_is_committed_without_waiting_for_the_disk
         # The read models' own file: WAL with NORMAL sync, never torn, at worst a moment behind.
         with store.pipelined(derived=True) as sql:
             assert sql.execute("PRAGMA synchronous").fetchone()["synchronous"] == 1
+
+
+def test_who_looked_is_written_without_waiting_for_the_disk_and_only_for_itself(services, clock):
+    store, need_id = services.view.store, uuid4()
+    read = {
+        "username": "leader3",
+        "need_id": str(need_id),
+        "fields": "resident_name",
+        "via": "/api/v1/needs",
+        "read_at": clock.now(),
+    }
+    services.access_log.record([read])
+    assert [r["username"] for r in services.access_log.reads_of(need_id)] == ["leader3"]
+    if store.dialect == "postgres":
+        asked = "SHOW synchronous_commit"
+        with store.write() as sql:
+            services.access_log.record_in(sql, [read])
+            assert sql.execute(asked).fetchone()["synchronous_commit"] == "off"
+        with store.write() as sql:
+            assert sql.execute(asked).fetchone()["synchronous_commit"] == "on"
+    assert len(services.access_log.reads_of(need_id)) == (2 if store.dialect == "postgres" else 1)
