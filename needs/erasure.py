@@ -1,17 +1,22 @@
-"""Erasure inside a case: what the case forgets when its household is erased, and the personal
-data it refuses afterwards. The history stays; only the resident's data goes."""
+"""Erasure of a household's personal data: what a case forgets and refuses afterwards, and which
+cases held the household's data. The history stays; only the resident's data goes."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from needs.chain import ERASED_TEXT, Erased, get_path
 from needs.exceptions import HouseholdErasedError
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
+
     from needs.domain import Need
+    from needs.sealing import SealingMapper
 
 
 def salt_personal_data(need: Need, personal: tuple[str, ...], kwargs: dict[str, Any]) -> None:
@@ -37,3 +42,32 @@ def blank_personal_data(need: Need) -> None:
     need.notes = [replace(n, text=gone) for n in need.notes]
     for referral in need.referrals:
         referral.note = referral.partner_note = referral.override_reason = gone
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """A household whose personal data was erased, and the cases that held it."""
+
+    household_id: UUID
+    erased_at: datetime
+    erased_by: str
+    need_ids: list[UUID]
+
+
+def household_need_ids(
+    recorder: ApplicationRecorder, mapper: SealingMapper, logged_topic: str, household_id: UUID
+) -> list[UUID]:
+    """Every case logged for the household, read from the log itself (the events under
+    `logged_topic` name their household)."""
+    topic = logged_topic
+    found, start = [], 0
+    while True:
+        batch = recorder.select_notifications(
+            start=start, limit=1000, topics=[topic], inclusive_of_start=False
+        )
+        for notification in batch:
+            if mapper.household_in(notification) == household_id:
+                found.append(UUID(str(notification.originator_id)))
+            start = notification.id
+        if len(batch) < 1000:
+            return found
