@@ -1,48 +1,42 @@
 """The Need aggregate: one event stream is the whole history of a case.
 
-The events stay nested here: each is stored under its topic, `needs.domain:Need.<Event>`. The
-rules they follow live beside it: needs.checks (input), needs.referral_rules, needs.erasure.
+Here are its state and the events that change it; each event is stored under its topic,
+`needs.domain:Need.<Event>`, so the events stay nested in Need. The commands that trigger them
+are mixed in from needs.case_commands and needs.referral_commands.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar, cast
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from needs import referral_rules as rules
+from needs.case_commands import CaseCommands
 from needs.chain import GENESIS, link
-from needs.checks import Stamp, phone, text
-from needs.community import Community
+from needs.checks import Stamp, text
 from needs.erasure import blank_personal_data, salt_personal_data
-from needs.exceptions import DeclineReasonRequiredError, NeedNotResolvedError, NeedResolvedError
+from needs.referral_commands import ReferralCommands
 from needs.referral_rules import Lapse
 from needs.values import (
     DeclineReason,
     Household,
     NeedStatus,
     Note,
-    PartnerTerms,
     Referral,
     ReferralOutcome,
     ReferralStatus,
     Resolution,
     Urgency,
     Visit,
-    parse_code,
 )
 
 __all__ = ["Lapse", "Need", "Stamp", "text"]
 
-SENT, ACCEPTED = ReferralStatus.SENT, ReferralStatus.ACCEPTED
 
-
-class Need(Aggregate):
+class Need(CaseCommands, ReferralCommands, Aggregate):
     """A resident's urgent need on the menu, from logging to resolution, with its referrals."""
 
     # Defaults for cases whose snapshots were taken before escalation existed.
@@ -118,43 +112,6 @@ class Need(Aggregate):
         self.resolution: Resolution | None = None
         self.summary = ""
 
-    @classmethod
-    def log(
-        cls,
-        community: Community,
-        *,
-        category: str,
-        block: str,
-        household: Household,
-        resident_name: str | None,
-        contact_phone: str | None,
-        description: str,
-        urgency: str | Urgency,
-        consent_to_share: bool,
-        stamp: Stamp,
-        need_id: UUID | None = None,
-    ) -> Need:
-        """Log a new need, checking it against the community's menu and blocks."""
-        community.category(category)
-        community.building_in_block(block, household.building)
-        need_id = need_id or uuid4()
-        content = dict(
-            community=community.id,
-            category=category,
-            block=block,
-            household=household,
-            resident_name=text(resident_name, "resident_name", required=False, limit=100),
-            contact_phone=phone(contact_phone),
-            description=text(description, "description"),
-            urgency=parse_code(Urgency, urgency, "urgency"),
-            consent_to_share=bool(consent_to_share),
-            salt=secrets.token_hex(16),
-            **stamp.event_kwargs(),
-        )
-        kind, personal = cls.NeedLogged.__name__, cls.NeedLogged.personal
-        chain = link(GENESIS, need_id, 1, kind, stamp.recorded_at, content, personal)
-        return cls._create(cls.NeedLogged, id=need_id, chain=chain, **content)
-
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Every event after the first is chained to the one before it; an erased case takes
         no new personal data."""
@@ -165,7 +122,7 @@ class Need(Aggregate):
         kwargs["chain"] = link(self.chain_head, self.id, version, kind, at, kwargs, personal)
         super().trigger_event(event_class, **kwargs)
 
-    # --- the case itself ---------------------------------------------------------------
+    # --- the case itself (its commands: needs.case_commands) --------------------------
 
     class Assigned(Event):
         assignee: str
@@ -173,12 +130,6 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.assignee = self.assignee
             need._start_work()
-
-    def assign(self, assignee: str, stamp: Stamp) -> None:
-        """Give the case to a person who answers for it."""
-        self._refuse_if_resolved()
-        assignee = text(assignee, "assignee", limit=150)
-        self.trigger_event(self.Assigned, assignee=assignee, **stamp.event_kwargs())
 
     class VisitRecorded(Event):
         notes: str
@@ -189,12 +140,6 @@ class Need(Aggregate):
             need.visits.append(Visit(self.occurred_at, self.actor, self.notes))
             need._start_work()
 
-    def record_visit(self, notes: str, stamp: Stamp) -> None:
-        """Record a visit to the household (occurred_at is when the visit took place)."""
-        self._refuse_if_resolved()
-        notes = text(notes, "notes", required=False)
-        self.trigger_event(self.VisitRecorded, notes=notes, **stamp.event_kwargs())
-
     class NoteAdded(Event):
         text: str
         personal = ("text",)
@@ -202,10 +147,6 @@ class Need(Aggregate):
 
         def apply(self, need: Need) -> None:
             need.notes.append(Note(self.text, self.actor, self.occurred_at))
-
-    def add_note(self, note: str, stamp: Stamp) -> None:
-        """Add a note; notes are welcome at any stage, resolved cases included."""
-        self.trigger_event(self.NoteAdded, text=text(note, "text"), **stamp.event_kwargs())
 
     class UrgencyChanged(Event):
         urgency: Urgency
@@ -216,15 +157,6 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.urgency = self.urgency
 
-    def change_urgency(self, urgency: str | Urgency, reason: str, stamp: Stamp) -> None:
-        """Raise or lower the urgency, saying why."""
-        self._refuse_if_resolved()
-        level = parse_code(Urgency, urgency, "urgency")
-        reason = text(reason, "reason", required=False, limit=500)
-        self.trigger_event(
-            self.UrgencyChanged, urgency=level, reason=reason, **stamp.event_kwargs()
-        )
-
     class ConsentGiven(Event):
         def apply(self, need: Need) -> None:
             need.consent_to_share = True
@@ -234,11 +166,6 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.consent_to_share = False
             need.consent_recorded_by = self.actor
-
-    def record_consent(self, consent_to_share: bool, stamp: Stamp) -> None:
-        """Record the resident's consent to share personal data with partners, or its withdrawal."""
-        event = self.ConsentGiven if consent_to_share else self.ConsentWithdrawn
-        self.trigger_event(event, **stamp.event_kwargs())
 
     class Resolved(Event):
         outcome: Resolution
@@ -252,14 +179,6 @@ class Need(Aggregate):
             need.summary = self.summary
             need.escalated_at = None
 
-    def resolve(self, outcome: str | Resolution, summary: str, stamp: Stamp) -> None:
-        """Close the case; not while a partner still holds an open referral."""
-        self._refuse_if_resolved()
-        rules.refuse_open_referrals(self.referrals)
-        result = parse_code(Resolution, outcome, "outcome")
-        summary = text(summary, "summary", required=False)
-        self.trigger_event(self.Resolved, outcome=result, summary=summary, **stamp.event_kwargs())
-
     class Reopened(Event):
         reason: str
         personal = ("reason",)
@@ -269,16 +188,7 @@ class Need(Aggregate):
             need.status = NeedStatus.OPEN
             need.resolution = None
 
-    def reopen(self, reason: str, stamp: Stamp) -> None:
-        """Open a resolved case again, saying why."""
-        if self.status is not NeedStatus.RESOLVED:
-            raise NeedNotResolvedError(
-                f"only a resolved need can be reopened; this one is {self.status.value}"
-            )
-        reason = text(reason, "reason", limit=500)
-        self.trigger_event(self.Reopened, reason=reason, **stamp.event_kwargs())
-
-    # --- referrals: the closed loop with partners (needs.referral_rules) ---------------
+    # --- referrals and their clock (needs.referral_commands, needs.referral_rules) ------
 
     class Referred(Event):
         referral_id: UUID
@@ -294,38 +204,6 @@ class Need(Aggregate):
             need.referrals.append(rules.sent(self))
             need._start_work()
             need.escalated_at = None
-
-    def refer(
-        self,
-        partner: PartnerTerms,
-        note: str,
-        respond_within: timedelta,
-        stamp: Stamp,
-        *,
-        override_reason: str | None = None,
-        may_override: bool = False,
-        referral_id: UUID | None = None,
-    ) -> UUID:
-        """Hand the case to a partner, who must answer within the category's SLA; a referral
-        id already on the case (a retried request) returns it without referring twice."""
-        if referral_id is not None and any(r.id == referral_id for r in self.referrals):
-            return referral_id
-        self._refuse_if_resolved()
-        rules.check_partner_may_take(partner, self.referrals)
-        override = text(override_reason, "override_reason", required=False, limit=500)
-        rules.check_scope(partner, self.category, self.block, override, may_override)
-        referral_id = referral_id or uuid4()
-        self.trigger_event(
-            self.Referred,
-            referral_id=referral_id,
-            partner_id=partner.partner_id,
-            partner_name=partner.name,
-            note=text(note, "note", required=False),
-            respond_by=stamp.recorded_at + respond_within,
-            override_reason=override,
-            **stamp.event_kwargs(),
-        )
-        return referral_id
 
     class ReferralEvent(Event):
         referral_id: UUID
@@ -386,73 +264,12 @@ class Need(Aggregate):
         def change(self, referral: Referral) -> None:
             rules.completed(referral, self.timestamp, self.outcome, self.note)
 
-    def accept_referral(self, referral_id: UUID, note: str, stamp: Stamp) -> None:
-        """The partner takes the referral on."""
-        self._step(referral_id, "accept", (SENT,))
-        note = text(note, "note", required=False)
-        self._referral_event(self.ReferralAccepted, referral_id, stamp, note=note)
-
-    def decline_referral(
-        self, referral_id: UUID, reason: str | DeclineReason | None, note: str, stamp: Stamp
-    ) -> None:
-        """The partner turns the referral down, with a reason code."""
-        self._step(referral_id, "decline", (SENT,))
-        if reason is None or (isinstance(reason, str) and not reason.strip()):
-            raise DeclineReasonRequiredError(
-                "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
-            )
-        code = parse_code(DeclineReason, reason, "reason")
-        note = text(note, "note", required=False)
-        self._referral_event(self.ReferralDeclined, referral_id, stamp, reason=code, note=note)
-
-    def expire_referral(self, referral_id: UUID, stamp: Stamp) -> None:
-        """Nobody answered in time: the referral lapses."""
-        self._step(referral_id, "expire", (SENT,))
-        self._referral_event(self.ReferralExpired, referral_id, stamp)
-
-    def withdraw_referral(self, referral_id: UUID, reason: str, stamp: Stamp) -> None:
-        """The committee takes the referral back."""
-        self._step(referral_id, "withdraw", (SENT, ACCEPTED))
-        reason = text(reason, "reason", required=False, limit=500)
-        self._referral_event(self.ReferralWithdrawn, referral_id, stamp, reason=reason)
-
-    def complete_referral(
-        self, referral_id: UUID, outcome: str | ReferralOutcome, note: str, stamp: Stamp
-    ) -> None:
-        """The partner reports the outcome of an accepted referral."""
-        self._step(referral_id, "complete", (ACCEPTED,))
-        result = parse_code(ReferralOutcome, outcome, "outcome")
-        note = text(note, "note", required=False)
-        self._referral_event(self.ReferralCompleted, referral_id, stamp, outcome=result, note=note)
-
-    # --- the referral clock: lapses, escalation, undelivered notices --------------------
-
-    def lapse_referral(
-        self,
-        referral_id: UUID,
-        candidates: Iterable[PartnerTerms],
-        respond_within: timedelta,
-        stamp: Stamp,
-        *,
-        next_referral_id: UUID | None = None,
-    ) -> Lapse:
-        """Nobody answered in time: the referral expires and, in the same save, the case goes
-        to the first candidate that may take it — or, with nobody left, it is escalated. While
-        another partner still holds the case, it only expires."""
-        return rules.lapse(self, referral_id, candidates, respond_within, stamp, next_referral_id)
-
     class Escalated(Event):
         reason: str
 
         def apply(self, need: Need) -> None:
             need.escalated_at = self.timestamp
             need.escalation_reason = self.reason
-
-    def escalate(self, reason: str, stamp: Stamp) -> None:
-        """Put the case on the secretary's board until someone refers or resolves it."""
-        self._refuse_if_resolved()
-        reason = text(reason, "reason", limit=500)
-        self.trigger_event(self.Escalated, reason=reason, **stamp.event_kwargs())
 
     class ReferralDeliveryFailed(Event):
         """The partner could not be told of the referral; not the partner's own step, so the
@@ -466,21 +283,6 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.referral(self.referral_id).delivery_failed = True
 
-    def record_delivery_failure(
-        self, referral_id: UUID, delivery_id: UUID, attempts: int, last_error: str, stamp: Stamp
-    ) -> None:
-        """Every attempt to tell the partner of the referral failed; recorded once."""
-        if self.referral(referral_id).delivery_failed:
-            return
-        self.trigger_event(
-            self.ReferralDeliveryFailed,
-            referral_id=referral_id,
-            delivery_id=delivery_id,
-            attempts=attempts,
-            last_error=text(last_error[:500], "last_error", required=False, limit=500),
-            **stamp.event_kwargs(),
-        )
-
     # --- erasure: the household's key is destroyed, the history stays (needs.erasure) ---
 
     class PersonalDataErased(Event):
@@ -492,45 +294,6 @@ class Need(Aggregate):
             need.erased_at = self.timestamp
             need.erased_by = self.actor
             blank_personal_data(need)
-
-    def erase_personal_data(self, stamp: Stamp) -> None:
-        """Mark the case erased, so every copy of it forgets the resident; once is enough."""
-        if self.erased_at is None:
-            self.trigger_event(
-                self.PersonalDataErased, household_id=self.household.id, **stamp.event_kwargs()
-            )
-
-    # --- reading the case --------------------------------------------------------------
-
-    def referral(self, referral_id: UUID) -> Referral:
-        """The referral with this id, or ReferralNotFoundError."""
-        return rules.find_referral(self.referrals, referral_id)
-
-    @property
-    def excluded_partner_ids(self) -> frozenset[UUID]:
-        """Partners that declined or let this case's referral expire: never offered it again."""
-        return rules.excluded_partner_ids(self.referrals)
-
-    @property
-    def engaged_partner_ids(self) -> frozenset[UUID]:
-        """Partners holding an open referral for this case."""
-        return rules.engaged_partner_ids(self.referrals)
-
-    def referral_snapshot(self, referral_id: UUID) -> Referral:
-        """A copy of the referral, safe to hand to callers."""
-        return replace(self.referral(referral_id))
-
-    def _step(self, referral_id: UUID, verb: str, allowed: tuple[ReferralStatus, ...]) -> None:
-        rules.check_step(self.referral(referral_id), verb, allowed)
-
-    def _referral_event(
-        self, event_class: Any, referral_id: UUID, stamp: Stamp, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, referral_id=referral_id, **fields, **stamp.event_kwargs())
-
-    def _refuse_if_resolved(self) -> None:
-        if self.status is NeedStatus.RESOLVED:
-            raise NeedResolvedError("the need is resolved; reopen it first")
 
     def _start_work(self) -> None:
         if self.status is NeedStatus.OPEN:

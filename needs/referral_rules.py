@@ -1,15 +1,14 @@
 """The referral rules: which partner may take a case, which step a referral may take next, and
-what becomes of a case when its referral lapses."""
+how each step changes the referral."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from needs.checks import Stamp
 from needs.exceptions import (
     InvalidTransitionError,
     OpenReferralsError,
@@ -21,9 +20,6 @@ from needs.exceptions import (
     ReferralNotFoundError,
 )
 from needs.values import DeclineReason, PartnerTerms, Referral, ReferralOutcome, ReferralStatus
-
-if TYPE_CHECKING:
-    from needs.domain import Need
 
 
 @dataclass(frozen=True)
@@ -146,31 +142,3 @@ def refuse_open_referrals(referrals: Iterable[Referral]) -> None:
         raise OpenReferralsError(
             f"the case still has open referrals: {names}; withdraw them or wait for the outcome"
         )
-
-
-def lapse(
-    need: Need,
-    referral_id: UUID,
-    candidates: Iterable[PartnerTerms],
-    respond_within: timedelta,
-    stamp: Stamp,
-    next_referral_id: UUID | None,
-) -> Lapse:
-    """Expire the referral and offer the case to the first candidate that may take it, or, with
-    nobody left, escalate it; while another partner still holds the case, only expire it."""
-    lapsed = need.referral(referral_id)
-    need.expire_referral(referral_id, stamp)
-    if need.engaged_partner_ids:
-        return Lapse(None, escalated=False)
-    for partner in candidates:
-        try:
-            note = "" if need.erased_at else lapsed.note
-            new_id = need.refer(partner, note, respond_within, stamp, referral_id=next_referral_id)
-        except (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError):
-            continue
-        return Lapse(new_id, escalated=False)
-    need.escalate(
-        f"{lapsed.partner_name} did not answer in time and no other partner may take the case",
-        stamp,
-    )
-    return Lapse(None, escalated=True)
