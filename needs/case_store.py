@@ -15,7 +15,6 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, Recording
 from needs.clock import Clock
 from needs.community import Community
 from needs.domain import Need, Stamp
-from needs.erasure import household_need_ids
 from needs.exceptions import (
     ConcurrentUpdateError,
     HouseholdNotFoundError,
@@ -110,8 +109,17 @@ class CaseStore(SealedApplication):
     def list_household_needs(self, household_id: UUID) -> list[UUID]:
         """Every case logged for the household, read from the log itself."""
         topic = f"{Need.NeedLogged.__module__}:{Need.NeedLogged.__qualname__}"
-        mapper = cast(SealingMapper, self.mapper)
-        return household_need_ids(self.recorder, mapper, topic, household_id)
+        found, start = [], 0
+        while True:
+            batch = self.recorder.select_notifications(
+                start=start, limit=1000, topics=[topic], inclusive_of_start=False
+            )
+            for notification in batch:
+                if cast(SealingMapper, self.mapper).household_in(notification) == household_id:
+                    found.append(UUID(str(notification.originator_id)))
+                start = notification.id
+            if len(batch) < 1000:
+                return found
 
     def _exists(self, need_id: UUID) -> bool:
         return any(True for _ in self.events.get(need_id, lte=1))

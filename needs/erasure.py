@@ -1,5 +1,5 @@
-"""Erasure of a household's personal data: what a case forgets and refuses afterwards, and which
-cases held the household's data. The history stays; only the resident's data goes."""
+"""Erasure of a household's personal data: what a case forgets, what it refuses afterwards, and
+what an erasure reports. The history stays; only the resident's data goes."""
 
 from __future__ import annotations
 
@@ -13,10 +13,7 @@ from needs.chain import ERASED_TEXT, Erased, get_path
 from needs.exceptions import HouseholdErasedError
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import ApplicationRecorder
-
     from needs.domain import Need
-    from needs.sealing import SealingMapper
 
 
 def salt_personal_data(need: Need, personal: tuple[str, ...], kwargs: dict[str, Any]) -> None:
@@ -52,22 +49,3 @@ class Erasure:
     erased_at: datetime
     erased_by: str
     need_ids: list[UUID]
-
-
-def household_need_ids(
-    recorder: ApplicationRecorder, mapper: SealingMapper, logged_topic: str, household_id: UUID
-) -> list[UUID]:
-    """Every case logged for the household, read from the log itself (the events under
-    `logged_topic` name their household)."""
-    topic = logged_topic
-    found, start = [], 0
-    while True:
-        batch = recorder.select_notifications(
-            start=start, limit=1000, topics=[topic], inclusive_of_start=False
-        )
-        for notification in batch:
-            if mapper.household_in(notification) == household_id:
-                found.append(UUID(str(notification.originator_id)))
-            start = notification.id
-        if len(batch) < 1000:
-            return found
