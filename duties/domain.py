@@ -20,8 +20,8 @@ from duties.exceptions import (
 from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
 from duties.values import Duty, LifeEvent, Membership, day, day_end, text
 from needs.chain import Erased
+from needs.checks import Stamp
 from needs.community import Community
-from needs.domain import Stamp
 from needs.exceptions import HouseholdErasedError
 
 
