@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from needs.exceptions import (
@@ -21,6 +21,9 @@ from needs.exceptions import (
 )
 from needs.values import DeclineReason, PartnerTerms, Referral, ReferralOutcome, ReferralStatus
 
+if TYPE_CHECKING:
+    from needs.domain import Need
+
 
 @dataclass(frozen=True)
 class Lapse:
@@ -30,7 +33,7 @@ class Lapse:
     escalated: bool
 
 
-def sent(referred: Any) -> Referral:
+def sent(referred: Need.Referred) -> Referral:
     """The referral a `Need.Referred` event sends to its partner."""
     return Referral(
         id=referred.referral_id,
