@@ -4,15 +4,13 @@ fall due and their discharge, and the five must-records."""
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from duties.domain import Household
 from duties.exceptions import (
@@ -26,17 +24,17 @@ from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
 from duties.rules import DutyRules
 from duties.sealing import household_named, records_of
-from needs.clock import Clock, SystemClock
-from needs.community import DEMO_COMMUNITY, Community
-from needs.domain import Stamp
-from needs.exceptions import InvalidInputError
+from needs.checks import Stamp
+from needs.clock import Clock
+from needs.community import Community
 from needs.keystore import KeyStore
+from needs.retrying import retry_on_clash
+from needs.sealed_application import SealedApplication
 from needs.sealing import SealingMapper
 from needs.transcodings import register_all
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ATTEMPTS = 12
 CLOCK_ACTOR = "clock"
 
 
@@ -50,7 +48,7 @@ class DutiesIndex(Protocol):
     def duty_household(self, duty_id: UUID) -> UUID | None: ...
 
 
-class Duties(Application[UUID]):
+class Duties(SealedApplication):
     """The proactive duties: every command loads a household or a record, calls it, saves it."""
 
     def __init__(
@@ -63,11 +61,8 @@ class Duties(Application[UUID]):
         index: DutiesIndex | None = None,
         keys: KeyStore | None = None,
     ) -> None:
-        self.keys = keys  # the cases' key store: one key per household for both contexts
-        super().__init__(env)
-        cast(SealingMapper, self.mapper).recorder = self.recorder
-        self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
-        self.clock = clock or SystemClock()
+        # The cases' key store: one key per household for both contexts.
+        super().__init__(env, communities=communities, clock=clock, keys=keys)
         self.rules = rules or DutyRules()
         self.index = index
         self.after_save: list[Callable[[], None]] = []
@@ -279,18 +274,6 @@ class Duties(Application[UUID]):
 
     # --- helpers -------------------------------------------------------------------------
 
-    def community(self, community_id: str) -> Community:
-        """A community this deployment serves."""
-        try:
-            return self.communities[community_id]
-        except KeyError:
-            raise InvalidInputError("community", f"unknown community {community_id}") from None
-
-    def stamp(self, actor: str, occurred_at: datetime | None) -> Stamp:
-        """Who and when, with the service's own clock for the recorded time."""
-        now = self.clock.now()
-        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now)
-
     def _load(self, aggregate_id: UUID, version: int | None) -> Any:
         try:
             return self.repository.get(aggregate_id, version=version)
@@ -309,19 +292,18 @@ class Duties(Application[UUID]):
     ) -> T:
         # A clash reloads the household and runs the whole command again; discharges and new
         # life events commute with each other, group changes are reported instead.
-        for attempt in range(ATTEMPTS):
+        def load() -> Household:
             household = self.load_household(household_id)
             if expected_version is not None and household.version != expected_version:
                 raise DutiesVersionConflictError(expected_version, household.version)
-            result = command(household, self.stamp(actor, occurred_at))
-            try:
-                self.save(household)
-            except IntegrityError:
-                if commutes and expected_version is None and attempt < ATTEMPTS - 1:
-                    time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311
-                    continue
-                raise DutiesConcurrentUpdateError(
-                    "someone else changed this household at the same moment; nothing was saved"
-                ) from None
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
+            return household
+
+        return retry_on_clash(
+            load,
+            lambda household: command(household, self.stamp(actor, occurred_at)),
+            self.save,
+            commutes=commutes and expected_version is None,
+            clash=lambda: DutiesConcurrentUpdateError(
+                "someone else changed this household at the same moment; nothing was saved"
+            ),
+        )

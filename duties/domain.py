@@ -4,12 +4,13 @@ duties they owe, all in the household's own event stream."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from duties import asks
 from duties.exceptions import (
     DutiesConflictError,
     DutyDischargedError,
@@ -17,10 +18,10 @@ from duties.exceptions import (
     InvalidDutyInputError,
 )
 from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
-from duties.values import Duty, LifeEvent, Membership, day, day_end, local_day, text
+from duties.values import Duty, LifeEvent, Membership, day, day_end, text
 from needs.chain import Erased
+from needs.checks import Stamp
 from needs.community import Community
-from needs.domain import Stamp
 from needs.exceptions import HouseholdErasedError
 
 
@@ -239,16 +240,7 @@ class Household(Aggregate):
         if self.erased_at is not None:
             # Its people are no longer known: no new asks; those already due stay and count.
             return []
-        today = local_day(now)
-        falling = []
-        for m in self.memberships:
-            if not m.active_on(today) or self.open_ask(m) is not None:
-                continue
-            anchor = local_day(m.last_contact_at) if m.last_contact_at else m.starts_on
-            due_on = anchor + timedelta(days=rules.ask_every(m.group))
-            if due_on <= today:
-                falling.append((m, due_on))
-        return falling
+        return asks.asks_falling_due(self.memberships, self.duties, now, rules)
 
     def fall_due(self, now: datetime, rules: DutyRules, stamp: Stamp) -> int:
         """Let every ask whose day has come fall due; returns how many did."""
@@ -264,16 +256,6 @@ class Household(Aggregate):
                 **stamp.event_kwargs(),
             )
         return len(falling)
-
-    def open_ask(self, membership: Membership) -> Duty | None:
-        for duty in self.duties:
-            if (
-                duty.is_open
-                and duty.kind == ASK
-                and (duty.cause_id, duty.reason) == (membership.member_id, membership.group)
-            ):
-                return duty
-        return None
 
     def discharge(self, duty_id: UUID, notes: str | None, stamp: Stamp) -> None:
         """Record the visit or the contact that discharges the duty."""

@@ -1,69 +1,31 @@
-"""The Needs application: commands that log, route and close needs, and queries on them."""
+"""The Needs application: commands that log, route and close needs (its queries and the store
+they read are needs.case_store)."""
 
 from __future__ import annotations
 
-import logging
-import random
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar, cast
-from uuid import UUID, uuid4, uuid5
+from typing import Any
+from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording
+from eventsourcing.persistence import IntegrityError
 
-from needs.clock import Clock, SystemClock
-from needs.community import DEMO_COMMUNITY, Community, parse_building
-from needs.domain import Lapse, Need, Stamp, text
-from needs.exceptions import (
-    ConcurrentUpdateError,
-    HouseholdNotFoundError,
-    InvalidInputError,
-    NeedNotFoundError,
-    VersionConflictError,
-)
+from needs.case_store import CaseStore
+from needs.clock import Clock
+from needs.community import Community
+from needs.domain import Lapse, Need, Stamp
+from needs.erasure import Erasure
+from needs.exceptions import HouseholdNotFoundError
+from needs.households import HouseholdIndex, household_for
 from needs.keystore import KeyStore
-from needs.reading import describe_event, describe_need
-from needs.sealing import SealingMapper
 from needs.shredding import forget_snapshots
-from needs.transcodings import register_all
-from needs.values import ENUMS, RECORDS, Household, PartnerTerms
+from needs.values import PartnerTerms
 
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-# Commands that commute are retried on a clash, with a short jittered pause between tries.
-ATTEMPTS = 12
-MAX_PAUSE = 0.2
+__all__ = ["Erasure", "HouseholdIndex", "Needs"]
 
 
-class HouseholdIndex(Protocol):
-    """Finds households already known by address, so a need joins its household's history."""
-
-    def find_household(
-        self, community: str, block: str, building: int, unit: str, room: str
-    ) -> UUID | None: ...
-
-    def household_need(self, household_id: UUID) -> UUID | None:
-        """The household's most recent need, which holds its address."""
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """A household whose personal data was erased, and the cases that held it."""
-
-    household_id: UUID
-    erased_at: datetime
-    erased_by: str
-    need_ids: list[UUID]
-
-
-class Needs(Application[UUID]):
+class Needs(CaseStore):
     """The casework application: every command loads a case, calls it and saves it."""
-
-    snapshotting_intervals = {Need: 50}  # noqa: RUF012 - the library reads a class attribute
 
     def __init__(
         self,
@@ -74,40 +36,8 @@ class Needs(Application[UUID]):
         households: HouseholdIndex | None = None,
         keys: KeyStore | None = None,
     ) -> None:
-        self.keys = keys
-        super().__init__(env)
-        cast(SealingMapper, self.mapper).recorder = self.recorder
-        self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
-        self.clock = clock or SystemClock()
+        super().__init__(env, communities=communities, clock=clock, keys=keys)
         self.households = households
-        # Each is given what a save recorded, once it is stored (a read model's follower).
-        self.after_save: list[Callable[[list[Recording[UUID]]], object]] = []
-
-    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        recordings = super()._record(processing_event)
-        if self.repository.cache is not None:
-            # The case as just saved, so the answer to a command reads it without a replay; a
-            # read from the cache still fast-forwards it past anything saved elsewhere since.
-            for aggregate_id, aggregate in processing_event.aggregates.items():
-                self.repository.cache.put(aggregate_id, aggregate)
-        return recordings
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        register_all(transcoder, ENUMS, RECORDS)
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return SealingMapper(super().construct_mapper(), self.keys)
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        recordings = super().save(*objs, **kwargs)
-        for follow in self.after_save:
-            # The events are stored; a lagging read model catches up on the next save.
-            try:
-                follow(recordings)
-            except Exception:
-                log.exception("a read model failed to catch up after a save")
-        return recordings
 
     # --- commands ----------------------------------------------------------------------
 
@@ -138,8 +68,16 @@ class Needs(Application[UUID]):
         if need_id is not None and self._exists(need_id):
             return need_id
         where = self.community(community)
-        household = self._household(
-            where, block, building, unit, room, household_id, registered_household
+        household = household_for(
+            where,
+            block,
+            building,
+            unit,
+            room,
+            household_id,
+            registered_household,
+            self.households,
+            self.load,
         )
         need = Need.log(
             where,
@@ -228,12 +166,11 @@ class Needs(Application[UUID]):
         self, need_id: UUID, referral_id: UUID, note: str = "", *, actor: str, **opts: Any
     ) -> None:
         """The partner accepts."""
-        self._update(
+        self._referral_step(
             need_id,
+            referral_id,
             lambda n, s: n.accept_referral(referral_id, note, s),
             actor,
-            referral_id=referral_id,
-            commutes=True,
             **opts,
         )
 
@@ -248,36 +185,29 @@ class Needs(Application[UUID]):
         **opts: Any,
     ) -> None:
         """The partner declines, with a reason code."""
-        self._update(
+        self._referral_step(
             need_id,
+            referral_id,
             lambda n, s: n.decline_referral(referral_id, reason, note, s),
             actor,
-            referral_id=referral_id,
-            commutes=True,
             **opts,
         )
 
     def expire_referral(self, need_id: UUID, referral_id: UUID, *, actor: str, **opts: Any) -> None:
         """Nobody answered in time."""
-        self._update(
-            need_id,
-            lambda n, s: n.expire_referral(referral_id, s),
-            actor,
-            referral_id=referral_id,
-            commutes=True,
-            **opts,
+        self._referral_step(
+            need_id, referral_id, lambda n, s: n.expire_referral(referral_id, s), actor, **opts
         )
 
     def withdraw_referral(
         self, need_id: UUID, referral_id: UUID, reason: str = "", *, actor: str, **opts: Any
     ) -> None:
         """The committee takes the referral back."""
-        self._update(
+        self._referral_step(
             need_id,
+            referral_id,
             lambda n, s: n.withdraw_referral(referral_id, reason, s),
             actor,
-            referral_id=referral_id,
-            commutes=True,
             **opts,
         )
 
@@ -292,12 +222,11 @@ class Needs(Application[UUID]):
         **opts: Any,
     ) -> None:
         """The partner reports the outcome."""
-        self._update(
+        self._referral_step(
             need_id,
+            referral_id,
             lambda n, s: n.complete_referral(referral_id, outcome, note, s),
             actor,
-            referral_id=referral_id,
-            commutes=True,
             **opts,
         )
 
@@ -323,7 +252,7 @@ class Needs(Application[UUID]):
                 next_referral_id=uuid5(referral_id, "re-offer"),
             )
 
-        return self._update(need_id, command, actor, referral_id=referral_id, commutes=True, **opts)
+        return self._referral_step(need_id, referral_id, command, actor, **opts)
 
     def record_delivery_failure(
         self,
@@ -360,147 +289,3 @@ class Needs(Application[UUID]):
         keys.destroy_key(household_id)
         forget_snapshots(self, need_ids)
         return Erasure(household_id, tombstone.erased_at, tombstone.erased_by, need_ids)
-
-    def list_household_needs(self, household_id: UUID) -> list[UUID]:
-        """Every case logged for the household, read from the log itself."""
-        topic = f"{Need.NeedLogged.__module__}:{Need.NeedLogged.__qualname__}"
-        found, start = [], 0
-        while True:
-            batch = self.recorder.select_notifications(
-                start=start, limit=1000, topics=[topic], inclusive_of_start=False
-            )
-            for notification in batch:
-                if cast(SealingMapper, self.mapper).household_in(notification) == household_id:
-                    found.append(UUID(str(notification.originator_id)))
-                start = notification.id
-            if len(batch) < 1000:
-                return found
-
-    def _key_store(self) -> KeyStore:
-        if self.keys is None:
-            raise HouseholdNotFoundError("this service keeps no household keys")
-        return self.keys
-
-    # --- queries -----------------------------------------------------------------------
-
-    def get_need(self, need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
-        """The case as it is now, or as it was after event `version`."""
-        return describe_need(self.load(need_id, version=version))
-
-    def get_need_as_of(self, need_id: UUID, moment: datetime) -> dict[str, Any]:
-        """The case as the service had recorded it by that moment."""
-        version = self.version_as_of(need_id, moment)
-        if version is None:
-            raise NeedNotFoundError(f"need {need_id} had not been logged by {moment.isoformat()}")
-        return self.get_need(need_id, version=version)
-
-    def version_as_of(self, need_id: UUID, moment: datetime) -> int | None:
-        """The last version recorded at or before the moment."""
-        last = None
-        for event in self.events.get(need_id):
-            if cast(Need.Event, event).timestamp > moment:
-                break
-            last = event.originator_version
-        return last
-
-    def get_history(self, need_id: UUID) -> list[dict[str, Any]]:
-        """Every event of the case, oldest first."""
-        events = [describe_event(e) for e in self.events.get(need_id)]
-        if not events:
-            raise NeedNotFoundError(f"no need {need_id}")
-        return events
-
-    def _exists(self, need_id: UUID) -> bool:
-        return any(True for _ in self.events.get(need_id, lte=1))
-
-    def load(self, need_id: UUID, *, version: int | None = None) -> Need:
-        """The aggregate itself, for the composition root's own use."""
-        try:
-            return cast(Need, self.repository.get(need_id, version=version))
-        except AggregateNotFoundError:
-            raise NeedNotFoundError(f"no need {need_id}") from None
-
-    # --- helpers -----------------------------------------------------------------------
-
-    def community(self, community_id: str) -> Community:
-        """A community this deployment serves."""
-        try:
-            return self.communities[community_id]
-        except KeyError:
-            raise InvalidInputError("community", f"unknown community {community_id}") from None
-
-    def stamp(self, actor: str, occurred_at: datetime | None) -> Stamp:
-        """Who and when, with the service's own clock for the recorded time."""
-        now = self.clock.now()
-        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now)
-
-    def _update(
-        self,
-        need_id: UUID,
-        command: Callable[[Need, Stamp], T],
-        actor: str,
-        *,
-        commutes: bool = False,
-        expected_version: int | None = None,
-        expected_referral_version: int | None = None,
-        referral_id: UUID | None = None,
-        occurred_at: datetime | None = None,
-    ) -> T:
-        # A clash is retried by loading the case afresh and running the whole command again;
-        # the failed aggregate is dropped, never re-saved. Notes and visits commute; a
-        # referral step depends only on its referral, whose state and version the retry
-        # checks again. Other commands depend on the whole case, so a clash is reported.
-        for attempt in range(ATTEMPTS):
-            need = self.load(need_id)
-            if expected_version is not None and need.version != expected_version:
-                raise VersionConflictError(expected_version, need.version)
-            if expected_referral_version is not None and referral_id is not None:
-                current = need.referral(referral_id).version
-                if current != expected_referral_version:
-                    raise VersionConflictError(expected_referral_version, current)
-            result = command(need, self.stamp(actor, occurred_at))
-            try:
-                self.save(need)
-            except IntegrityError:
-                if expected_version is not None:
-                    # The version the client pinned was overtaken while this command ran.
-                    current = self.load(need_id).version
-                    raise VersionConflictError(expected_version, current) from None
-                if commutes and attempt < ATTEMPTS - 1:
-                    time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
-                    continue
-                raise ConcurrentUpdateError(
-                    "someone else changed this case at the same moment; nothing was saved, "
-                    "reload it and try again"
-                ) from None
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _household(
-        self,
-        community: Community,
-        block: str,
-        building: str | int | None,
-        unit: str | None,
-        room: str | None,
-        household_id: UUID | None,
-        registered: UUID | None = None,
-    ) -> Household:
-        community.block(block)
-        if household_id is not None:
-            need_id = self.households.household_need(household_id) if self.households else None
-            known = self.load(need_id) if need_id else None
-            if known is None or known.community != community.id or known.block != block:
-                raise HouseholdNotFoundError(f"no household {household_id} in block {block}")
-            return known.household
-        if building is None or building == "":
-            raise InvalidInputError("household.building", "the household's building is required")
-        number = parse_building(building)
-        unit_text = text(unit, "household.unit", required=False, limit=10)
-        room_text = text(room, "household.room", required=False, limit=10)
-        found = registered
-        if found is None and self.households is not None:
-            found = self.households.find_household(
-                community.id, block, number, unit_text, room_text
-            )
-        return Household(found or uuid4(), number, unit_text, room_text)

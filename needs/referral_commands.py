@@ -1,0 +1,201 @@
+"""The referral commands: the closed loop with partners, from referring a case to the partner's
+outcome, and the referral clock's lapses and undelivered notices. Mixed into Need, whose events
+they trigger; the rules they follow are needs.referral_rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID, uuid4
+
+from needs import referral_rules as rules
+from needs.checks import Stamp, text
+from needs.exceptions import (
+    DeclineReasonRequiredError,
+    PartnerExcludedError,
+    PartnerOutOfScopeError,
+    PartnerSuspendedError,
+)
+from needs.referral_rules import Lapse
+from needs.values import (
+    DeclineReason,
+    PartnerTerms,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    parse_code,
+)
+
+if TYPE_CHECKING:
+    from needs.domain import Need
+
+SENT, ACCEPTED = ReferralStatus.SENT, ReferralStatus.ACCEPTED
+
+
+class ReferralCommands:
+    """Need's commands on its referrals, and what it tells of them."""
+
+    # What the commands use of Need, declared for the type checker only: Need defines them.
+    if TYPE_CHECKING:
+        category: str
+        block: str
+        referrals: list[Referral]
+        erased_at: datetime | None
+        Referred: ClassVar[type[Need.Referred]]
+        ReferralAccepted: ClassVar[type[Need.ReferralAccepted]]
+        ReferralDeclined: ClassVar[type[Need.ReferralDeclined]]
+        ReferralExpired: ClassVar[type[Need.ReferralExpired]]
+        ReferralWithdrawn: ClassVar[type[Need.ReferralWithdrawn]]
+        ReferralCompleted: ClassVar[type[Need.ReferralCompleted]]
+        ReferralDeliveryFailed: ClassVar[type[Need.ReferralDeliveryFailed]]
+
+        def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
+
+        def _refuse_if_resolved(self) -> None: ...
+
+        def escalate(self, reason: str, stamp: Stamp) -> None: ...
+
+    def refer(
+        self,
+        partner: PartnerTerms,
+        note: str,
+        respond_within: timedelta,
+        stamp: Stamp,
+        *,
+        override_reason: str | None = None,
+        may_override: bool = False,
+        referral_id: UUID | None = None,
+    ) -> UUID:
+        """Hand the case to a partner, who must answer within the category's SLA; a referral
+        id already on the case (a retried request) returns it without referring twice."""
+        if referral_id is not None and any(r.id == referral_id for r in self.referrals):
+            return referral_id
+        self._refuse_if_resolved()
+        rules.check_partner_may_take(partner, self.referrals)
+        override = text(override_reason, "override_reason", required=False, limit=500)
+        rules.check_scope(partner, self.category, self.block, override, may_override)
+        referral_id = referral_id or uuid4()
+        self.trigger_event(
+            self.Referred,
+            referral_id=referral_id,
+            partner_id=partner.partner_id,
+            partner_name=partner.name,
+            note=text(note, "note", required=False),
+            respond_by=stamp.recorded_at + respond_within,
+            override_reason=override,
+            **stamp.event_kwargs(),
+        )
+        return referral_id
+
+    def accept_referral(self, referral_id: UUID, note: str, stamp: Stamp) -> None:
+        """The partner takes the referral on."""
+        self._step(referral_id, "accept", (SENT,))
+        note = text(note, "note", required=False)
+        self._referral_event(self.ReferralAccepted, referral_id, stamp, note=note)
+
+    def decline_referral(
+        self, referral_id: UUID, reason: str | DeclineReason | None, note: str, stamp: Stamp
+    ) -> None:
+        """The partner turns the referral down, with a reason code."""
+        self._step(referral_id, "decline", (SENT,))
+        if reason is None or (isinstance(reason, str) and not reason.strip()):
+            raise DeclineReasonRequiredError(
+                "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
+            )
+        code = parse_code(DeclineReason, reason, "reason")
+        note = text(note, "note", required=False)
+        self._referral_event(self.ReferralDeclined, referral_id, stamp, reason=code, note=note)
+
+    def expire_referral(self, referral_id: UUID, stamp: Stamp) -> None:
+        """Nobody answered in time: the referral lapses."""
+        self._step(referral_id, "expire", (SENT,))
+        self._referral_event(self.ReferralExpired, referral_id, stamp)
+
+    def withdraw_referral(self, referral_id: UUID, reason: str, stamp: Stamp) -> None:
+        """The committee takes the referral back."""
+        self._step(referral_id, "withdraw", (SENT, ACCEPTED))
+        reason = text(reason, "reason", required=False, limit=500)
+        self._referral_event(self.ReferralWithdrawn, referral_id, stamp, reason=reason)
+
+    def complete_referral(
+        self, referral_id: UUID, outcome: str | ReferralOutcome, note: str, stamp: Stamp
+    ) -> None:
+        """The partner reports the outcome of an accepted referral."""
+        self._step(referral_id, "complete", (ACCEPTED,))
+        result = parse_code(ReferralOutcome, outcome, "outcome")
+        note = text(note, "note", required=False)
+        self._referral_event(self.ReferralCompleted, referral_id, stamp, outcome=result, note=note)
+
+    def lapse_referral(
+        self,
+        referral_id: UUID,
+        candidates: Iterable[PartnerTerms],
+        respond_within: timedelta,
+        stamp: Stamp,
+        *,
+        next_referral_id: UUID | None = None,
+    ) -> Lapse:
+        """Nobody answered in time: the referral expires and, in the same save, the case goes
+        to the first candidate that may take it — or, with nobody left, it is escalated. While
+        another partner still holds the case, it only expires."""
+        lapsed = self.referral(referral_id)
+        self.expire_referral(referral_id, stamp)
+        if self.engaged_partner_ids:
+            return Lapse(None, escalated=False)
+        for partner in candidates:
+            try:
+                note = "" if self.erased_at else lapsed.note
+                new_id = self.refer(
+                    partner, note, respond_within, stamp, referral_id=next_referral_id
+                )
+            except (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError):
+                continue
+            return Lapse(new_id, escalated=False)
+        self.escalate(
+            f"{lapsed.partner_name} did not answer in time and no other partner may take the case",
+            stamp,
+        )
+        return Lapse(None, escalated=True)
+
+    def record_delivery_failure(
+        self, referral_id: UUID, delivery_id: UUID, attempts: int, last_error: str, stamp: Stamp
+    ) -> None:
+        """Every attempt to tell the partner of the referral failed; recorded once."""
+        if self.referral(referral_id).delivery_failed:
+            return
+        self.trigger_event(
+            self.ReferralDeliveryFailed,
+            referral_id=referral_id,
+            delivery_id=delivery_id,
+            attempts=attempts,
+            last_error=text(last_error[:500], "last_error", required=False, limit=500),
+            **stamp.event_kwargs(),
+        )
+
+    def referral(self, referral_id: UUID) -> Referral:
+        """The referral with this id, or ReferralNotFoundError."""
+        return rules.find_referral(self.referrals, referral_id)
+
+    @property
+    def excluded_partner_ids(self) -> frozenset[UUID]:
+        """Partners that declined or let this case's referral expire: never offered it again."""
+        return rules.excluded_partner_ids(self.referrals)
+
+    @property
+    def engaged_partner_ids(self) -> frozenset[UUID]:
+        """Partners holding an open referral for this case."""
+        return rules.engaged_partner_ids(self.referrals)
+
+    def referral_snapshot(self, referral_id: UUID) -> Referral:
+        """A copy of the referral, safe to hand to callers."""
+        return replace(self.referral(referral_id))
+
+    def _step(self, referral_id: UUID, verb: str, allowed: tuple[ReferralStatus, ...]) -> None:
+        rules.check_step(self.referral(referral_id), verb, allowed)
+
+    def _referral_event(
+        self, event_class: Any, referral_id: UUID, stamp: Stamp, **fields: Any
+    ) -> None:
+        self.trigger_event(event_class, referral_id=referral_id, **fields, **stamp.event_kwargs())

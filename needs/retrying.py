@@ -1,0 +1,44 @@
+"""One command on one aggregate, retried on a clash: the aggregate is loaded afresh and the
+whole command runs again; the failed copy is dropped, never re-saved."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from eventsourcing.persistence import IntegrityError
+
+A = TypeVar("A")
+T = TypeVar("T")
+ATTEMPTS = 12
+# Commands that commute are retried on a clash, with a short jittered pause between tries.
+MAX_PAUSE = 0.2
+
+
+def retry_on_clash(
+    load: Callable[[], A],
+    command: Callable[[A], T],
+    save: Callable[[A], object],
+    *,
+    commutes: bool,
+    clash: Callable[[], Exception],
+    overtaken: Callable[[], Exception] | None = None,
+) -> T:
+    """Load, run the command and save; a clash is retried while the command commutes, else it
+    raises `clash()` — or `overtaken()`, when the caller pinned the version that was overtaken."""
+    for attempt in range(ATTEMPTS):
+        aggregate = load()
+        result = command(aggregate)
+        try:
+            save(aggregate)
+        except IntegrityError:
+            if overtaken is not None:
+                raise overtaken() from None
+            if commutes and attempt < ATTEMPTS - 1:
+                time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
+                continue
+            raise clash() from None
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover
