@@ -15,6 +15,7 @@ from web.accounts import (
     InvalidCredentialsError,
     TokenStore,
 )
+from web.accounts.tokens import Resolved
 
 from .conftest import PASSWORD
 
@@ -52,8 +53,10 @@ def test_a_token_resolves_to_its_user_and_epoch_until_it_expires(
     register()
     token, expires_at = tokens.issue(accounts.get_user("leader3"), clock.now(), HOURS_12)
 
-    assert tokens.resolve(token, clock.now()) == ("leader3", 0)
-    assert tokens.resolve(token, expires_at - timedelta(microseconds=1)) == ("leader3", 0)
+    assert tokens.resolve(token, clock.now()) == Resolved("leader3", 0, None)
+    assert tokens.resolve(token, expires_at - timedelta(microseconds=1)) == Resolved(
+        "leader3", 0, None
+    )
     assert tokens.resolve(token, expires_at) is None
 
 
@@ -73,7 +76,7 @@ def test_revoking_a_user_forgets_their_tokens_only(
     assert tokens.revoke_user("leader3") == 2
 
     assert [tokens.resolve(t, clock.now()) for t in mine] == [None, None]
-    assert tokens.resolve(theirs, clock.now()) == ("leader4", 0)
+    assert tokens.resolve(theirs, clock.now()) == Resolved("leader4", 0, None)
 
 
 def test_purging_forgets_expired_tokens_only(
@@ -87,7 +90,7 @@ def test_purging_forgets_expired_tokens_only(
     assert tokens.purge_expired(clock.now() + timedelta(hours=2)) == 1
 
     assert len(stored_rows(tokens)) == 1
-    assert tokens.resolve(live, clock.now()) == ("leader3", 0)
+    assert tokens.resolve(live, clock.now()) == Resolved("leader3", 0, None)
 
 
 def test_issuing_a_token_forgets_the_users_expired_ones(
