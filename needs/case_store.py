@@ -79,8 +79,18 @@ class CaseStore(SealedApplication):
 
     # --- queries -----------------------------------------------------------------------
 
-    def get_need(self, need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
-        """The case as it is now, or as it was after event `version`."""
+    def get_need(
+        self, need_id: UUID, *, version: int | None = None, as_saved: bool = False
+    ) -> dict[str, Any]:
+        """The case as it is now, or as it was after event `version`; `as_saved`: the newest
+        state this process holds, with no trip to the store for later events (the answer to
+        a command it has just saved)."""
+        if as_saved and version is None and self.repository.cache is not None:
+            try:
+                # Only read, never changed, so the cached case itself serves.
+                return describe_need(cast(Need, self.repository.cache.get(need_id)))
+            except KeyError:
+                pass
         return describe_need(self.load(need_id, version=version))
 
     def get_need_as_of(self, need_id: UUID, moment: datetime) -> dict[str, Any]:

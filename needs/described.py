@@ -29,9 +29,12 @@ class DescribedNeeds:
         self._derived: dict[str, dict[tuple[int, str], Any]] = {}
         self._lock = threading.Lock()
 
-    def get_need(self, need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
-        """The case as it is now (kept for later lists), or as it was after event `version`."""
-        need = self.needs.get_need(need_id, version=version)
+    def get_need(
+        self, need_id: UUID, *, version: int | None = None, as_saved: bool = False
+    ) -> dict[str, Any]:
+        """The case as it is now (kept for later lists), or as it was after event `version`;
+        `as_saved` as Needs.get_need has it."""
+        need = self.needs.get_need(need_id, version=version, as_saved=as_saved)
         if version is None:
             self._keep(need)
         return dict(need)

@@ -39,7 +39,8 @@ def _services() -> Any:
 
 
 def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
-    need = need_in_scope(need_id)
+    """The answer to a command on the need: the case as this request has just saved it."""
+    need = need_in_scope(need_id, as_saved=True)
     return need, status, etag(need["version"])
 
 

@@ -69,10 +69,13 @@ def listed_needs(
     return [{**written, "overdue": overdue(need)} for need, written in listed], total
 
 
-def need_in_scope(need_id: UUID, *, version: int | None = None) -> dict[str, Any]:
-    """The need as plain data, or 404 when it is not the caller's to see."""
+def need_in_scope(
+    need_id: UUID, *, version: int | None = None, as_saved: bool = False
+) -> dict[str, Any]:
+    """The need as plain data, or 404 when it is not the caller's to see; `as_saved` for the
+    answer to a command this request has just saved."""
     running = _services()
-    need = running.casework.described.get_need(need_id, version=version)
+    need = running.casework.described.get_need(need_id, version=version, as_saved=as_saved)
     _check_scope(need)
     now = running.clock.now()
     note_read(need["id"], PERSONAL_FIELDS, request.path, now)
