@@ -45,6 +45,7 @@ class TrackedSqlView:
                 raise PositionMovedError(application_name, position)
             for _, event in events:
                 self._apply(sql, event)
+            self._applied(sql, [event for _, event in events])
             sql.execute(
                 "INSERT INTO view_tracking (application_name, notification_id) "
                 "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
@@ -61,6 +62,9 @@ class TrackedSqlView:
                 "DELETE FROM view_tracking WHERE application_name=%(app)s",
                 {"app": application_name},
             )
+
+    def _applied(self, sql: Sql, events: Sequence[Any]) -> None:
+        """After a batch's events and before its position: work on the batch as a whole."""
 
     def _apply(self, sql: Sql, event: Any) -> None:
         handler = getattr(self, f"_on_{type(event).__name__}", None)

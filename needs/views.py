@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
+from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from needs.sqlstore import Sql, SqlStore
 from needs.tracking import PositionMovedError, TrackedSqlView
@@ -43,7 +42,6 @@ CREATE INDEX IF NOT EXISTS households_view_id ON households_view (household_id);
 CREATE TABLE IF NOT EXISTS view_tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL)
 """
-_POSITIONS = "SELECT COUNT(*) AS n, SUM(notification_id) AS at FROM view_tracking"
 VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
 # Columns added after the first release: (table, column, type), added to older tables in place.
 _ADDED_COLUMNS = (
@@ -51,52 +49,16 @@ _ADDED_COLUMNS = (
     ("needs_view", "escalation_reason", "TEXT"),
     ("referrals_view", "delivery_failed_at", "{time}"),
 )
-# A ranking reads one row of counts a partner, and the hours each accepted referral waited
-# in order from an index, rather than every referral with its times.
-_PARTNER_COUNTS = """
-SELECT partner_id,
-    SUM(CASE WHEN sent_at >= %(week)s THEN 1 ELSE 0 END) AS sent_this_week,
-    COUNT(accepted_at) AS accepted,
-    SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS declined,
-    SUM(CASE WHEN status = 'expired' THEN 1 ELSE 0 END) AS expired,
-    SUM(CASE WHEN status IN ('sent', 'accepted') THEN 1 ELSE 0 END) AS open_load{median}
-FROM referrals_view WHERE community=%(c)s GROUP BY partner_id
-"""
-# PostgreSQL takes the median in the same statement (percentile_cont(0.5) is the mean of the
-# middle two, as statistics.median); SQLite has no such aggregate, so its waits come in order.
-_MEDIAN = (
-    ", percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) "
-    "FILTER (WHERE accepted_at IS NOT NULL) AS median"
-)
-_WAITS = (
-    "SELECT partner_id, {hours} AS hours FROM referrals_view "
-    "WHERE community=%(c)s AND accepted_at IS NOT NULL ORDER BY partner_id, {hours}"
-)
-_HOURS_TO_ACCEPT = {
-    "sqlite": "((julianday(accepted_at) - julianday(sent_at)) * 24.0)",
-    "postgres": "(CAST(EXTRACT(EPOCH FROM accepted_at - sent_at) AS DOUBLE PRECISION) / 3600.0)",
-}
-# SQLite reads the waits in order from it; only accepted referrals are in it, so a rebuild
-# pays for it once a referral.
-_WAITS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS referrals_view_partner_waits "
-    "ON referrals_view (community, partner_id, {hours}) WHERE accepted_at IS NOT NULL"
-)
-# SQLite counts from it alone, already grouped by partner: no table scan and no sort (a third
-# of the time of a ranking after the read model moved).
-_COUNTS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS referrals_view_partner_counts "
-    "ON referrals_view (community, partner_id, status, sent_at, accepted_at)"
-)
-_COUNTS = ("sent_this_week", "accepted", "declined", "expired", "open_load")
+# SQLite indexes a ranking read the whole history through, before partner_stats kept it.
+_RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_counts")
 
 
-class NeedsView(NeedsProjection, TrackedSqlView):
+class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # Only a logged need's address (for its digest) is personal data the rows depend on.
     personal_events = frozenset({"NeedLogged"})
-    tables = VIEW_TABLES
+    tables = VIEW_TABLES + STATS_TABLES
 
     def __init__(
         self, store: SqlStore, address_key: bytes, previous_address_keys: Sequence[bytes] = ()
@@ -105,21 +67,20 @@ class NeedsView(NeedsProjection, TrackedSqlView):
         self.address_key = address_key
         # Digests made under a retired CIPHER_KEY still find their household until rotated.
         self.previous_address_keys = tuple(previous_address_keys)
-        self._history: tuple[tuple[Any, ...], dict[UUID, dict[str, Any]]] | None = None
 
     def create_tables(self) -> None:
         time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
         with self.store.write() as sql:
-            for statement in _TABLES.format(time=time_type).split(";"):
+            for statement in (_TABLES + ";" + STATS_DDL).format(time=time_type).split(";"):
                 sql.execute(statement)
-            if self.store.dialect == "sqlite":
-                sql.execute(_WAITS_INDEX.format(hours=_HOURS_TO_ACCEPT["sqlite"]))
-                sql.execute(_COUNTS_INDEX)
+            for index in _RETIRED_INDEXES:
+                sql.execute(f"DROP INDEX IF EXISTS {index}")
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
                         f"ALTER TABLE {table} ADD COLUMN {column} {kind.format(time=time_type)}"
                     )
+            self._count_all_referrals(sql)
 
     def _columns(self, sql: Sql, table: str) -> set[str]:
         if self.store.dialect == "sqlite":
@@ -268,45 +229,10 @@ class NeedsView(NeedsProjection, TrackedSqlView):
             ).fetchall()
 
     def partner_history(self, community: str, week_start: datetime) -> dict[UUID, dict[str, Any]]:
-        """Each partner's record for the matching policy: answers, speed, load, this week."""
+        """Each partner's record for the matching policy: answers, speed, load, and the
+        referrals sent in the week (Monday in Shanghai) holding `week_start` and since."""
         with self.store.read() as sql:
-            # The rows are a function of the position in the log: unchanged until it moves.
-            key = (community, week_start, sql.execute(_POSITIONS).fetchone())
-            kept = self._history
-            if kept is None or kept[0] != key:
-                kept = (key, self._partner_history(sql, community, week_start))
-                self._history = kept
-        return {partner_id: dict(record) for partner_id, record in kept[1].items()}
-
-    def _partner_history(
-        self, sql: Sql, community: str, week_start: datetime
-    ) -> dict[UUID, dict[str, Any]]:
-        hours = _HOURS_TO_ACCEPT[self.store.dialect]
-        in_sql = self.store.dialect == "postgres"
-        counts = sql.execute(
-            _PARTNER_COUNTS.format(median=_MEDIAN.format(hours=hours) if in_sql else ""),
-            {"c": community, "week": self._t(week_start)},
-        )
-        history = {
-            row["partner_id"]: {
-                **{k: int(row[k] or 0) for k in _COUNTS},
-                "median": row["median"] if in_sql else None,
-            }
-            for row in counts.fetchall()
-        }
-        waits = [] if in_sql else sql.execute(_WAITS.format(hours=hours), {"c": community}).rows()
-        for partner_id, rows in groupby(waits, key=itemgetter("partner_id")):
-            ordered = [row["hours"] for row in rows]
-            middle = len(ordered) // 2
-            # As statistics.median: the middle one, or the mean of the middle two.
-            history[partner_id]["median"] = (ordered[(len(ordered) - 1) // 2] + ordered[middle]) / 2
-        return {
-            UUID(partner_id): {
-                **{k: h[k] for k in _COUNTS},
-                "median_hours_to_accept": h.get("median"),
-            }
-            for partner_id, h in history.items()
-        }
+            return self._read_history(sql, community, week_start)
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every view in a stable order, to compare a rebuild with the live views."""
@@ -315,13 +241,16 @@ class NeedsView(NeedsProjection, TrackedSqlView):
             "referrals_view": "referral_id",
             "households_view": "address_digest",
         }
+        # The kept records have no one-column key: theirs comes first, as a dump compares by it.
+        selects = {t: f"SELECT * FROM {t} ORDER BY {k}" for t, k in keys.items()}  # noqa: S608
+        selects.update(
+            (t, f"SELECT {k} AS row_key, * FROM {t} ORDER BY row_key")  # noqa: S608
+            for t, k in STATS_KEYS.items()
+        )
         with self.store.read() as sql:
             return {
-                t: [
-                    self._times(r)
-                    for r in sql.execute(f"SELECT * FROM {t} ORDER BY {k}").fetchall()  # noqa: S608
-                ]
-                for t, k in keys.items()
+                t: [self._times(r) for r in sql.execute(select).fetchall()]
+                for t, select in selects.items()
             }
 
     def _times(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,13 @@ def test_init_db_adds_the_escalation_and_delivery_columns_to_older_read_models(s
     upgraded = build_services(settings, clock=clock, create_tables=True)
     try:
         columns = upgraded.view.dump()  # reads every column of every view
-        assert columns == {"needs_view": [], "referrals_view": [], "households_view": []}
+        assert columns == {
+            "needs_view": [],
+            "referrals_view": [],
+            "households_view": [],
+            "partner_stats": [],
+            "partner_weeks": [],
+        }
         with upgraded.view.store.read() as sql:
             sql.execute("SELECT escalated_at, escalation_reason FROM needs_view")
             sql.execute("SELECT delivery_failed_at FROM referrals_view")
