@@ -9,8 +9,6 @@ from typing import Any
 
 from needs.sqlstore import Sql, SqlStore
 
-_POSITION = "SELECT notification_id FROM view_tracking WHERE application_name=%(app)s"
-
 
 class PositionMovedError(Exception):
     """Another follower processed these events first; re-read the position and go on."""
@@ -26,11 +24,16 @@ class TrackedSqlView:
 
     store: SqlStore
     tables: tuple[str, ...] = ()
+    # The table of positions, a row for each log followed; two views that follow one log
+    # keep their positions apart.
+    tracking_table = "view_tracking"
+    # Only what the log can rebuild: a batch's commit need not wait for the disk.
+    derived = True
 
     def position(self, application_name: str) -> int:
         """The last notification id this view has processed."""
         with self.store.read() as sql:
-            row = sql.execute(_POSITION, {"app": application_name}).fetchone()
+            row = sql.execute(self._position_query(), {"app": application_name}).fetchone()
         return int(row["notification_id"]) if row else 0
 
     def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:
@@ -38,8 +41,8 @@ class TrackedSqlView:
         position, in one transaction; PositionMovedError if someone else got there first."""
         # PostgreSQL: lock the position row; SQLite: the write transaction already holds the lock.
         lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
-        with self.store.pipelined(derived=True) as sql:
-            row = sql.execute(_POSITION + lock, {"app": application_name}).fetchone()
+        with self.store.pipelined(derived=self.derived) as sql:
+            row = sql.execute(self._position_query() + lock, {"app": application_name}).fetchone()
             position = int(row["notification_id"]) if row else 0
             if position != start:
                 raise PositionMovedError(application_name, position)
@@ -47,7 +50,7 @@ class TrackedSqlView:
                 self._apply(sql, event)
             self._applied(sql, [event for _, event in events])
             sql.execute(
-                "INSERT INTO view_tracking (application_name, notification_id) "
+                f"INSERT INTO {self.tracking_table} (application_name, notification_id) "  # noqa: S608 - a fixed name
                 "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
                 "DO UPDATE SET notification_id = %(id)s",
                 {"app": application_name, "id": events[-1][0]},
@@ -59,9 +62,12 @@ class TrackedSqlView:
             for table in self.tables:
                 sql.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             sql.execute(
-                "DELETE FROM view_tracking WHERE application_name=%(app)s",
+                f"DELETE FROM {self.tracking_table} WHERE application_name=%(app)s",  # noqa: S608
                 {"app": application_name},
             )
+
+    def _position_query(self) -> str:
+        return f"SELECT notification_id FROM {self.tracking_table} WHERE application_name=%(app)s"  # noqa: S608
 
     def _applied(self, sql: Sql, events: Sequence[Any]) -> None:
         """After a batch's events and before its position: work on the batch as a whole."""

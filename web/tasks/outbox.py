@@ -4,7 +4,6 @@ next attempt is due. The retry schedule lives here, not in the broker."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +11,7 @@ from uuid import UUID, uuid5
 
 from needs.clock import Clock
 from needs.sqlstore import Sql, SqlStore
-from needs.tracking import PositionMovedError
+from needs.tracking import TrackedSqlView
 
 # The events a partner is told of, by the name of the notice.
 NOTICES = {
@@ -68,8 +67,13 @@ class Delivery:
     last_error: str | None
 
 
-class Outbox:
-    """The delivery store, kept by following the Needs log exactly once."""
+class Outbox(TrackedSqlView):
+    """The delivery store, kept by following the Needs log exactly once; a reset follows the
+    log again from its start and keeps the notices already owed as they are."""
+
+    tracking_table = "outbox_tracking"
+    # A notice may be on its way to a partner as soon as it is written: it waits for the disk.
+    derived = False
 
     def __init__(self, store: SqlStore, clock: Clock) -> None:
         self.store = store
@@ -81,47 +85,12 @@ class Outbox:
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
 
-    # --- following the log -------------------------------------------------------------
+    # --- following the log (needs.tracking: its position is kept in outbox_tracking) ------
 
-    def position(self, application_name: str) -> int:
-        """The last notification id the outbox has processed."""
-        with self.store.read() as sql:
-            row = sql.execute(
-                "SELECT notification_id FROM outbox_tracking WHERE application_name=%(app)s",
-                {"app": application_name},
-            ).fetchone()
-        return int(row["notification_id"]) if row else 0
-
-    def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:
-        """Add the notices these events owe, with the new position, in one transaction."""
-        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
-        with self.store.write() as sql:
-            row = sql.execute(
-                "SELECT notification_id FROM outbox_tracking "  # noqa: S608 - a fixed suffix
-                f"WHERE application_name=%(app)s{lock}",
-                {"app": application_name},
-            ).fetchone()
-            if (int(row["notification_id"]) if row else 0) != start:
-                raise PositionMovedError(application_name)
-            seen_at = self.clock.now()
-            for _, event in events:
-                notice = NOTICES.get(type(event).__name__)
-                if notice is not None:
-                    self._add(sql, notice, event, seen_at)
-            sql.execute(
-                "INSERT INTO outbox_tracking (application_name, notification_id) "
-                "VALUES (%(app)s, %(id)s) ON CONFLICT (application_name) "
-                "DO UPDATE SET notification_id = %(id)s",
-                {"app": application_name, "id": events[-1][0]},
-            )
-
-    def reset(self, application_name: str) -> None:
-        """Follow the log from its start again; notices already owed are kept as they are."""
-        with self.store.write() as sql:
-            sql.execute(
-                "DELETE FROM outbox_tracking WHERE application_name=%(app)s",
-                {"app": application_name},
-            )
+    def _apply(self, sql: Sql, event: Any) -> None:
+        notice = NOTICES.get(type(event).__name__)
+        if notice is not None:
+            self._add(sql, notice, event, self.clock.now())
 
     def _add(self, sql: Sql, notice: str, event: Any, seen_at: datetime) -> None:
         referral_id = str(event.referral_id)
