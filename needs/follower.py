@@ -51,7 +51,8 @@ class Follower:
                 )
                 if not notifications:
                     return applied
-                events = [(n.id, self._decode(n)) for n in notifications]
+                decoded = self._decode(notifications)
+                events = [(n.id, event) for n, event in zip(notifications, decoded, strict=True)]
                 try:
                     self.view.process(self.app.name, start, events)
                 except PositionMovedError:
@@ -92,16 +93,22 @@ class Follower:
         return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
 
 
-def _decoder(mapper: Mapper[Any], personal_events: frozenset[str] | None) -> Callable[[Any], Any]:
-    """How the follower turns a notification into an event: opened by the application's mapper,
-    or, for a view that names the events whose personal values it reads, only those opened and
-    the others decoded as stored (their sealed values left unread, and no key looked up)."""
+def _decoder(
+    mapper: Mapper[Any], personal_events: frozenset[str] | None
+) -> Callable[[Sequence[Notification]], list[Any]]:
+    """How the follower turns a batch of notifications into events: opened by the
+    application's mapper, or, for a view that names the events whose personal values it reads,
+    only those opened and the others decoded as stored (their sealed values left unread, and no
+    key looked up). A mapper that opens many events at once reads their keys together."""
+    many = getattr(mapper, "to_domain_events", None)
+    if many is not None:
+        return lambda notifications: many(notifications, personal_events)
     if personal_events is None:
-        return mapper.to_domain_event
+        return lambda notifications: [mapper.to_domain_event(n) for n in notifications]
 
     def decode(notification: Notification) -> Any:
         if notification.topic.rpartition(".")[2] in personal_events:
             return mapper.to_domain_event(notification)
         return Mapper.to_domain_event(mapper, notification)
 
-    return decode
+    return lambda notifications: [decode(n) for n in notifications]

@@ -13,7 +13,7 @@ import base64
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container, Sequence
 from dataclasses import is_dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -88,6 +88,34 @@ class SealingMapper(Mapper[UUID]):
             self._open(event, personal)
         return event
 
+    def to_domain_events(
+        self, stored_events: Sequence[StoredEvent], opened: Container[str] | None = None
+    ) -> list[Any]:
+        """Many events at once, their households' keys read together; with `opened`, only
+        events of those classes (by name) have their seals opened, the others left sealed."""
+        decode = super().to_domain_event
+        events: list[Any] = [decode(stored) for stored in stored_events]
+        sealed = []
+        for event in events:
+            event_class = type(event)
+            personal = getattr(event_class, "personal", ())
+            if personal and (opened is None or event_class.__name__ in opened):
+                named = self.household_named(event)
+                if named is not None and event.originator_version == 1:
+                    self._remember(event.originator_id, named)
+                if isinstance(event.__dict__.get(_SALT), dict):
+                    sealed.append((event, personal, named))
+        if sealed and self.keys is not None:
+            households = [n or self.household_of(e.originator_id) for e, _, n in sealed]
+            keys = self.keys.keys_for(h for h in households if h is not None)
+            for (event, personal, _), household_id in zip(sealed, households, strict=True):
+                key = keys.get(household_id) if household_id is not None else None
+                self._open(event, personal, household_id, key)
+        else:
+            for event, personal, _ in sealed:
+                self._open(event, personal)
+        return events
+
     # --- sealing -----------------------------------------------------------------------
 
     def _seal(self, event: Any, personal: tuple[str, ...]) -> dict[str, Any]:
@@ -134,7 +162,14 @@ class SealingMapper(Mapper[UUID]):
 
     # --- opening -----------------------------------------------------------------------
 
-    def _open(self, event: Any, personal: tuple[str, ...]) -> None:
+    def _open(
+        self,
+        event: Any,
+        personal: tuple[str, ...],
+        household_id: UUID | None = None,
+        key: bytes | None = None,
+    ) -> None:
+        """Open the event's seal in place; a batch passes the household and its key."""
         state = event.__dict__
         sealed_salt = state.get(_SALT)
         if not isinstance(sealed_salt, dict):
@@ -146,8 +181,9 @@ class SealingMapper(Mapper[UUID]):
                 f"{subject_id} holds sealed personal data but this application was built "
                 "without the household key store"
             )
-        household_id = self.household_named(event) or self.household_of(subject_id)
-        key = keys.key(household_id) if household_id is not None else None
+        if household_id is None:
+            household_id = self.household_named(event) or self.household_of(subject_id)
+            key = keys.key(household_id) if household_id is not None else None
         if key is None:
             _erase(keys, state, personal, household_id, subject_id)
             _drop_lent_salt(event)
