@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification, Recording
 
+from needs.sqlstore import SqlStore
 from needs.tracking import PositionMovedError
 
 REBUILD_BATCH = 5000
@@ -89,8 +91,10 @@ class Follower:
         """Empty the view and replay the whole log into it."""
         with self._lock:
             self.view.reset(self.app.name)
-        # Larger batches than a live catch-up: fewer reads of the log and fewer commits.
-        return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
+        store: SqlStore | None = getattr(self.view, "store", None)
+        with store.bulk() if store is not None else nullcontext():
+            # Larger batches than a live catch-up: fewer reads of the log and fewer commits.
+            return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
 
 
 def _decoder(
