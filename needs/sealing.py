@@ -10,6 +10,7 @@ for good; an event of a subject that names none (a block-wide record) is not sea
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
@@ -244,8 +245,22 @@ def _aad(subject_id: UUID, version: int, commitments: list[str]) -> bytes:
 
 
 def _commitment_at(state: dict[str, Any], path: str) -> str:
-    envelope = get_path(state, path)
+    envelope = _at(state, _parts(path))
     return str(envelope.get("c", "")) if isinstance(envelope, dict) else ""
+
+
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    """A dotted path's names: the few paths of the event classes, split once."""
+    return tuple(path.split("."))
+
+
+def _at(state: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """The value at a path's names, as needs.chain.get_path finds it."""
+    value = state.get(names[0])
+    for name in names[1:]:
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name)
+    return value
 
 
 def _unsealed_if_empty(state: dict[str, Any], personal: tuple[str, ...]) -> dict[str, Any]:
@@ -270,7 +285,7 @@ def _set_path(state: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _replace_in_place(state: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
+    *parents, last = _parts(path)
     target: Any = state
     for name in parents:
         target = target[name] if isinstance(target, dict) else getattr(target, name)
