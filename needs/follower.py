@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
@@ -47,24 +48,33 @@ class Follower:
         applied = 0
         with self._lock:
             while True:
-                start = self.view.position(self.app.name)
-                notifications = self.app.recorder.select_notifications(
-                    start=start, limit=batch_size, inclusive_of_start=False
-                )
-                if not notifications:
-                    return applied
-                decoded = self._decode(notifications)
-                events = [(n.id, event) for n, event in zip(notifications, decoded, strict=True)]
-                try:
-                    self.view.process(self.app.name, start, events)
-                except PositionMovedError:
-                    continue
-                applied += len(events)
-                if progress is not None:
+                with _collection_paused():
+                    count = self._apply_next(batch_size)
+                if count is None:
+                    continue  # another follower moved the view on: read on from there
+                applied += count
+                if count and progress is not None:
                     progress(applied)
-                if len(notifications) < batch_size:
+                if count < batch_size:
                     # A short batch was the end of the log when it was read: no need to ask again.
                     return applied
+
+    def _apply_next(self, batch_size: int) -> int | None:
+        """Read, decode and apply the batch after the view's position: how many events, or
+        None when the position moved meanwhile. The batch is freed when this returns."""
+        start = self.view.position(self.app.name)
+        notifications = self.app.recorder.select_notifications(
+            start=start, limit=batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        decoded = self._decode(notifications)
+        events = [(n.id, event) for n, event in zip(notifications, decoded, strict=True)]
+        try:
+            self.view.process(self.app.name, start, events)
+        except PositionMovedError:
+            return None
+        return len(events)
 
     def follow(self, recordings: Sequence[Recording[Any]]) -> int:
         """Apply events this process has just saved, as they were saved, when the view stands
@@ -95,6 +105,20 @@ class Follower:
         with store.bulk() if store is not None else nullcontext():
             # Larger batches than a live catch-up: fewer reads of the log and fewer commits.
             return self._catch_up(progress, max(self.batch_size, REBUILD_BATCH))
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is read and applied: its events are many
+    small objects, freed by reference counting as the batch ends, yet the collector would scan
+    them (and everything older) many times over, a fifth of a rebuild's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _decoder(
