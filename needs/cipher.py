@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from base64 import b64decode
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 
@@ -21,6 +23,7 @@ class RotatingCipher(AESCipher):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        self._aesgcm = AESGCM(self.key)
         self.previous: list[AESCipher] = []
         for key in split_keys(environment.get(PREVIOUS_KEYS)):
             AESCipher.check_key_size(len(b64decode(key)))
@@ -29,14 +32,16 @@ class RotatingCipher(AESCipher):
     def decrypt(self, ciphertext: bytes) -> bytes:
         """The plaintext, with whichever configured key the ciphertext was made with."""
         try:
-            return super().decrypt(ciphertext)
-        except ValueError:
-            for cipher in self.previous:
-                try:
-                    return cipher.decrypt(ciphertext)
-                except ValueError:
-                    continue
-            raise
+            # The library's format (nonce, tag, data), with one AESGCM kept, not one a call.
+            return self._aesgcm.decrypt(ciphertext[:12], ciphertext[28:] + ciphertext[12:28], None)
+        except (InvalidTag, ValueError):
+            pass
+        for cipher in self.previous:
+            try:
+                return cipher.decrypt(ciphertext)
+            except ValueError:
+                continue
+        return super().decrypt(ciphertext)  # fails as the library's cipher fails
 
     def is_current(self, ciphertext: bytes) -> bool:
         """Whether the ciphertext was made with the current key (GCM's tag tells for sure)."""

@@ -10,10 +10,11 @@ for good; an event of a subject that names none (a block-wide record) is not sea
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container, Sequence
 from dataclasses import is_dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -88,6 +89,34 @@ class SealingMapper(Mapper[UUID]):
             self._open(event, personal)
         return event
 
+    def to_domain_events(
+        self, stored_events: Sequence[StoredEvent], opened: Container[str] | None = None
+    ) -> list[Any]:
+        """Many events at once, their households' keys read together; with `opened`, only
+        events of those classes (by name) have their seals opened, the others left sealed."""
+        decode = super().to_domain_event
+        events: list[Any] = [decode(stored) for stored in stored_events]
+        sealed = []
+        for event in events:
+            event_class = type(event)
+            personal = getattr(event_class, "personal", ())
+            if personal and (opened is None or event_class.__name__ in opened):
+                named = self.household_named(event)
+                if named is not None and event.originator_version == 1:
+                    self._remember(event.originator_id, named)
+                if isinstance(event.__dict__.get(_SALT), dict):
+                    sealed.append((event, personal, named))
+        if sealed and self.keys is not None:
+            households = [n or self.household_of(e.originator_id) for e, _, n in sealed]
+            keys = self.keys.keys_for(h for h in households if h is not None)
+            for (event, personal, _), household_id in zip(sealed, households, strict=True):
+                key = keys.get(household_id) if household_id is not None else None
+                self._open(event, personal, household_id, key)
+        else:
+            for event, personal, _ in sealed:
+                self._open(event, personal)
+        return events
+
     # --- sealing -----------------------------------------------------------------------
 
     def _seal(self, event: Any, personal: tuple[str, ...]) -> dict[str, Any]:
@@ -134,7 +163,14 @@ class SealingMapper(Mapper[UUID]):
 
     # --- opening -----------------------------------------------------------------------
 
-    def _open(self, event: Any, personal: tuple[str, ...]) -> None:
+    def _open(
+        self,
+        event: Any,
+        personal: tuple[str, ...],
+        household_id: UUID | None = None,
+        key: bytes | None = None,
+    ) -> None:
+        """Open the event's seal in place; a batch passes the household and its key."""
         state = event.__dict__
         sealed_salt = state.get(_SALT)
         if not isinstance(sealed_salt, dict):
@@ -146,8 +182,9 @@ class SealingMapper(Mapper[UUID]):
                 f"{subject_id} holds sealed personal data but this application was built "
                 "without the household key store"
             )
-        household_id = self.household_named(event) or self.household_of(subject_id)
-        key = keys.key(household_id) if household_id is not None else None
+        if household_id is None:
+            household_id = self.household_named(event) or self.household_of(subject_id)
+            key = keys.key(household_id) if household_id is not None else None
         if key is None:
             _erase(keys, state, personal, household_id, subject_id)
             _drop_lent_salt(event)
@@ -208,8 +245,22 @@ def _aad(subject_id: UUID, version: int, commitments: list[str]) -> bytes:
 
 
 def _commitment_at(state: dict[str, Any], path: str) -> str:
-    envelope = get_path(state, path)
+    envelope = _at(state, _parts(path))
     return str(envelope.get("c", "")) if isinstance(envelope, dict) else ""
+
+
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    """A dotted path's names: the few paths of the event classes, split once."""
+    return tuple(path.split("."))
+
+
+def _at(state: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """The value at a path's names, as needs.chain.get_path finds it."""
+    value = state.get(names[0])
+    for name in names[1:]:
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name)
+    return value
 
 
 def _unsealed_if_empty(state: dict[str, Any], personal: tuple[str, ...]) -> dict[str, Any]:
@@ -234,7 +285,7 @@ def _set_path(state: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _replace_in_place(state: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
+    *parents, last = _parts(path)
     target: Any = state
     for name in parents:
         target = target[name] if isinstance(target, dict) else getattr(target, name)

@@ -89,3 +89,23 @@ def test_household_keys_can_be_rewrapped_under_a_new_cipher_key(running):
     assert running.keys.rewrap(old, new) == 1
     running.keys.forget_cached()
     assert running.needs.get_need(need_id, version=1)["resident_name"] == NAME
+
+
+def test_keys_read_together_are_exactly_the_live_ones(running, monkeypatch):
+    from uuid import uuid4
+
+    from needs.keystore import KeyStore
+
+    monkeypatch.setattr("needs.keystore._KEYS_A_QUERY", 2)  # several reads for one batch
+    keys = running.keys
+    live = {household: keys.key_for_new_case(household) for household in (uuid4(), uuid4())}
+    erased = uuid4()
+    keys.key_for_new_case(erased)
+    keys.begin_erasure(erased, "admin", running.clock.now())
+    keys.destroy_key(erased)
+    fresh = KeyStore(keys.store, keys.kek)  # another process: nothing cached
+    asked = [*live, erased, uuid4(), *live]
+    assert fresh.keys_for(asked) == live
+    assert keys.keys_for(asked) == live
+    assert fresh.keys_for([]) == {}
+    assert all(fresh.key(household) == key for household, key in live.items())

@@ -147,3 +147,30 @@ def test_a_key_destroyed_by_another_process_is_forgotten_here_within_its_ttl(
     assert here.key(household_id) == key
     now[0] = 31.0
     assert here.key(household_id) is None
+
+
+def test_a_batch_opens_as_one_by_one_with_each_households_key_read_once(
+    sealed: Needs, keys: KeyStore
+) -> None:
+    kept, gone = log_case(sealed), log_case(sealed)
+    sealed.erase_household(sealed.load(gone).household.id, actor="secretary")
+    keys.forget_cached()
+    notifications = sealed.recorder.select_notifications(start=1, limit=100)
+    one_by_one = [vars(sealed.mapper.to_domain_event(n)) for n in notifications]
+    reads = []
+    real = keys.keys_for
+
+    def counted(households: Any) -> dict[UUID, bytes]:
+        reads.append(list(households))
+        return real(reads[-1])
+
+    keys.keys_for = counted  # type: ignore[method-assign]
+    mapper: Any = sealed.mapper
+    assert [vars(e) for e in mapper.to_domain_events(notifications)] == one_by_one
+    assert len(reads) == 1
+    logged_only = mapper.to_domain_events(notifications, frozenset({"NeedLogged"}))
+    opened = {type(e).__name__: vars(e) for e in logged_only if e.originator_id == kept}
+    assert opened["NeedLogged"]["resident_name"] == "王秀英"
+    assert isinstance(opened["NoteAdded"]["salt"], dict)  # left sealed: the view reads no note
+    erased = [vars(e) for e in logged_only if e.originator_id == gone]
+    assert isinstance(erased[0]["resident_name"], Erased)
