@@ -6,14 +6,12 @@ in the case's first event, so logging a need writes here only for a household's 
 from __future__ import annotations
 
 import base64
-import json
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -134,7 +132,7 @@ class KeyStore:
             unwrapped = {}
             for row in rows:
                 household_id = chunk[row["household_id"]]
-                unwrapped[household_id] = self._unwrap(household_id, row["wrapped"])[0]
+                unwrapped[household_id] = self.unwrap_any(household_id, row["wrapped"])[0]
             self._remember_keys(unwrapped)
             found.update(unwrapped)
         return found
@@ -162,9 +160,9 @@ class KeyStore:
         return cached[0] if cached is not None and cached[1] > self.monotonic() else None
 
     def _remember(self, household_id: UUID, wrapped: str) -> bytes:
-        return self._remember_key(household_id, self._unwrap(household_id, wrapped)[0])
+        return self._remember_key(household_id, self.unwrap_any(household_id, wrapped)[0])
 
-    def _unwrap(self, household_id: UUID, wrapped: str) -> tuple[bytes, bool]:
+    def unwrap_any(self, household_id: UUID, wrapped: str) -> tuple[bytes, bool]:
         """The key, and whether it was wrapped under the current key-encryption key."""
         for kek in (self.kek, *self.previous_keks):
             try:
@@ -242,87 +240,6 @@ class KeyStore:
     def forget_cached(self) -> None:
         with self._lock:
             self._keys.clear()
-
-    # --- backup, restore, rotation -----------------------------------------------------
-
-    def backup(self, path: Path) -> int:
-        """Write a consistent copy of the wrapped keys and tombstones; how many keys."""
-        with self.store.read() as sql:
-            data = {
-                table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
-                for table in (KEY_TABLE, "erased_households")
-            }
-        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.chmod(path, 0o600)
-        return len(data[KEY_TABLE])
-
-    def restore(self, path: Path, erased: list[Tombstone]) -> int:
-        """Load a backup, then tombstone again the households the log says were erased and
-        destroy their keys, so an old backup cannot bring erased data back; how many keys."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        with self.store.write() as sql:
-            for table, columns in (
-                (KEY_TABLE, ("household_id", "wrapped", "created_at")),
-                ("erased_households", ("household_id", "state", "erased_at", "erased_by")),
-            ):
-                names = ", ".join(columns)
-                values = ", ".join(f"%({c})s" for c in columns)
-                for row in data[table]:
-                    sql.execute(
-                        f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
-                        f"ON CONFLICT ({columns[0]}) DO NOTHING",
-                        {c: row[c] for c in columns},
-                    )
-        for tombstone in erased:
-            self.begin_erasure(tombstone.household_id, tombstone.erased_by, tombstone.erased_at)
-            self.finish_erasure(tombstone.household_id)
-        tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
-        for household_id in tombstoned | {t.household_id for t in erased}:
-            with self.store.write() as sql:
-                sql.execute(
-                    "DELETE FROM household_keys WHERE household_id=%(h)s",
-                    {"h": str(household_id)},
-                )
-        self.store.compact((KEY_TABLE,))
-        self.forget_cached()
-        with self.store.read() as sql:
-            row = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
-        return int(row["n"]) if row else 0
-
-    def rewrap_to_current(self) -> int:
-        """Re-wrap under the current key-encryption key every key still wrapped under a
-        previous one (a CIPHER_KEY rotation); how many moved. Safe to run again."""
-        moved = 0
-        with self.store.write() as sql:
-            rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
-            for row in rows:
-                household_id = UUID(row["household_id"])
-                key, current = self._unwrap(household_id, row["wrapped"])
-                if not current:
-                    sql.execute(
-                        "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
-                        {"w": wrap(self.kek, household_id, key), "h": row["household_id"]},
-                    )
-                    moved += 1
-        if moved:
-            self.store.compact((KEY_TABLE,))
-        return moved
-
-    def rewrap(self, old_kek: bytes, new_kek: bytes) -> int:
-        """Re-wrap every household key under a new key-encryption key (CIPHER_KEY rotation)."""
-        with self.store.write() as sql:
-            rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
-            for row in rows:
-                household_id = UUID(row["household_id"])
-                key = unwrap(old_kek, household_id, row["wrapped"])
-                sql.execute(
-                    "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
-                    {"w": wrap(new_kek, household_id, key), "h": row["household_id"]},
-                )
-        self.kek = new_kek
-        self.store.compact((KEY_TABLE,))
-        self.forget_cached()
-        return len(rows)
 
 
 def _made_key(sql: Sql, params: dict[str, str], wrapped: str) -> bool:

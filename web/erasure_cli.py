@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from duties.application import Duties
 from duties.domain import Household
 from duties.exceptions import DutiesError
+from needs import key_maintenance
 from needs.application import Needs
 from needs.domain import Need
 from needs.exceptions import NeedsError
@@ -54,7 +55,7 @@ def backup(file: Path) -> None:
     """Write a consistent copy of the wrapped household keys and tombstones to FILE."""
     from web import services
 
-    count = services().keys.backup(file)
+    count = key_maintenance.backup(services().keys, file)
     click.echo(f"backed up {count} household key(s) to {file} (wrapped; keep it safe)")
 
 
@@ -72,7 +73,7 @@ def restore(file: Path) -> None:
         key_store.create_tables()
         erased = _erased_in_logs(needs, duties)
         click.echo(f"  … {len(erased)} household(s) erased in the event logs stay erased")
-        count = key_store.restore(file, erased)
+        count = key_maintenance.restore(key_store, file, erased)
     finally:
         needs.close()
         duties.close()

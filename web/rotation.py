@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
+from needs import key_maintenance
 from needs.cipher import RotatingCipher, rotating_cipher
 from needs.domain import Need
 
@@ -62,7 +63,7 @@ def rotate_cipher(
             rotation.counts[label] = _reencrypt_events(rotation, recorder, label)
     rotation.counts["idempotency answers"] = _reencrypt_answers(rotation)
     rotation.counts["household digests"] = _move_digests(rotation)
-    rotation.counts["household keys"] = services.keys.rewrap_to_current()
+    rotation.counts["household keys"] = key_maintenance.rewrap_to_current(services.keys)
     # The duties' read models hold address digests too: rebuilt from the log under the new key.
     progress(f"duties read models rebuilt from {services.duties_follower.rebuild()} events")
     for rekeyer in REKEYERS:

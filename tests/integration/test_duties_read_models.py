@@ -17,7 +17,7 @@ def some_duties(services: Services, clock: ManualClock) -> None:
     duties = services.duties
     for block, building in (("B3", 15), ("B5", 27)):
         home = duties.register_household(
-            community=COMMUNITY, block=block, building=building, unit="1", room="101", actor="w"
+            community=COMMUNITY, block=block, building=building, unit="1", room="101室", actor="w"
         )
         duties.join_group(home, "张阿姨", "elderly_alone", date(2026, 11, 29), actor="w")
         visit = duties.record_life_event(home, "new_tenant", "", actor="w")
@@ -59,11 +59,11 @@ def test_an_address_is_found_by_its_digest_and_kept_nowhere_in_the_views(
     services: Services, clock
 ) -> None:
     some_duties(services, clock)
-    found = services.duties_view.find_household(COMMUNITY, "B3", 15, " 1 ", "101")
+    found = services.duties_view.find_household(COMMUNITY, "B3", 15, " 1 ", "101室")
     assert found is not None
     assert services.duties_view.find_household(COMMUNITY, "B3", 15, "1", "102") is None
     rows = services.duties_view.dump()["duty_households"]
-    assert all("101" not in str(value) for row in rows for value in row.values())
+    assert all("101室" not in str(value) for row in rows for value in row.values())
 
 
 def test_the_compliance_board_counts_on_time_late_and_overdue_by_block(

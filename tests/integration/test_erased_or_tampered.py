@@ -10,9 +10,9 @@ import psycopg
 import pytest
 
 from needs.audit import verify_case
-from tests.integration.test_erasure import app, erase, household_of, log_case, running
+from tests.integration.test_erasure import app_config, erase, household_of, log_case
 
-__all__ = ["app", "running"]
+__all__ = ["app_config"]
 
 
 def tamper(running, need_id: UUID, version: int, old: bytes, new: bytes) -> None:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from needs import key_maintenance
 from needs.community import DEMO_COMMUNITY
 from tests.integration.test_erasure import (
     NAME,
-    app,
+    app_config,
     erase,
     household_of,
     log_case,
     restart,
-    running,
 )
 
-__all__ = ["app", "running"]
+__all__ = ["app_config"]
 
 
 def test_keys_survive_a_restart(app, running, database_url, clock):
@@ -86,7 +86,7 @@ def test_household_keys_can_be_rewrapped_under_a_new_cipher_key(running):
 
     need_id = log_case(running)
     old, new = running.keys.kek, key_encryption_key("a rotated CIPHER_KEY " * 2)
-    assert running.keys.rewrap(old, new) == 1
+    assert key_maintenance.rewrap(running.keys, old, new) == 1
     running.keys.forget_cached()
     assert running.needs.get_need(need_id, version=1)["resident_name"] == NAME
 

@@ -38,12 +38,13 @@ from tests.acceptance.http.support import (
     succeeded,
 )
 from tests.conftest import clock
-from tests.integration.api.conftest import PASSWORD, app, client, world
+from tests.integration.api.conftest import client, world
+from tests.integration.conftest import PASSWORD, app, app_config
 
 # The fixtures taken as they are: the app's clock (09:00 on Monday 30 November 2026, as the root
 # conftest winds it, not the acceptance conftest's midnight) and the API tests' app on a fresh
 # store, with its people and partners.
-__all__ = ["app", "client", "clock", "world"]
+__all__ = ["app", "app_config", "client", "clock", "world"]
 
 # --- fixtures ------------------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+"""Keeping the household key store: a backup and its restore (which never brings an erased
+household back), and re-wrapping the keys when CIPHER_KEY is rotated."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from uuid import UUID
+
+from needs.keystore import KEY_TABLE, KeyStore, Tombstone, unwrap, wrap
+
+
+def backup(keys: KeyStore, path: Path) -> int:
+    """Write a consistent copy of the wrapped keys and tombstones; how many keys."""
+    with keys.store.read() as sql:
+        data = {
+            table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+            for table in (KEY_TABLE, "erased_households")
+        }
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return len(data[KEY_TABLE])
+
+
+def restore(keys: KeyStore, path: Path, erased: list[Tombstone]) -> int:
+    """Load a backup, then tombstone again the households the log says were erased and
+    destroy their keys, so an old backup cannot bring erased data back; how many keys."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    with keys.store.write() as sql:
+        for table, columns in (
+            (KEY_TABLE, ("household_id", "wrapped", "created_at")),
+            ("erased_households", ("household_id", "state", "erased_at", "erased_by")),
+        ):
+            names = ", ".join(columns)
+            values = ", ".join(f"%({c})s" for c in columns)
+            for row in data[table]:
+                sql.execute(
+                    f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
+                    f"ON CONFLICT ({columns[0]}) DO NOTHING",
+                    {c: row[c] for c in columns},
+                )
+    for tombstone in erased:
+        keys.begin_erasure(tombstone.household_id, tombstone.erased_by, tombstone.erased_at)
+        keys.finish_erasure(tombstone.household_id)
+    tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
+    for household_id in tombstoned | {t.household_id for t in erased}:
+        with keys.store.write() as sql:
+            sql.execute(
+                "DELETE FROM household_keys WHERE household_id=%(h)s",
+                {"h": str(household_id)},
+            )
+    keys.store.compact((KEY_TABLE,))
+    keys.forget_cached()
+    with keys.store.read() as sql:
+        row = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
+    return int(row["n"]) if row else 0
+
+
+def rewrap_to_current(keys: KeyStore) -> int:
+    """Re-wrap under the current key-encryption key every key still wrapped under a
+    previous one (a CIPHER_KEY rotation); how many moved. Safe to run again."""
+    moved = 0
+    with keys.store.write() as sql:
+        rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
+        for row in rows:
+            household_id = UUID(row["household_id"])
+            key, current = keys.unwrap_any(household_id, row["wrapped"])
+            if not current:
+                sql.execute(
+                    "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
+                    {"w": wrap(keys.kek, household_id, key), "h": row["household_id"]},
+                )
+                moved += 1
+    if moved:
+        keys.store.compact((KEY_TABLE,))
+    return moved
+
+
+def rewrap(keys: KeyStore, old_kek: bytes, new_kek: bytes) -> int:
+    """Re-wrap every household key under a new key-encryption key (CIPHER_KEY rotation)."""
+    with keys.store.write() as sql:
+        rows = sql.execute("SELECT household_id, wrapped FROM household_keys").fetchall()
+        for row in rows:
+            household_id = UUID(row["household_id"])
+            key = unwrap(old_kek, household_id, row["wrapped"])
+            sql.execute(
+                "UPDATE household_keys SET wrapped=%(w)s WHERE household_id=%(h)s",
+                {"w": wrap(new_kek, household_id, key), "h": row["household_id"]},
+            )
+    keys.kek = new_kek
+    keys.store.compact((KEY_TABLE,))
+    keys.forget_cached()
+    return len(rows)
