@@ -127,9 +127,12 @@ class SQLiteStore(SqlStore):
 
     dialect = "sqlite"
 
-    def __init__(self, path: str, *, secure_delete: bool = False) -> None:
+    def __init__(self, path: str, *, secure_delete: bool = False, durable: bool = False) -> None:
         self.path = path
         self.secure_delete = secure_delete
+        # NORMAL: a commit survives a crash of the service, not always a power cut; FULL: the
+        # disk has it before the commit returns (what another store's data depends on).
+        self.synchronous = "FULL" if durable else "NORMAL"
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -143,7 +146,7 @@ class SQLiteStore(SqlStore):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={self.synchronous}")
             if self.secure_delete:
                 conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn

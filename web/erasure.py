@@ -32,7 +32,8 @@ def build_key_store(settings: Settings, shared: SqlStore) -> KeyStore:
         return KeyStore(shared, settings.key_encryption_key, previous_keks=previous)
     path = settings.sqlite_path("keys")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = SQLiteStore(path, secure_delete=True)
+    # Durable: the event logs, in files of their own, hold data only these keys open.
+    store = SQLiteStore(path, secure_delete=True, durable=True)
     return KeyStore(store, settings.key_encryption_key, previous_keks=previous)
 
 

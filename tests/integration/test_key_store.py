@@ -109,3 +109,33 @@ def test_keys_read_together_are_exactly_the_live_ones(running, monkeypatch):
     assert keys.keys_for(asked) == live
     assert fresh.keys_for([]) == {}
     assert all(fresh.key(household) == key for household, key in live.items())
+
+
+def test_a_households_one_key_is_made_once_found_again_and_refused_once_erased(running):
+    from uuid import uuid4
+
+    from needs.exceptions import HouseholdErasedError
+    from needs.keystore import KeyStore
+
+    keys, household = running.keys, uuid4()
+    key = keys.key_for_new_case(household)
+    # Other processes, nothing cached: the household's first key is the one they all get.
+    assert KeyStore(keys.store, keys.kek).key_for_new_case(household) == key
+    assert KeyStore(keys.store, keys.kek).key(household) == key
+    keys.begin_erasure(household, "admin", running.clock.now())
+    keys.destroy_key(household)
+    with pytest.raises(HouseholdErasedError):
+        KeyStore(keys.store, keys.kek).key_for_new_case(household)
+    with pytest.raises(HouseholdErasedError):
+        keys.key_for_new_case(household)  # even with the key still cached here
+
+
+def test_the_key_store_waits_for_the_disk_as_the_events_it_opens_do(running):
+    keys = running.keys
+    with keys.store.read() as sql:
+        if keys.store.dialect == "sqlite":
+            # Its own file: a power cut must not take a key whose sealed events survived.
+            assert sql.execute("PRAGMA synchronous").fetchone()["synchronous"] == 2
+        else:
+            # The tables beside the events: their own commits wait for the disk.
+            assert sql.execute("SHOW synchronous_commit").fetchone()["synchronous_commit"] == "on"
