@@ -55,6 +55,10 @@ _MAKE_OR_READ_PG = (
 ERASING, ERASED = "erasing", "erased"
 # Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
 KEY_TTL_SECONDS = 30.0
+# A household found not erased this recently is not asked about again: a request registers a
+# new household with the duties and seals its need a moment later, with one look at the
+# tombstones. No wider than the moment between any look and the commit that follows it.
+CHECKED_SECONDS = 1.0
 CACHED_KEYS = 1024  # past this, expired keys are dropped from memory at once
 _KEYS_A_QUERY = 500  # households named in one read of many keys (SQLite caps its parameters)
 
@@ -104,6 +108,7 @@ class KeyStore:
         self.ttl = ttl
         self.monotonic = monotonic
         self._keys: dict[UUID, tuple[bytes, float]] = {}
+        self._checked: dict[UUID, float] = {}  # households found not erased, until when
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
@@ -162,6 +167,8 @@ class KeyStore:
         HouseholdErasedError once the household was erased."""
         params = {"h": str(household_id)}
         cached = self._cached(household_id)
+        if cached is not None and self._checked.get(household_id, 0.0) > self.monotonic():
+            return cached
         row: dict[str, Any] = {}
         if cached is None:
             key = AESGCM.generate_key(bit_length=256)
@@ -175,13 +182,22 @@ class KeyStore:
                 else:
                     row = {"made": 1}
             if row.get("made"):
+                self._not_erased(household_id)
                 return self._remember_key(household_id, key)
         else:
             with self.store.read() as sql:
                 row = sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
         if row.get("state") is not None:
             raise HouseholdErasedError(f"household {household_id} was erased")
+        self._not_erased(household_id)
         return cached if cached is not None else self._remember(household_id, row["wrapped"])
+
+    def _not_erased(self, household_id: UUID) -> None:
+        now = self.monotonic()
+        with self._lock:
+            if len(self._checked) >= CACHED_KEYS:
+                self._checked = {h: until for h, until in self._checked.items() if until > now}
+            self._checked[household_id] = now + CHECKED_SECONDS
 
     def _cached(self, household_id: UUID) -> bytes | None:
         with self._lock:
@@ -239,6 +255,8 @@ class KeyStore:
 
     def begin_erasure(self, household_id: UUID, actor: str, at: datetime) -> Tombstone:
         """Tombstone the household (once: a repeated erasure keeps the first)."""
+        with self._lock:
+            self._checked.pop(household_id, None)
         with self.store.write() as sql:
             sql.execute(
                 "INSERT INTO erased_households (household_id, state, erased_at, erased_by) "
@@ -253,6 +271,7 @@ class KeyStore:
         """Delete the wrapped key so that no copy survives in free pages, logs or caches."""
         with self._lock:
             self._keys.pop(household_id, None)
+            self._checked.pop(household_id, None)
         with self.store.write() as sql:
             sql.execute(
                 "DELETE FROM household_keys WHERE household_id=%(h)s", {"h": str(household_id)}
@@ -269,6 +288,7 @@ class KeyStore:
     def forget_cached(self) -> None:
         with self._lock:
             self._keys.clear()
+            self._checked.clear()
 
 
 def _tombstone(row: dict[str, Any]) -> Tombstone:

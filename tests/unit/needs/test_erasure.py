@@ -3,6 +3,7 @@ the chain is the same either way, and an erased case takes nothing personal."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,7 +16,7 @@ from needs.chain import Erased, commitment, link_of
 from needs.clock import ManualClock
 from needs.domain import Need
 from needs.exceptions import HouseholdErasedError, KeyStoreLostError, SealBrokenError
-from needs.keystore import KeyStore
+from needs.keystore import CHECKED_SECONDS, KeyStore
 from needs.sqlstore import SQLiteStore
 from tests.unit.needs.conftest import COMMUNITY
 
@@ -147,6 +148,20 @@ def test_a_key_destroyed_by_another_process_is_forgotten_here_within_its_ttl(
     assert here.key(household_id) == key
     now[0] = 31.0
     assert here.key(household_id) is None
+
+
+def test_a_household_erased_by_another_process_takes_no_new_case_here_a_moment_later(
+    keys: KeyStore,
+) -> None:
+    now = [0.0]
+    here = KeyStore(keys.store, KEK, ttl=30.0, monotonic=lambda: now[0])
+    household_id = UUID(int=2)
+    key = here.key_for_new_case(household_id)  # the duties register it …
+    assert here.key_for_new_case(household_id) == key  # … and its need is sealed at once
+    keys.begin_erasure(household_id, "admin", datetime(2026, 11, 29, tzinfo=UTC))
+    now[0] = CHECKED_SECONDS + 0.1  # the key itself is still cached here
+    with pytest.raises(HouseholdErasedError):
+        here.key_for_new_case(household_id)
 
 
 def test_a_batch_opens_as_one_by_one_with_each_households_key_read_once(
