@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import audit_cost, in_process, over_http
+from bench import audit_cost, in_process, over_http, work
 from bench.machine import BUSY, describe, ensure_wrk, load, load_text
 from bench.report import Report
 from bench.stores import NOT_PRODUCTION, ROOT
@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                 audit_cost.run(report, kind, folder, audit)
             if "http" in parts:
                 over_http.run(report, kind, wrk, folder, http)
+                if kind == "postgres":
+                    work.run(report, folder, 40 if args.quick else 600)
             if args.profile:
                 from bench import profiling
 
@@ -145,6 +147,9 @@ def _notes(report: Report, http: over_http.HttpSizes) -> None:
         "and WAL. When the service runs on PostgreSQL the targets still take the SQLite app as "
         "the baseline, and the same app on PostgreSQL (psycopg, a connection pool) runs as a third "
         "app in the same rounds: what the store itself costs on this machine.",
+        "With the service on PostgreSQL, bench/work.py logs the same needs in process through "
+        "each app's test client and counts the SQL statements psycopg sends and the worker's "
+        "CPU a need: where logging there misses its target, the reason measured.",
         f"Load from wrk ({http.threads} thread, {http.connections} connections): a Lua script "
         "POSTs a need as JSON with a bearer token (random address, category and urgency in the "
         "leader's block, no Idempotency-Key), or GETs one path; "

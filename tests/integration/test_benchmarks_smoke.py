@@ -71,3 +71,6 @@ def test_every_benchmark_gives_its_figures_on_postgres(tmp_path: Path) -> None:
     assert "HTTP · PostgreSQL" in printed
     # What PostgreSQL itself costs: the CRUD app on it, in the same rounds.
     assert "the same CRUD app on PostgreSQL (reference)" in written
+    # And what a logged need asks of the server, beside the CRUD app's.
+    assert "Work · PostgreSQL" in written
+    assert "CRUD app on PostgreSQL 5.0 statements" in written
