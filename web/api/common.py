@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from needs.clock import SHANGHAI
@@ -78,6 +78,14 @@ def if_match() -> int | None:
     if match is None:
         abort(412, description=f'If-Match must be a version in quotes, like "3"; got {header!r}')
     return int(match.group(1))
+
+
+def command_opts(args: dict[str, Any]) -> dict[str, Any]:
+    """Who gives the command, when it happened, and the version it was sent against."""
+    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
+    if args.get("occurred_at") is not None:
+        opts["occurred_at"] = args["occurred_at"]
+    return opts
 
 
 def etag(version: int) -> dict[str, str]:

@@ -15,8 +15,8 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_opts,
     etag,
-    if_match,
     page_schema,
     paged,
 )
@@ -39,14 +39,6 @@ def _services() -> Any:
 def answer(household_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
     household = household_in_scope(household_id)
     return household, status, etag(household["version"])
-
-
-def command_opts(args: dict[str, Any]) -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it was sent against."""
-    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
-    if args.get("occurred_at") is not None:
-        opts["occurred_at"] = args["occurred_at"]
-    return opts
 
 
 @blp.route("/households")

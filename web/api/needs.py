@@ -17,8 +17,8 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_opts,
     etag,
-    if_match,
     page_schema,
     paged,
 )
@@ -42,14 +42,6 @@ def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[
     """The answer to a command on the need: the case as this request has just saved it."""
     need = need_in_scope(need_id, as_saved=True)
     return need, status, etag(need["version"])
-
-
-def command_opts(args: dict[str, Any]) -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it was sent against."""
-    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
-    if args.get("occurred_at") is not None:
-        opts["occurred_at"] = args["occurred_at"]
-    return opts
 
 
 @blp.route("/needs")
