@@ -54,12 +54,12 @@ def fresh_database_url(kind: str, folder: Path) -> Iterator[str]:
     try:
         yield urlunparse(urlparse(admin)._replace(path=f"/{name}"))
     finally:
-        _drop(admin, name)
+        drop_database(admin, name)
 
 
-def _drop(admin: str, name: str) -> None:
-    """Drop a bench database; autovacuum (a superuser's process) may hold it for a moment, and
-    FORCE may not end that, so try again shortly."""
+def drop_database(admin: str, name: str) -> None:
+    """Drop a test or bench database; autovacuum (a superuser's process) may hold it for a
+    moment, and FORCE may not end that, so try again shortly."""
     import psycopg
 
     for attempt in range(50):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 import pytest
 
+from bench.stores import drop_database
 from needs.clock import ManualClock
 from web.bootstrap import Services, build_services
 from web.config import Settings, load_settings
@@ -39,21 +39,7 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     parts = urlparse(admin)
     yield urlunparse(parts._replace(path=f"/{name}"))
-    _drop_database(admin, name)
-
-
-def _drop_database(admin: str, name: str) -> None:
-    """Drop a test database; autovacuum (a superuser's process) may hold it for a moment,
-    and FORCE may not end that, so try again shortly."""
-    for attempt in range(50):
-        try:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
-            if attempt == 49:
-                raise
-            time.sleep(0.1)
+    drop_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
