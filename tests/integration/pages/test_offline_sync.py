@@ -4,7 +4,7 @@ session has ended (the phone keeps the need), and the capture time kept. The ser
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -185,10 +185,12 @@ def test_a_missing_idempotency_key_is_refused(app: Flask, leader: Phone) -> None
     assert total(app) == 0
 
 
-def test_the_flash_is_shown_only_when_asked(app: Flask, leader: Phone) -> None:
+def test_the_flash_is_shown_only_when_asked(app: Flask, leader: Phone, clock: ManualClock) -> None:
+    # The phone's capture time on the service's own clock (the tests' is hand-wound).
+    captured = clock.now().astimezone(SHANGHAI).isoformat()
     response = leader.client.post(
         "/sync/needs?flash=1",
-        json={"fields": FIELDS, "occurred_at": datetime.now(SHANGHAI).isoformat()},
+        json={"fields": FIELDS, "occurred_at": captured},
         headers={"X-Requested-With": "needs-offline", "Origin": SITE, "Idempotency-Key": KEY},
     )
     assert response.json is not None
