@@ -16,12 +16,12 @@ from uuid import uuid4
 
 from bench.report import Report
 from bench.stores import build, fresh_database_url, production_env
-from needs.chain import link
-from needs.clock import SystemClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import SystemClock
+from kernel.community import DEMO_COMMUNITY
 from needs.domain import Need
-from needs.sealing import SealingMapper
 from needs.values import Household
+from store.chain import link
+from store.sealing import SealingMapper
 from web.bootstrap import Services
 
 STORE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}

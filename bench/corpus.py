@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from needs.clock import SystemClock
-from needs.community import Community
+from kernel.clock import SystemClock
+from kernel.community import Community
 from needs.domain import Need, Stamp
 from needs.values import Household, PartnerTerms
 from partners.domain import Partner

@@ -31,8 +31,8 @@ from marshmallow import ValidationError
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from needs.community import DEMO_COMMUNITY
-from needs.exceptions import NeedsError
+from kernel.community import DEMO_COMMUNITY
+from kernel.errors import DomainError
 from web.api.schemas import LogNeedSchema, NeedArgsSchema, NeedSchema
 
 SCHEMA = """
@@ -225,7 +225,7 @@ def log_need() -> Any:
     try:
         DEMO_COMMUNITY.category(data["category"])
         building = DEMO_COMMUNITY.building_in_block(data["block"], address["building"])
-    except NeedsError as err:
+    except DomainError as err:
         return _error(422, str(err))
     db = get_db()
     where = (data["block"], building, address["unit"].strip(), address["room"].strip())

@@ -17,7 +17,7 @@ from eventsourcing.application import Repository
 from bench import corpus
 from bench.report import Report, ms, percentiles
 from bench.stores import build, fresh_database_url, production_env
-from needs.clock import SystemClock, week_start
+from kernel.clock import SystemClock, week_start
 from needs.views import NeedsView
 from partners.matching import NeedFacts, PartnerStats, rank_partners
 from web.bootstrap import Services

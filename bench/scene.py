@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.stores import build
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 
 LEADER, SECRETARY, BLOCK = "leader3", "secretary", "B3"
 LIST_PATH = f"/api/v1/needs?block={BLOCK}&status=open"

@@ -24,14 +24,14 @@ from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
 from duties.rules import DutyRules
 from duties.sealing import household_named, records_of
-from needs.checks import Stamp
-from needs.clock import Clock
-from needs.community import Community
-from needs.keystore import KeyStore
-from needs.retrying import retry_on_clash
-from needs.sealed_application import SealedApplication
-from needs.sealing import SealingMapper
-from needs.transcodings import register_all
+from kernel.checks import Stamp
+from kernel.clock import Clock
+from kernel.community import Community
+from kernel.retrying import retry_on_clash
+from store.keystore import KeyStore
+from store.sealed_application import SealedApplication
+from store.sealing import SealingMapper
+from store.transcodings import register_all
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

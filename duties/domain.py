@@ -19,10 +19,10 @@ from duties.exceptions import (
 )
 from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
 from duties.values import Duty, LifeEvent, Membership, day, day_end, text
-from needs.chain import Erased
-from needs.checks import Stamp
-from needs.community import Community
-from needs.exceptions import HouseholdErasedError
+from kernel.checks import Stamp
+from kernel.community import Community
+from store.chain import Erased
+from store.errors import HouseholdErasedError
 
 
 class Household(Aggregate):

@@ -11,8 +11,8 @@ from eventsourcing.domain import Aggregate
 from duties.exceptions import RecordNotTurnableError
 from duties.rules import RECORD_KINDS, TURNS_INTO_NEED, code
 from duties.values import text
-from needs.chain import Erased
 from needs.domain import Stamp
+from store.chain import Erased
 
 
 class Record(Aggregate):

@@ -1,4 +1,4 @@
-"""The duties' personal data sealed with the same household keys as the cases (needs.sealing):
+"""The duties' personal data sealed with the same household keys as the cases (store.sealing):
 every event of a Household under its own id, a Record under the household it names. A record
 about a whole block names no household, so its text has CIPHER_KEY's encryption only and no
 erasable key: block records must not name or describe residents."""
@@ -12,7 +12,7 @@ from eventsourcing.application import Application
 
 from duties.domain import Household
 from duties.record import Record
-from needs.sealing import SealingMapper
+from store.sealing import SealingMapper
 
 _RECORD_MADE = f"{Record.RecordMade.__module__}:{Record.RecordMade.__qualname__}"
 _BATCH = 1000

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from duties.exceptions import InvalidDutyInputError
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 
 MAX_TEXT = 4000
 

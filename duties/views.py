@@ -12,8 +12,8 @@ from typing import Any
 from uuid import UUID
 
 from duties.rules import DutyRules
-from needs.sqlstore import Sql, SqlStore
-from needs.tracking import TrackedSqlView
+from store.sqlstore import Sql, SqlStore
+from store.tracking import TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS duty_households (

@@ -10,16 +10,16 @@ from uuid import UUID, uuid5
 
 from eventsourcing.persistence import IntegrityError
 
+from kernel.clock import Clock
+from kernel.community import Community
 from needs.case_store import CaseStore
-from needs.clock import Clock
-from needs.community import Community
 from needs.domain import Lapse, Need, Stamp
 from needs.erasure import Erasure
 from needs.exceptions import HouseholdNotFoundError
 from needs.households import HouseholdIndex, household_for
-from needs.keystore import KeyStore
-from needs.shredding import forget_snapshots
 from needs.values import PartnerTerms
+from store.keystore import KeyStore
+from store.shredding import forget_snapshots
 
 __all__ = ["Erasure", "HouseholdIndex", "Needs"]
 

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from needs.chain import GENESIS, link_of
 from needs.reading import describe_need
-from needs.sqlstore import SqlStore
+from store.chain import GENESIS, link_of
+from store.sqlstore import SqlStore
 
 _SEALS = """
 CREATE TABLE IF NOT EXISTS seals (

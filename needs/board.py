@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from needs.sqlstore import SqlStore
+from store.sqlstore import SqlStore
 
 # An expired or declined referral stays on a leader's list this long, unless the case moved on.
 REMINDER_WINDOW = timedelta(days=7)

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
-from needs.chain import GENESIS, link
-from needs.checks import Stamp, phone, text
-from needs.community import Community
+from kernel.checks import Stamp, phone, text
+from kernel.community import Community
 from needs.exceptions import NeedNotResolvedError, NeedResolvedError
 from needs.referral_rules import refuse_open_referrals
 from needs.values import Household, NeedStatus, Referral, Resolution, Urgency, parse_code
+from store.chain import GENESIS, link
 
 if TYPE_CHECKING:
     from needs.domain import Need

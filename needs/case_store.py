@@ -12,22 +12,18 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording
 
-from needs.clock import Clock
-from needs.community import Community
+from kernel.clock import Clock
+from kernel.community import Community
+from kernel.errors import ConcurrentUpdateError, VersionConflictError
+from kernel.retrying import retry_on_clash
 from needs.domain import Need, Stamp
-from needs.exceptions import (
-    ConcurrentUpdateError,
-    HouseholdNotFoundError,
-    NeedNotFoundError,
-    VersionConflictError,
-)
-from needs.keystore import KeyStore
+from needs.exceptions import HouseholdNotFoundError, NeedNotFoundError
 from needs.reading import describe_event, describe_need
-from needs.retrying import retry_on_clash
-from needs.sealed_application import SealedApplication
-from needs.sealing import SealingMapper
-from needs.transcodings import register_all
 from needs.values import ENUMS, RECORDS
+from store.keystore import KeyStore
+from store.sealed_application import SealedApplication
+from store.sealing import SealingMapper
+from store.transcodings import register_all
 
 log = logging.getLogger(__name__)
 

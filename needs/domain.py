@@ -13,10 +13,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from kernel.checks import Stamp, text
 from needs import referral_rules as rules
 from needs.case_commands import CaseCommands
-from needs.chain import GENESIS, link
-from needs.checks import Stamp, text
 from needs.erasure import blank_personal_data, salt_personal_data
 from needs.referral_commands import ReferralCommands
 from needs.referral_rules import Lapse
@@ -32,6 +31,7 @@ from needs.values import (
     Urgency,
     Visit,
 )
+from store.chain import GENESIS, link
 
 __all__ = ["Lapse", "Need", "Stamp", "text"]
 
@@ -48,11 +48,11 @@ class Need(CaseCommands, ReferralCommands, Aggregate):
 
     class Event(Aggregate.Event):
         # Dotted paths of the values about the resident: sealed with the household's key,
-        # chained by commitment, erasable (needs.sealing). Such events carry a `salt`.
+        # chained by commitment, erasable (store.sealing). Such events carry a `salt`.
         personal: ClassVar[tuple[str, ...]] = ()
         actor: str
         occurred_at: datetime
-        chain: str  # this event's hash, chained to the case's previous event (needs.chain)
+        chain: str  # this event's hash, chained to the case's previous event (store.chain)
 
         def mutate(self, aggregate: Any) -> Any:
             need: Any = super().mutate(aggregate)

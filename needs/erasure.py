@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from needs.chain import ERASED_TEXT, Erased, get_path
-from needs.exceptions import HouseholdErasedError
+from store.chain import ERASED_TEXT, Erased, get_path
+from store.errors import HouseholdErasedError
 
 if TYPE_CHECKING:
     from needs.domain import Need

@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-
-class NeedsError(Exception):
-    """Base of every casework error; the message says what went wrong in plain words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidInputError(NeedsError):
-    """A command's argument is missing or wrong; names the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class UnknownCategoryError(InvalidInputError):
-    """The category is not on this community's menu."""
-
-
-class UnknownBlockError(InvalidInputError):
-    """The block is not one of this community's blocks."""
-
-
-class BuildingNotInBlockError(InvalidInputError):
-    """The building number is not part of the block."""
+from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 
 
 class DeclineReasonRequiredError(InvalidInputError):
     """A decline must carry one of the reason codes."""
-
-
-class NotFoundError(NeedsError):
-    """A record that does not exist (or, to the web, one outside the user's scope)."""
 
 
 class NeedNotFoundError(NotFoundError):
@@ -49,10 +19,6 @@ class ReferralNotFoundError(NotFoundError):
 
 class HouseholdNotFoundError(NotFoundError):
     """No household with this id in the block."""
-
-
-class ConflictError(NeedsError):
-    """The command is refused by the case's current state."""
 
 
 class NeedResolvedError(ConflictError):
@@ -89,35 +55,3 @@ class PartnerOutOfScopeError(ConflictError):
 
 class OverrideNotAllowedError(ConflictError):
     """Only the secretary may refer outside a partner's scope, and only with a reason."""
-
-
-class VersionConflictError(NeedsError):
-    """The command was sent against a version that is no longer current."""
-
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(
-            f"the record is at version {actual}, not {expected}: "
-            "someone changed it meanwhile; reload and try again"
-        )
-        self.expected = expected
-        self.actual = actual
-
-
-class ConcurrentUpdateError(NeedsError):
-    """Another command changed the case at the same moment; nothing was saved."""
-
-
-class HouseholdErasedError(ConflictError):
-    """The household's personal data was erased; nothing personal may be added to it."""
-
-
-class KeyStoreError(NeedsError):
-    """The key store cannot serve a household's key."""
-
-
-class KeyStoreLostError(KeyStoreError):
-    """A sealed value's key is missing and no erasure explains it: the key store was lost."""
-
-
-class SealBrokenError(KeyStoreError):
-    """A sealed value does not open with its key, or does not match its commitment: tampered."""

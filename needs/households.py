@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Protocol
 from uuid import UUID, uuid4
 
-from needs.checks import text
-from needs.community import Community, parse_building
-from needs.exceptions import HouseholdNotFoundError, InvalidInputError
+from kernel.checks import text
+from kernel.community import Community, parse_building
+from kernel.errors import InvalidInputError
+from needs.exceptions import HouseholdNotFoundError
 from needs.values import Household
 
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from needs.clock import week_start
-from needs.sqlstore import Sql, SqlStore
+from kernel.clock import week_start
+from store.sqlstore import Sql, SqlStore
 
 STATS_TABLES = ("partner_stats", "partner_weeks")
 STATS_DDL = """

@@ -7,7 +7,7 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from needs.sqlstore import Sql, SqlStore
+from store.sqlstore import Sql, SqlStore
 
 _RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 # What events change in a need's row: work starts when someone first acts on an open need.

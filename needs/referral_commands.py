@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
+from kernel.checks import Stamp, text
 from needs import referral_rules as rules
-from needs.checks import Stamp, text
 from needs.exceptions import (
     DeclineReasonRequiredError,
     PartnerExcludedError,

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import TypeVar
 from uuid import UUID
 
-from needs.exceptions import InvalidInputError
+from kernel.errors import InvalidInputError
 
 
 class Urgency(Enum):

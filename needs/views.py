@@ -10,8 +10,8 @@ from uuid import UUID
 
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
-from needs.sqlstore import Sql, SqlStore
-from needs.tracking import PositionMovedError, TrackedSqlView
+from store.sqlstore import Sql, SqlStore
+from store.tracking import PositionMovedError, TrackedSqlView
 
 __all__ = ["VIEW_TABLES", "NeedsView", "PositionMovedError"]
 

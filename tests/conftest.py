@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from bench.stores import drop_database
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web.bootstrap import Services, build_services
 from web.config import Settings, load_settings
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from flask import Flask, Response, g
 
-from needs.sqlstore import Sql, SqlStore
+from store.sqlstore import Sql, SqlStore
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS personal_data_reads (

@@ -13,9 +13,9 @@ import click
 from flask.cli import AppGroup
 
 from needs.audit import case_ids, verify_case
-from needs.follower import Follower
-from needs.sqlstore import SQLiteStore
 from needs.views import NeedsView
+from store.follower import Follower
+from store.sqlstore import SQLiteStore
 
 audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuilds.")
 

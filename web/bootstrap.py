@@ -10,15 +10,15 @@ from duties.application import Duties
 from duties.exceptions import InvalidDutyInputError
 from duties.rules import DutyRules
 from duties.views import DutiesView
+from kernel.clock import Clock, SystemClock
 from needs.application import Needs
 from needs.audit import Seals
 from needs.board import Board
-from needs.clock import Clock, SystemClock
-from needs.follower import Follower
-from needs.keystore import KeyStore
-from needs.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from needs.views import NeedsView
 from partners.application import Partners
+from store.follower import Follower
+from store.keystore import KeyStore
+from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from web.access_log import AccessLog
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore

@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
 from web.bootstrap import build_services
 from web.config import ConfigurationError

@@ -15,11 +15,11 @@ from urllib.parse import unquote, urlparse
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from needs.cipher import split_keys
-from needs.community import DEMO_COMMUNITY, Community, community_from_dict
+from kernel.community import DEMO_COMMUNITY, Community, community_from_dict
+from store.cipher import split_keys
 from web.statements import check_public_key
 
-CIPHER_TOPIC = "needs.cipher:RotatingCipher"
+CIPHER_TOPIC = "store.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32
 # Optional tuning read from the environment into Settings.extra.
 TUNING = (

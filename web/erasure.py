@@ -14,9 +14,9 @@ from eventsourcing.application import Application
 
 from duties.exceptions import DutiesNotFoundError
 from needs.exceptions import HouseholdNotFoundError
-from needs.keystore import KeyStore
-from needs.shredding import forget_snapshots
-from needs.sqlstore import SQLiteStore, SqlStore
+from store.keystore import KeyStore
+from store.shredding import forget_snapshots
+from store.sqlstore import SQLiteStore, SqlStore
 from web.config import ConfigurationError, Settings
 
 if TYPE_CHECKING:

@@ -16,11 +16,11 @@ from flask.cli import with_appcontext
 from duties.application import Duties
 from duties.domain import Household
 from duties.exceptions import DutiesError
-from needs import key_maintenance
+from kernel.errors import DomainError
 from needs.application import Needs
 from needs.domain import Need
-from needs.exceptions import NeedsError
-from needs.keystore import ERASED, Tombstone
+from store import key_maintenance
+from store.keystore import ERASED, Tombstone
 from web.bootstrap import event_store_env, view_store
 from web.erasure import build_key_store, erase_household
 from web.keys_cli import keys  # one `keys` group: rotation there, backup and restore here
@@ -38,7 +38,7 @@ def erase_household_command(household_id: UUID, actor: str) -> None:
         erasure = erase_household(
             services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
         )
-    except (NeedsError, DutiesError) as error:
+    except (DomainError, DutiesError) as error:
         raise click.ClickException(error.message) from None
     click.echo(
         f"erased household {erasure.household_id}: {len(erasure.need_ids)} case(s), "

@@ -7,22 +7,22 @@ from http import HTTPStatus
 from typing import Any
 
 from duties import exceptions as duties_errors
-from needs import exceptions as needs_errors
+from kernel import errors as kernel_errors
 from partners import exceptions as partners_errors
 from web.accounts import exceptions as accounts_errors
 from web.services import UnknownPartnerError
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
-    (needs_errors.InvalidInputError, 422),
+    (kernel_errors.InvalidInputError, 422),
     (UnknownPartnerError, 422),
     (partners_errors.InvalidPartnerError, 422),
-    (needs_errors.NotFoundError, 404),
+    (kernel_errors.NotFoundError, 404),
     (partners_errors.PartnerNotFoundError, 404),
-    (needs_errors.VersionConflictError, 412),
+    (kernel_errors.VersionConflictError, 412),
     (partners_errors.VersionConflictError, 412),
-    (needs_errors.ConflictError, 409),
-    (needs_errors.ConcurrentUpdateError, 409),
+    (kernel_errors.ConflictError, 409),
+    (kernel_errors.ConcurrentUpdateError, 409),
     (partners_errors.PartnerStateError, 409),
     (accounts_errors.InvalidAccountError, 422),
     (accounts_errors.InvalidCredentialsError, 401),

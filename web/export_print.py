@@ -14,7 +14,7 @@ from uuid import UUID
 from flask import Response, abort, g
 from flask_babel import gettext as _
 
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 from web.export import export_case
 from web.pages.households import address
 from web.pages.timeline import timeline

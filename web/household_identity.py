@@ -10,8 +10,9 @@ from uuid import UUID
 from duties.application import Duties
 from duties.exceptions import DutiesNotFoundError, InvalidDutyInputError
 from duties.views import DutiesView
-from needs.community import Community
-from needs.exceptions import HouseholdNotFoundError, InvalidInputError
+from kernel.community import Community
+from kernel.errors import InvalidInputError
+from needs.exceptions import HouseholdNotFoundError
 from needs.views import NeedsView
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-from needs import key_maintenance
-from needs.cipher import RotatingCipher, rotating_cipher
 from needs.domain import Need
+from store import key_maintenance
+from store.cipher import RotatingCipher, rotating_cipher
 
 BATCH = 500
 

@@ -6,21 +6,22 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from kernel.clock import Clock, week_start
+from kernel.errors import DomainError
 from needs.application import Needs
-from needs.clock import Clock, week_start
 from needs.described import DescribedNeeds
-from needs.exceptions import NeedsError, ReferralNotFoundError
-from needs.follower import Follower
+from needs.exceptions import ReferralNotFoundError
 from needs.reading import describe_referral
 from needs.values import PartnerTerms
 from needs.views import NeedsView
 from partners.application import Partners
 from partners.exceptions import PartnerNotFoundError
 from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
+from store.follower import Follower
 from web.household_identity import HouseholdIdentity
 
 
-class UnknownPartnerError(NeedsError):
+class UnknownPartnerError(DomainError):
     """A referral names a partner that is not in the directory."""
 
     def __init__(self, partner_id: UUID) -> None:

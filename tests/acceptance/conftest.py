@@ -15,8 +15,8 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY, Community
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY, Community
 from tests.acceptance.support import (
     DESCRIPTIONS,
     PARTNER,

@@ -9,21 +9,23 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from needs.clock import SHANGHAI
-from needs.community import Community
-from needs.exceptions import (
+from kernel.clock import SHANGHAI
+from kernel.community import Community
+from kernel.errors import (
     BuildingNotInBlockError,
-    DeclineReasonRequiredError,
+    DomainError,
     InvalidInputError,
+    UnknownCategoryError,
+    VersionConflictError,
+)
+from needs.exceptions import (
+    DeclineReasonRequiredError,
     NeedNotResolvedError,
-    NeedsError,
     OpenReferralsError,
     OverrideNotAllowedError,
     PartnerExcludedError,
     PartnerOutOfScopeError,
     PartnerSuspendedError,
-    UnknownCategoryError,
-    VersionConflictError,
 )
 from web.bootstrap import Services
 
@@ -43,7 +45,7 @@ DESCRIPTIONS = {
 }
 
 # What a block leader or a partner's clerk is told, by the error the rules raise for it.
-REFUSALS: dict[str, type[NeedsError]] = {
+REFUSALS: dict[str, type[DomainError]] = {
     "the building is not in the block": BuildingNotInBlockError,
     "the category is not on the menu": UnknownCategoryError,
     "the partner is suspended": PartnerSuspendedError,
@@ -90,7 +92,7 @@ class Outcome:
     log_position: int
     needs_listed: int
     result: Any = None
-    error: NeedsError | None = None
+    error: DomainError | None = None
     heard: bool = False
 
 
@@ -158,7 +160,7 @@ def attempt(
     outcome = Outcome(log_position(services), needs_listed(services, community))
     try:
         outcome.result = command()
-    except NeedsError as error:
+    except DomainError as error:
         outcome.error = error
     refusals.append(outcome)
     return outcome

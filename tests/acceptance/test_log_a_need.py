@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.clock import ManualClock
-from needs.community import Community
+from kernel.clock import ManualClock
+from kernel.community import Community
 from tests.acceptance.support import (
     DESCRIPTIONS,
     USER,

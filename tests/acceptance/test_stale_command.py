@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.community import Community
+from kernel.community import Community
 from tests.acceptance.support import (
     PARTNER,
     USER,

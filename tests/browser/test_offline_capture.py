@@ -12,7 +12,7 @@ from uuid import UUID, uuid4, uuid5
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.browser.harness import Harness, sign_in
 from web import services
 from web.api.needs import NEED_IDS

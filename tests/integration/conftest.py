@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web import create_app, services
 from web.bootstrap import Services
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 from web.accounts.demo import create_demo_users
 from web.bootstrap import Services, build_services

@@ -8,8 +8,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
-from needs.community import DEMO_COMMUNITY
 from web import create_app
 
 COMMUNITY = DEMO_COMMUNITY.id

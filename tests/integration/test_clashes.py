@@ -7,10 +7,10 @@ from uuid import uuid4
 
 import pytest
 
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
+from kernel.errors import ConcurrentUpdateError, VersionConflictError
 from needs.application import Needs
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
-from needs.exceptions import ConcurrentUpdateError, VersionConflictError
 from needs.values import PartnerTerms
 from web.bootstrap import event_store_env, view_store
 from web.erasure import build_key_store

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 
 

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
-from needs.exceptions import ConcurrentUpdateError
+from kernel.community import DEMO_COMMUNITY
+from kernel.errors import ConcurrentUpdateError
 from web.bootstrap import build_services
 from web.config import Settings, load_settings
 

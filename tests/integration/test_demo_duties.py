@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from duties.values import day_end, local_day
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.test_demo_seed import fresh_store
 from web.bootstrap import Services, build_services
 from web.demo import seed

@@ -11,8 +11,8 @@ from uuid import UUID
 
 import pytest
 
-from needs.clock import week_start
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import week_start
+from kernel.community import DEMO_COMMUNITY
 from web.bootstrap import Services, build_services
 from web.config import Settings, load_settings
 from web.demo import seed

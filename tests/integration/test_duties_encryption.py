@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.cryptography import AESCipher
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.at_rest import postgres_contents
 from web.bootstrap import build_services
 from web.config import load_settings

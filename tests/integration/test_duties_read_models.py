@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
 from web.bootstrap import Services, build_services
 from web.tasks.duties import fall_due
 

@@ -75,7 +75,7 @@ def test_an_edited_ciphertext_with_its_key_present_is_tampering_not_erasure(app,
 
 
 def test_a_key_lost_without_a_tombstone_is_an_error_never_erased(app, running):
-    from needs.exceptions import KeyStoreLostError
+    from store.errors import KeyStoreLostError
 
     need_id = log_case(running)
     with running.keys.store.write() as sql:

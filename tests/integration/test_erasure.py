@@ -10,9 +10,9 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
-from needs.community import DEMO_COMMUNITY
-from needs.exceptions import HouseholdErasedError
+from store.errors import HouseholdErasedError
 from web import create_app
 
 NAME, PHONE, NOTE, VISIT = "欧阳慧敏", "13917730042", "女儿在杭州工作", "上门时血压偏高"

@@ -8,8 +8,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+from kernel.community import DEMO_COMMUNITY
 from needs.application import Needs
-from needs.community import DEMO_COMMUNITY
 from needs.domain import Need
 from needs.reading import describe_need
 from web.bootstrap import build_services, event_store_env, view_store

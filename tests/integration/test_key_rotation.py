@@ -11,8 +11,8 @@ import pytest
 from eventsourcing.cryptography import AESCipher
 from flask import Flask, Response
 
+from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
-from needs.community import DEMO_COMMUNITY
 from web import create_app
 from web.rotation import REKEYERS, Rotation, rotate_cipher
 

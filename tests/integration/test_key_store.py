@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from needs import key_maintenance
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
+from store import key_maintenance
 from tests.integration.test_erasure import (
     NAME,
     app_config,
@@ -94,9 +94,9 @@ def test_household_keys_can_be_rewrapped_under_a_new_cipher_key(running):
 def test_keys_read_together_are_exactly_the_live_ones(running, monkeypatch):
     from uuid import uuid4
 
-    from needs.keystore import KeyStore
+    from store.keystore import KeyStore
 
-    monkeypatch.setattr("needs.keystore._KEYS_A_QUERY", 2)  # several reads for one batch
+    monkeypatch.setattr("store.keystore._KEYS_A_QUERY", 2)  # several reads for one batch
     keys = running.keys
     live = {household: keys.key_for_new_case(household) for household in (uuid4(), uuid4())}
     erased = uuid4()
@@ -114,8 +114,8 @@ def test_keys_read_together_are_exactly_the_live_ones(running, monkeypatch):
 def test_a_households_one_key_is_made_once_found_again_and_refused_once_erased(running):
     from uuid import uuid4
 
-    from needs.exceptions import HouseholdErasedError
-    from needs.keystore import KeyStore
+    from store.errors import HouseholdErasedError
+    from store.keystore import KeyStore
 
     keys, household = running.keys, uuid4()
     key = keys.key_for_new_case(household)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 from web.statements import SIGNED_FIELDS, new_signing_key, public_key_text, signing_key
 

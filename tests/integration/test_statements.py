@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.conftest import PASSWORD
 from web import create_app, services
 from web.statements import new_signing_key, public_key_text, signing_key, statement_is_genuine

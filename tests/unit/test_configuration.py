@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web.config import ConfigurationError, load_settings
 
 GOOD_SECRET = "s" * 40

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from eventsourcing.cryptography import AESCipher
 
-from needs.cipher import rotating_cipher, split_keys
+from store.cipher import rotating_cipher, split_keys
 from web.config import ConfigurationError, load_settings
 
 OLD, NEW = AESCipher.create_key(32), AESCipher.create_key(32)

@@ -9,7 +9,7 @@ from uuid import UUID
 import click
 from flask.cli import with_appcontext
 
-from needs.exceptions import UnknownBlockError
+from kernel.errors import UnknownBlockError
 from partners.exceptions import PartnerNotFoundError
 from web.accounts.domain import Role
 from web.accounts.exceptions import AccountsError

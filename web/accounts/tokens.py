@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
-from needs.sqlstore import SqlStore
+from store.sqlstore import SqlStore
 from web.accounts.application import Accounts
 from web.accounts.directory import UserRecord
 

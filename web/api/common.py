@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, g, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 
 MAX_PER_PAGE = 200
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

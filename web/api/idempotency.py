@@ -12,8 +12,8 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from flask import Flask, Response, abort, g, request
 
-from needs.cipher import rotating_cipher
-from needs.sqlstore import SqlStore
+from store.cipher import rotating_cipher
+from store.sqlstore import SqlStore
 
 MAX_KEY_LENGTH = 100
 # A claim older than this belongs to a request that died; the next try may take it over.

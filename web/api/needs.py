@@ -10,8 +10,8 @@ from flask import Response, abort, g, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from kernel.clock import SHANGHAI
 from needs.audit import verify_case
-from needs.clock import SHANGHAI
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g
 
-from needs.exceptions import InvalidInputError
+from kernel.errors import InvalidInputError
 
 
 def check_assignee(username: str) -> None:

@@ -12,7 +12,7 @@ from uuid import UUID
 from flask import abort, g, request
 
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
-from needs.sqlstore import Sql
+from store.sqlstore import Sql
 from web.access_log import PERSONAL_FIELDS, note_read
 
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY, Community
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY, Community
 from partners.directory import PartnerRecord
 from web.bootstrap import Services, build_services
 from web.config import Settings

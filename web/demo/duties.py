@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from duties.values import local_day
-from needs.clock import ManualClock
-from needs.community import Block, Community
+from kernel.clock import ManualClock
+from kernel.community import Block, Community
 from web.bootstrap import Services
 from web.demo.data import RANDOM_SEED
 

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from needs.clock import SHANGHAI
-from needs.community import Community
+from kernel.clock import SHANGHAI
+from kernel.community import Community
 from web.demo.data import (
     CATEGORY_COUNTS,
     NEEDS_PER_WEEK,

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from needs.clock import SHANGHAI, ManualClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import SHANGHAI, ManualClock
+from kernel.community import DEMO_COMMUNITY
 from web.bootstrap import Services
 from web.demo.data import (
     LEADER_PICKS,

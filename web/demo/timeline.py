@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from uuid import UUID
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web.demo.plan import NeedPlan
 from web.demo.steps import Steps
 from web.demo.texts import (

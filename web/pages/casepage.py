@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from flask import g
 from flask_wtf import FlaskForm
 
-from needs.exceptions import NeedsError
+from kernel.errors import DomainError
 from partners.exceptions import PartnersError
 from web.pages import forms, labels
 from web.pages.access import LEADERS
@@ -17,7 +17,7 @@ from web.pages.matching import ranked_partners
 from web.pages.problems import explain
 from web.pages.timeline import timeline
 
-REFUSALS = (NeedsError, PartnersError)
+REFUSALS = (DomainError, PartnersError)
 _FORMS: dict[str, type[FlaskForm]] = {
     "visit": forms.VisitForm,
     "note": forms.NoteForm,

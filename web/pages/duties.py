@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
-from needs.exceptions import HouseholdErasedError
+from store.errors import HouseholdErasedError
 from web.api.duty_scope import duty_in_scope, noted_duties
 from web.pages.access import LEADERS, roles
 from web.pages.problems import explain

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from needs.exceptions import NotFoundError
+from kernel.errors import NotFoundError
 from partners.exceptions import PartnerNotFoundError
 from web.api import is_api_request
 from web.pages.extensions import csrf

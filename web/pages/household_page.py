@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesError
 from duties.values import local_day
-from needs.exceptions import HouseholdErasedError, InvalidInputError, NeedsError
+from kernel.errors import DomainError, InvalidInputError
+from store.errors import HouseholdErasedError
 from web.api.duty_scope import household_in_scope, record_in_scope
 from web.api.scope import check_block_allowed
 from web.erasure import erase_household
@@ -194,7 +195,7 @@ def to_need(record_id: UUID) -> Response:
                 urgency=form.urgency.data,
                 actor=g.user.username,
             )
-        except (DutiesError, NeedsError) as error:
+        except (DutiesError, DomainError) as error:
             flash(error.message, "error")
         else:
             return redirect(url_for("pages.leader.case", need_id=need_id))

@@ -8,7 +8,7 @@ from typing import Any
 from flask import g
 from flask_babel import gettext as _
 
-from needs.community import Community
+from kernel.community import Community
 
 RECENT = 6
 # How many of the block's needs to look through for recently used households.

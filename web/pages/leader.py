@@ -11,7 +11,7 @@ from uuid import UUID, uuid4, uuid5
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from needs.exceptions import BuildingNotInBlockError
+from kernel.errors import BuildingNotInBlockError
 from web.api.needs import NEED_IDS
 from web.api.scope import check_block_allowed, need_in_scope, needs_in_scope, referral_in_scope
 from web.pages import casepage, labels

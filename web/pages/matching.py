@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from needs.clock import week_start
+from kernel.clock import week_start
 
 
 def ranked_partners(need: dict[str, Any]) -> list[dict[str, Any]]:

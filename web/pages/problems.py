@@ -6,16 +6,18 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from kernel import errors as kernel_errors
 from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
+from store import errors as store_errors
 from web.errors import status_of
 from web.services import UnknownPartnerError
 
 # Most specific first: the first class an error is an instance of gives its words.
 _MESSAGES: tuple[tuple[type[Exception], object], ...] = (
-    (needs_errors.BuildingNotInBlockError, _l("This building is not in the block.")),
-    (needs_errors.UnknownBlockError, _l("This block is not one of the community's.")),
-    (needs_errors.UnknownCategoryError, _l("This category is not on the menu.")),
+    (kernel_errors.BuildingNotInBlockError, _l("This building is not in the block.")),
+    (kernel_errors.UnknownBlockError, _l("This block is not one of the community's.")),
+    (kernel_errors.UnknownCategoryError, _l("This category is not on the menu.")),
     (needs_errors.DeclineReasonRequiredError, _l("Choose a reason.")),
     (needs_errors.HouseholdNotFoundError, _l("This household is not in the block.")),
     (needs_errors.NeedResolvedError, _l("This need is resolved; reopen it first.")),
@@ -44,16 +46,16 @@ _MESSAGES: tuple[tuple[type[Exception], object], ...] = (
     ),
     (UnknownPartnerError, _l("This partner is not in the directory.")),
     (
-        needs_errors.VersionConflictError,
+        kernel_errors.VersionConflictError,
         _l("Someone changed this case meanwhile; nothing was saved. Check it and try again."),
     ),
     (
-        needs_errors.ConcurrentUpdateError,
+        kernel_errors.ConcurrentUpdateError,
         _l("Someone changed this case at the same moment; nothing was saved. Try again."),
     ),
     (partners_errors.PartnerStateError, _l("The partner's state does not allow this.")),
     (
-        needs_errors.HouseholdErasedError,
+        store_errors.HouseholdErasedError,
         _l("This household's personal data was erased; nothing personal can be added."),
     ),
 )
@@ -74,7 +76,7 @@ def explain(error: Exception) -> tuple[str | None, str, int]:
             return _page_field(field), str(message), status_of(error) or 409
     if field in _FIELDS:
         return _page_field(field), str(_FIELDS[field]), 422
-    if isinstance(error, needs_errors.InvalidInputError):
+    if isinstance(error, kernel_errors.InvalidInputError):
         return _page_field(field), _("Please check this field."), 422
     return None, _("This could not be done."), status_of(error) or 409
 

@@ -6,7 +6,7 @@ from flask import Blueprint
 from werkzeug.wrappers import Response
 
 from duties.exceptions import DutiesError
-from needs.exceptions import NeedsError
+from kernel.errors import DomainError
 from partners.exceptions import PartnersError
 from web.accounts.exceptions import AccountsError
 from web.pages import (
@@ -38,5 +38,5 @@ for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.
     pages.register_blueprint(part)
 pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
-for error_class in (NeedsError, PartnersError, AccountsError, DutiesError):
+for error_class in (DomainError, PartnersError, AccountsError, DutiesError):
     pages.register_error_handler(error_class, errors.domain_error)

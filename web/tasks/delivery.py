@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from needs.exceptions import NeedsError, NotFoundError
+from kernel.errors import DomainError, NotFoundError
 from web.tasks.mail import Mailer, email_in
 from web.tasks.outbox import FAILED, FAILING, NO_CHANNEL, NOTICES, PENDING, Delivery
 
@@ -219,7 +219,7 @@ class Notifier:
                 )
             except NotFoundError:
                 log.exception("the case of delivery %s is gone", delivery.delivery_id)
-            except NeedsError:
+            except DomainError:
                 # Left failing: the next dispatch records it.
                 log.exception("could not record the failed delivery %s", delivery.delivery_id)
                 return FAILING

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 from web.reminders import reminders_for
 from web.tasks.mail import Mailer
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
-from needs.clock import Clock
-from needs.sqlstore import Sql, SqlStore
-from needs.tracking import TrackedSqlView
+from kernel.clock import Clock
+from store.sqlstore import Sql, SqlStore
+from store.tracking import TrackedSqlView
 
 # The events a partner is told of, by the name of the notice.
 NOTICES = {
@@ -85,7 +85,7 @@ class Outbox(TrackedSqlView):
             for statement in _TABLES.format(time=time_type).split(";"):
                 sql.execute(statement)
 
-    # --- following the log (needs.tracking: its position is kept in outbox_tracking) ------
+    # --- following the log (store.tracking: its position is kept in outbox_tracking) ------
 
     def _apply(self, sql: Sql, event: Any) -> None:
         notice = NOTICES.get(type(event).__name__)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from needs.exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
+from kernel.errors import ConcurrentUpdateError, ConflictError, NotFoundError
 
 if TYPE_CHECKING:
     from web.bootstrap import Services

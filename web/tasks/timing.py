@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
-from needs.clock import Clock, SystemClock
+from kernel.clock import Clock, SystemClock
 
 _moment: ContextVar[datetime | None] = ContextVar("task_moment", default=None)
 

@@ -13,7 +13,7 @@ from click.testing import Result
 from flask import Flask
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 
 scenarios("auditor/tamper_evidence.feature")

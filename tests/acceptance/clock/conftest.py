@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from needs.clock import ManualClock
-from needs.community import Community
+from kernel.clock import ManualClock
+from kernel.community import Community
 from tests.acceptance.support import (
     PARTNER,
     USER,

@@ -12,8 +12,8 @@ from pytest_bdd import given, parsers, then, when
 
 from duties.exceptions import DutiesError
 from duties.values import day_end, local_day
-from needs.clock import ManualClock
-from needs.community import Community
+from kernel.clock import ManualClock
+from kernel.community import Community
 from tests.acceptance.support import USER, Person, local, shanghai, someone
 from web.bootstrap import Services
 from web.proactive import turn_record_into_need

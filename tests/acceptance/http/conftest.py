@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from pytest_bdd import given, parsers, then, when
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.acceptance.http.support import (
     DESCRIPTIONS,
     HISTORY_COLUMNS,

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from needs.clock import SHANGHAI
+from kernel.clock import SHANGHAI
 
 API = "/api/v1"
 USER = r"(?:the )?(?P<username>[a-z][a-z0-9._]*)"

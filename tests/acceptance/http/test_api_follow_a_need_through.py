@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.clock import SHANGHAI, ManualClock
+from kernel.clock import SHANGHAI, ManualClock
 from tests.acceptance.http.conftest import log, refer
 from tests.acceptance.http.support import (
     DESCRIPTIONS,

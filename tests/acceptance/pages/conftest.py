@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.browser.harness import Harness, harness, sign_in, stop
 from web import services
 

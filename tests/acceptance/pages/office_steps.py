@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.acceptance.pages.conftest import NAME, QUOTED, Journey, service
 
 CELL = r"(?P<block>B\d) (?P<category>\S+)"

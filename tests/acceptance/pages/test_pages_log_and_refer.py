@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.clock import SHANGHAI
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import SHANGHAI
+from kernel.community import DEMO_COMMUNITY
 from tests.acceptance.pages.conftest import NAME, QUOTED, Journey, service
 from tests.browser.harness import sign_in
 

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4, uuid5
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.acceptance.pages.conftest import QUOTED, Journey, service
 from tests.browser.harness import PASSWORD
 from web.api.needs import NEED_IDS

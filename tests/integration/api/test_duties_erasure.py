@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.test_erasure import key_material, on_disk, restart
 from web import create_app, services
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from needs.exceptions import NeedsError
+from kernel.errors import DomainError
 from web.accounts.exceptions import AccountsError
 
 from .conftest import NEED, PASSWORD
@@ -343,7 +343,7 @@ SECRET = "boom: the secret internals of the view"
     [
         pytest.param(lambda: RuntimeError(SECRET), id="RuntimeError"),
         # Errors of the contexts that no status is mapped to must not escape as HTML either.
-        pytest.param(lambda: NeedsError(SECRET), id="unmapped-NeedsError"),
+        pytest.param(lambda: DomainError(SECRET), id="unmapped-DomainError"),
         pytest.param(lambda: AccountsError(SECRET), id="unmapped-AccountsError"),
     ],
 )
@@ -360,6 +360,6 @@ def test_a_view_that_raises_is_a_json_500_without_the_stack_trace(
         response = getattr(client, method)(f"{API}/_boom", headers=as_user("secretary"))
         body = assert_error(response, 500)
         text = response.get_data(as_text=True)
-        for leak in ("Traceback", "RuntimeError", "NeedsError", "AccountsError", SECRET, ".py"):
+        for leak in ("Traceback", "RuntimeError", "DomainError", "AccountsError", SECRET, ".py"):
             assert leak not in text, leak
         assert body["message"]

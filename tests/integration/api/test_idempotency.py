@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.conftest import CHEAP_HASHING
 from web import create_app
 

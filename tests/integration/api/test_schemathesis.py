@@ -46,7 +46,7 @@ from schemathesis.engine import Status, StopReason, events
 from schemathesis.engine import from_schema as engine_for
 from werkzeug.serving import make_server
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 
 ROOT = Path(__file__).resolve().parents[3]

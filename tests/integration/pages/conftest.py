@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
 from web.pages.cli import compile_catalogues
 

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import Phone, log_need, partner_id, text
 from web import services
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import Phone, log_need, partner_id, text
 from web import services
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import Phone, log_need, text
 from web import services
 

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import COMMUNITY, Phone
 from web import services
 from web.tasks.duties import fall_due

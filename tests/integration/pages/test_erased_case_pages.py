@@ -7,7 +7,7 @@ from uuid import UUID
 
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import Phone, log_need, text
 from web import services
 from web.erasure import erase_household

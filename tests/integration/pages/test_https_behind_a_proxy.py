@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import CHEAP_HASHING, PASSWORD, _people
 from web import create_app, services
 

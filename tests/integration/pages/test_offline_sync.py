@@ -11,7 +11,7 @@ from uuid import UUID
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from needs.clock import SHANGHAI, ManualClock
+from kernel.clock import SHANGHAI, ManualClock
 from tests.integration.pages.conftest import COMMUNITY, Phone
 from web import services
 from web.api.needs import NEED_IDS

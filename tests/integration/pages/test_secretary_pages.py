@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from tests.integration.pages.conftest import PASSWORD, Phone, log_need, partner_id, text
 from web import services
 

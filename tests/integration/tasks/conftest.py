@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.conftest import PASSWORD
 from tests.integration.tasks.receivers import Receiver
 from web.bootstrap import Services

@@ -20,7 +20,7 @@ from uuid import uuid4
 
 import pytest
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.tasks.receivers import Receiver
 from tests.integration.tasks.test_worker import REDIS_URL, wait_until
 from web import create_app, services

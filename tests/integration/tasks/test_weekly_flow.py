@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 
 
 def test_needs_are_counted_in_the_week_they_were_logged_and_resolved(running, log_need, clock):

@@ -20,7 +20,7 @@ import pytest
 import redis
 from flask import Flask
 
-from needs.community import DEMO_COMMUNITY
+from kernel.community import DEMO_COMMUNITY
 from tests.integration.tasks.receivers import Receiver
 from web import create_app, services
 from web.bootstrap import Services

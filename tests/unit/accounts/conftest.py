@@ -10,9 +10,9 @@ from uuid import UUID
 
 import pytest
 
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
-from needs.sqlstore import SQLiteStore
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
+from store.sqlstore import SQLiteStore
 from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 
 COMMUNITY = DEMO_COMMUNITY.id

@@ -6,7 +6,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web.accounts import (
     Accounts,
     AccountStateError,

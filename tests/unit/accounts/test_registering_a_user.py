@@ -6,7 +6,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import pytest
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web.accounts import (
     Accounts,
     InvalidAccountError,

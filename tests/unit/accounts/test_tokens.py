@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web.accounts import (
     Accounts,
     Authenticator,

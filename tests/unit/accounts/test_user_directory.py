@@ -5,7 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from needs.clock import ManualClock
+from kernel.clock import ManualClock
 from web.accounts import Accounts, UserNotFoundError
 from web.accounts.directory import record_of
 

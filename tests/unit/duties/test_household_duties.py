@@ -19,8 +19,8 @@ from duties.exceptions import (
 )
 from duties.record import Record
 from duties.rules import DutyRules
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
 
 MONDAY_9AM = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 

@@ -11,11 +11,11 @@ from uuid import UUID
 import pytest
 
 from duties.application import Duties
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
-from needs.exceptions import HouseholdErasedError
-from needs.keystore import KeyStore
-from needs.sqlstore import SQLiteStore
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
+from store.errors import HouseholdErasedError
+from store.keystore import KeyStore
+from store.sqlstore import SQLiteStore
 
 MEMBER, NOTE, TEXT, BLOCK_TEXT = "欧阳慧敏", "老伴住院", "情绪低落", "楼道灯坏了"
 

@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from kernel.clock import ManualClock
+from kernel.community import DEMO_COMMUNITY
 from needs.application import Needs
-from needs.clock import ManualClock
-from needs.community import DEMO_COMMUNITY
 from needs.values import PartnerTerms
 
 COMMUNITY = DEMO_COMMUNITY.id

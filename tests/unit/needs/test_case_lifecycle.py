@@ -6,13 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.errors import InvalidInputError, VersionConflictError
 from needs.exceptions import (
-    InvalidInputError,
     NeedNotFoundError,
     NeedNotResolvedError,
     NeedResolvedError,
     OpenReferralsError,
-    VersionConflictError,
 )
 
 

@@ -10,14 +10,14 @@ from uuid import UUID
 
 import pytest
 
+from kernel.clock import ManualClock
 from needs.application import Needs
 from needs.audit import verify_case
-from needs.chain import Erased, commitment, link_of
-from needs.clock import ManualClock
 from needs.domain import Need
-from needs.exceptions import HouseholdErasedError, KeyStoreLostError, SealBrokenError
-from needs.keystore import CHECKED_SECONDS, KeyStore
-from needs.sqlstore import SQLiteStore
+from store.chain import Erased, commitment, link_of
+from store.errors import HouseholdErasedError, KeyStoreLostError, SealBrokenError
+from store.keystore import CHECKED_SECONDS, KeyStore
+from store.sqlstore import SQLiteStore
 from tests.unit.needs.conftest import COMMUNITY
 
 KEK = bytes(32)

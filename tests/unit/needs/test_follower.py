@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 
 from needs.application import Needs
-from needs.follower import Follower
-from needs.tracking import PositionMovedError
+from store.follower import Follower
+from store.tracking import PositionMovedError
 
 
 class ListView:

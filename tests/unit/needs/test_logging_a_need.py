@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from needs.clock import ManualClock
-from needs.exceptions import (
+from kernel.clock import ManualClock
+from kernel.errors import (
     BuildingNotInBlockError,
-    HouseholdNotFoundError,
     InvalidInputError,
     UnknownBlockError,
     UnknownCategoryError,
 )
+from needs.exceptions import HouseholdNotFoundError
 
 
 def test_a_logged_need_is_open_with_who_logged_it_and_both_clocks(needs, log, clock):

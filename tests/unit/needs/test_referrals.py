@@ -6,16 +6,15 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.errors import InvalidInputError, VersionConflictError
 from needs.exceptions import (
     DeclineReasonRequiredError,
-    InvalidInputError,
     InvalidTransitionError,
     OverrideNotAllowedError,
     PartnerAlreadyEngagedError,
     PartnerExcludedError,
     PartnerOutOfScopeError,
     PartnerSuspendedError,
-    VersionConflictError,
 )
 from tests.unit.needs.conftest import terms
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from needs.retrying import ATTEMPTS, retry_on_clash
+from kernel.retrying import ATTEMPTS, retry_on_clash
 
 
 class ClashError(Exception):

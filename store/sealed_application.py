@@ -10,12 +10,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from needs.checks import Stamp
-from needs.clock import Clock, SystemClock
-from needs.community import DEMO_COMMUNITY, Community
-from needs.exceptions import InvalidInputError
-from needs.keystore import KeyStore
-from needs.sealing import SealingMapper
+from kernel.checks import Stamp
+from kernel.clock import Clock, SystemClock
+from kernel.community import DEMO_COMMUNITY, Community
+from kernel.errors import InvalidInputError
+from store.keystore import KeyStore
+from store.sealing import SealingMapper
 
 
 class SealedApplication(Application[UUID]):

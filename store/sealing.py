@@ -23,9 +23,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import AggregateRecorder, Mapper, StoredEvent
 
-from needs.chain import Erased, commitment, get_path
-from needs.exceptions import HouseholdErasedError, KeyStoreLostError, SealBrokenError
-from needs.keystore import KeyStore
+from store.chain import Erased, commitment, get_path
+from store.errors import HouseholdErasedError, KeyStoreLostError, SealBrokenError
+from store.keystore import KeyStore
 
 _SALT = "salt"
 _REMEMBERED_CASES = 100_000  # case → household, kept per process (a few MB at most)
@@ -256,7 +256,7 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _at(state: dict[str, Any], names: tuple[str, ...]) -> Any:
-    """The value at a path's names, as needs.chain.get_path finds it."""
+    """The value at a path's names, as store.chain.get_path finds it."""
     value = state.get(names[0])
     for name in names[1:]:
         value = value.get(name) if isinstance(value, dict) else getattr(value, name)

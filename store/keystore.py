@@ -17,8 +17,8 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from needs.exceptions import HouseholdErasedError, KeyStoreError
-from needs.sqlstore import SqlStore
+from store.errors import HouseholdErasedError, KeyStoreError
+from store.sqlstore import SqlStore
 
 KEY_TABLE = "household_keys"
 _TABLES = """

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification, Recording
 
-from needs.sqlstore import SqlStore
-from needs.tracking import PositionMovedError
+from store.sqlstore import SqlStore
+from store.tracking import PositionMovedError
 
 REBUILD_BATCH = 5000
 

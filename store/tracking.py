@@ -1,13 +1,13 @@
 """A read model in SQL that keeps its place in a log beside its rows: a batch of events and the
 new position commit in one transaction, so each event is applied exactly once, across threads
-and processes (needs.follower.Follower hands it the batches)."""
+and processes (store.follower.Follower hands it the batches)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from needs.sqlstore import Sql, SqlStore
+from store.sqlstore import Sql, SqlStore
 
 
 class PositionMovedError(Exception):

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from uuid import UUID
 
-from needs.keystore import KEY_TABLE, KeyStore, Tombstone, unwrap, wrap
+from store.keystore import KEY_TABLE, KeyStore, Tombstone, unwrap, wrap
 
 
 def backup(keys: KeyStore, path: Path) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from needs.exceptions import (
+from kernel.errors import (
     BuildingNotInBlockError,
     InvalidInputError,
     UnknownBlockError,

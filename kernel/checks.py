@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from needs.exceptions import InvalidInputError
+from kernel.errors import InvalidInputError
 
 # A phone's clock may run a little ahead of the server's; more than this is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
