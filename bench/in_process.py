@@ -21,7 +21,7 @@ from kernel.clock import SystemClock, week_start
 from needs.views import NeedsView
 from partners.matching import NeedFacts, PartnerStats, rank_partners
 from web.bootstrap import Services
-from web.services import Casework
+from web.operations.casework import Casework
 
 STORE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 

@@ -29,7 +29,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     from web import api, cli, json_provider, pages, security, tasks
-    from web.accounts.cli import users
 
     json_provider.init_app(app)
     security.init_app(app)
@@ -37,7 +36,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app, api_errors=rest.handle_http_exception)
     cli.init_app(app)
     tasks.init_app(app)
-    app.cli.add_command(users)
     app.teardown_appcontext(lambda exc: None)
     return app
 
@@ -50,7 +48,7 @@ def services(app: Flask | None = None) -> Services:
         settings = app.config["NEEDS_SETTINGS"]
         built = build_services(settings, clock=app.extensions["needs.clock"])
         if settings.env == "production":
-            from web.accounts.demo import refuse_demo_passwords
+            from web.demo.accounts import refuse_demo_passwords
 
             try:
                 refuse_demo_passwords(built)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from accounts.application import Accounts
+from accounts.passwords import PasswordHasher
+from accounts.tokens import Authenticator, TokenStore
 from duties.application import Duties
 from duties.exceptions import InvalidDutyInputError
 from duties.rules import DutyRules
@@ -19,13 +22,12 @@ from partners.application import Partners
 from store.follower import Follower
 from store.keystore import KeyStore
 from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
-from web.access_log import AccessLog
-from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
-from web.erasure import build_key_store, key_store_file_missing, require_key_store
-from web.household_identity import HouseholdDirectory, HouseholdIdentity
-from web.services import Casework
+from web.operations.access_log import AccessLog
+from web.operations.casework import Casework
+from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
+from web.operations.household_identity import HouseholdDirectory, HouseholdIdentity
 from web.tasks.outbox import Outbox
 
 

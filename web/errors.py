@@ -6,11 +6,11 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from accounts import exceptions as accounts_errors
 from duties import exceptions as duties_errors
 from kernel import errors as kernel_errors
 from partners import exceptions as partners_errors
-from web.accounts import exceptions as accounts_errors
-from web.services import UnknownPartnerError
+from web.operations.casework import UnknownPartnerError
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (

@@ -13,9 +13,9 @@ import pytest
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
-from web.accounts.demo import create_demo_users
 from web.bootstrap import Services, build_services
 from web.config import Settings
+from web.demo.accounts import create_demo_users
 
 COMMUNITY = DEMO_COMMUNITY.id
 PASSWORD = "correct horse"
@@ -164,7 +164,7 @@ def test_a_request_reads_the_users_log_only_when_it_has_moved(
 
 
 def _register_in_child(settings: Settings, username: str, role: str, barrier: Any, queue: Any):
-    from web.accounts import UsernameTakenError
+    from accounts.exceptions import UsernameTakenError
 
     built = build_services(settings)
     try:

@@ -13,7 +13,7 @@ from needs.application import Needs
 from needs.domain import Need
 from needs.reading import describe_need
 from web.bootstrap import build_services, event_store_env, view_store
-from web.erasure import build_key_store
+from web.operations.erasure import build_key_store
 
 COMMUNITY = DEMO_COMMUNITY.id
 

@@ -14,7 +14,7 @@ from flask import Flask, Response
 from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
 from web import create_app
-from web.rotation import REKEYERS, Rotation, rotate_cipher
+from web.operations.rotation import REKEYERS, Rotation, rotate_cipher
 
 OLD, NEW = AESCipher.create_key(32), AESCipher.create_key(32)
 ADDRESS = {"block": "B3", "building": 15, "unit": "2", "room": "502"}

@@ -14,7 +14,7 @@ from kernel.community import DEMO_COMMUNITY
 from kernel.errors import DomainError
 from partners.exceptions import PartnersError
 from web.bootstrap import build_services
-from web.erasure import erase_household
+from web.operations.erasure import erase_household
 
 COMMUNITY = DEMO_COMMUNITY.id
 CATEGORIES = [c.code for c in DEMO_COMMUNITY.categories]

@@ -14,7 +14,7 @@ from flask import Flask
 
 from kernel.community import DEMO_COMMUNITY
 from web import create_app, services
-from web.statements import SIGNED_FIELDS, new_signing_key, public_key_text, signing_key
+from web.operations.statements import SIGNED_FIELDS, new_signing_key, public_key_text, signing_key
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 OLD, NEW = new_signing_key(), new_signing_key()

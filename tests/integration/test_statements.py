@@ -9,7 +9,12 @@ import pytest
 from kernel.community import DEMO_COMMUNITY
 from tests.integration.conftest import PASSWORD
 from web import create_app, services
-from web.statements import new_signing_key, public_key_text, signing_key, statement_is_genuine
+from web.operations.statements import (
+    new_signing_key,
+    public_key_text,
+    signing_key,
+    statement_is_genuine,
+)
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

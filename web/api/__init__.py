@@ -10,8 +10,8 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from web import access_log
 from web.errors import describe, error_body
+from web.operations import access_log
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024

@@ -109,7 +109,7 @@ def _services() -> Any:
 
 
 def _key() -> Any:
-    from web.statements import SigningKeyMissingError, signing_key
+    from web.operations.statements import SigningKeyMissingError, signing_key
 
     try:
         return signing_key(_services().settings.signing_key)
@@ -124,7 +124,7 @@ class PublicKey(MethodView):
     def get(self) -> dict[str, Any]:
         """The public half of the key that signs seal statements, and of those it replaced
         (anyone may fetch them)."""
-        from web.statements import served_keys
+        from web.operations.statements import served_keys
 
         keys = served_keys(_key(), _services().settings.signing_keys_retired)
         return {**{k: keys[0][k] for k in ("algorithm", "public_key", "key_id")}, "keys": keys}
@@ -149,7 +149,7 @@ class Statement(MethodView):
     @blp.response(200, StatementSchema)
     def get(self, seal_no: int) -> dict[str, Any]:
         """One seal as a statement signed with the service's Ed25519 key."""
-        from web.statements import sign_seal
+        from web.operations.statements import sign_seal
 
         running = _services()
         chosen = [s for s in running.seals.all() if int(s["seal_no"]) == seal_no]
@@ -169,7 +169,7 @@ class Export(MethodView):
         """The whole case for the record: its state now, every event with its hash and what it
         changed, its verification, and who exported it when; `?format=pdf` for print."""
         if args["format"] == "pdf":
-            from web.export_print import pdf_answer, record_of
+            from web.operations.export_print import pdf_answer, record_of
 
             answer: Response = pdf_answer(record_of(need_id))
             return answer
@@ -180,7 +180,7 @@ def export_json(need_id: UUID, exported_by: str) -> dict[str, Any]:
     """The export document with times inside event data and changes as the contract writes."""
     from web.api.needs import iso_times
     from web.api.scope import need_in_scope
-    from web.export import export_case
+    from web.operations.export import export_case
 
     document = export_case(_services(), need_in_scope(need_id), exported_by)
     for event in document["events"]:

@@ -33,7 +33,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def error_classes() -> tuple[type[Exception], ...]:
-    from web.accounts.exceptions import AccountsError
+    from accounts.exceptions import AccountsError
 
     return (AccountsError,)
 

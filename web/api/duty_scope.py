@@ -10,9 +10,9 @@ from uuid import UUID
 from flask import g, request
 
 from duties.exceptions import DutyNotFoundError, HouseholdNotFoundError, RecordNotFoundError
-from web.access_log import DUTY_FIELDS, HOUSEHOLD_FIELDS, RECORD_FIELDS, note_read
 from web.api.scope import may_see_block
 from web.api.scope import scoped_blocks as scoped_blocks  # the duties' lists use it
+from web.operations.access_log import DUTY_FIELDS, HOUSEHOLD_FIELDS, RECORD_FIELDS, note_read
 
 LEADERS = ("secretary", "block_leader")
 READERS = ("secretary", "block_leader", "auditor")

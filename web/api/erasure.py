@@ -41,7 +41,7 @@ class HouseholdErasure(MethodView):
         or record about it read [erased] from now on, in its cases and its duties, while
         history, chains, duties and statistics stay. Idempotent."""
         from web import services
-        from web.erasure import erase_household
+        from web.operations.erasure import erase_household
 
         erasure = erase_household(services(), household_id, g.user.username)
         return {

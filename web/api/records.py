@@ -64,7 +64,7 @@ class ToNeed(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any], record_id: UUID) -> Any:
         """Log a need from a concern or a suggestion; the record and the need keep the link."""
-        from web.proactive import turn_record_into_need
+        from web.operations.proactive import turn_record_into_need
 
         record_in_scope(record_id)
         turn_record_into_need(_services(), record_id, actor=g.user.username, **args)

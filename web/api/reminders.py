@@ -55,7 +55,7 @@ class Reminders(MethodView):
         """What needs you, most urgent then oldest first: overdue needs, escalations, expired
         or declined referrals and notices that never reached the partner, in your blocks."""
         from web import services
-        from web.reminders import reminders_for
+        from web.operations.reminders import reminders_for
 
         user = g.user
         blocks = list(user.blocks) if user.role == "block_leader" else None

@@ -13,7 +13,7 @@ from flask import abort, g, request
 
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from store.sqlstore import Sql
-from web.access_log import PERSONAL_FIELDS, note_read
+from web.operations.access_log import PERSONAL_FIELDS, note_read
 
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
 

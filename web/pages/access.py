@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, url_for
 from flask_login import UserMixin, current_user
 
-from web.accounts import UserRecord
+from accounts.directory import UserRecord
 from web.pages.extensions import login
 
 LEADERS = ("secretary", "block_leader")

@@ -20,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from web.accounts import InvalidCredentialsError
+from accounts.exceptions import InvalidCredentialsError
 from web.api.auth import limiter
 from web.pages import LANGUAGE_COOKIE, LANGUAGES, cookies
 from web.pages.access import CLERKS, READERS, PageUser, safe_next

@@ -10,8 +10,8 @@ from uuid import UUID
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from web.api.scope import need_in_scope
-from web.export import field_changes
-from web.export_print import pdf_answer, record_of
+from web.operations.export import field_changes
+from web.operations.export_print import pdf_answer, record_of
 from web.pages.access import roles
 from web.pages.timeline import timeline
 

@@ -16,7 +16,8 @@ from kernel.errors import DomainError, InvalidInputError
 from store.errors import HouseholdErasedError
 from web.api.duty_scope import household_in_scope, record_in_scope
 from web.api.scope import check_block_allowed
-from web.erasure import erase_household
+from web.operations.erasure import erase_household
+from web.operations.proactive import turn_record_into_need
 from web.pages import labels
 from web.pages.access import LEADERS, READERS, roles
 from web.pages.duties import KINDS, REASONS
@@ -31,7 +32,6 @@ from web.pages.household_forms import (
 )
 from web.pages.households import block_choices
 from web.pages.problems import explain
-from web.proactive import turn_record_into_need
 
 bp = Blueprint("household_page", __name__)
 

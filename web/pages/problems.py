@@ -11,7 +11,7 @@ from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
 from store import errors as store_errors
 from web.errors import status_of
-from web.services import UnknownPartnerError
+from web.operations.casework import UnknownPartnerError
 
 # Most specific first: the first class an error is an instance of gives its words.
 _MESSAGES: tuple[tuple[type[Exception], object], ...] = (

@@ -23,7 +23,7 @@ KINDS = {
 def reminders_of_user() -> list[dict[str, Any]]:
     """The signed-in leader's reminders (the secretary's: every block's)."""
     from web import services
-    from web.reminders import reminders_for
+    from web.operations.reminders import reminders_for
 
     running = services()
     blocks = list(g.user.blocks) if g.user.role == "block_leader" else None

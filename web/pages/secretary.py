@@ -13,7 +13,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from web.accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
+from accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
 from web.api.partners import KINDS
 from web.api.scope import need_in_scope
 from web.pages import casepage, labels

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
+from accounts.exceptions import AccountsError
 from duties.exceptions import DutiesError
 from kernel.errors import DomainError
 from partners.exceptions import PartnersError
-from web.accounts.exceptions import AccountsError
 from web.pages import (
     access,
     account,

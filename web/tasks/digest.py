@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kernel.clock import SHANGHAI
-from web.reminders import reminders_for
+from web.operations.reminders import reminders_for
 from web.tasks.mail import Mailer
 
 if TYPE_CHECKING:

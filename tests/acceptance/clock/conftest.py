@@ -25,7 +25,7 @@ from tests.acceptance.support import (
     someone,
 )
 from web.bootstrap import Services
-from web.reminders import reminders_for
+from web.operations.reminders import reminders_for
 from web.tasks.referral_clock import check_referral_clocks
 
 

@@ -16,7 +16,7 @@ from kernel.clock import ManualClock
 from kernel.community import Community
 from tests.acceptance.support import USER, Person, local, shanghai, someone
 from web.bootstrap import Services
-from web.proactive import turn_record_into_need
+from web.operations.proactive import turn_record_into_need
 from web.tasks.duties import fall_due
 
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from accounts.exceptions import AccountsError
 from kernel.errors import DomainError
-from web.accounts.exceptions import AccountsError
 
 from .conftest import NEED, PASSWORD
 

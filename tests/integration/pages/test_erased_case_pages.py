@@ -10,7 +10,7 @@ from flask import Flask
 from kernel.clock import ManualClock
 from tests.integration.pages.conftest import Phone, log_need, text
 from web import services
-from web.erasure import erase_household
+from web.operations.erasure import erase_household
 
 
 def erased_case(app: Flask, clock: ManualClock) -> UUID:

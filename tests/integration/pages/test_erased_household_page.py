@@ -10,7 +10,7 @@ from flask import Flask
 from tests.integration.pages.conftest import Phone, text
 from tests.integration.pages.test_household_page import register
 from web import services
-from web.erasure import erase_household
+from web.operations.erasure import erase_household
 
 PERSONAL = ("欧阳慧敏", "老伴脑梗住院", "楼道杂物太多", "上门时情绪低落")
 

@@ -10,10 +10,12 @@ from uuid import UUID
 
 import pytest
 
+from accounts.application import Accounts
+from accounts.passwords import PasswordHasher
+from accounts.tokens import Authenticator, TokenStore
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY
 from store.sqlstore import SQLiteStore
-from web.accounts import Accounts, Authenticator, PasswordHasher, TokenStore
 
 COMMUNITY = DEMO_COMMUNITY.id
 PASSWORD = "correct horse"

@@ -6,16 +6,16 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from kernel.clock import ManualClock
-from web.accounts import (
-    Accounts,
+from accounts.application import Accounts
+from accounts.directory import record_of
+from accounts.domain import User
+from accounts.exceptions import (
     AccountStateError,
     InvalidAccountError,
     InvalidCredentialsError,
-    User,
     UserNotFoundError,
 )
-from web.accounts.directory import record_of
+from kernel.clock import ManualClock
 
 from .conftest import HOSPITAL_ID, PASSWORD
 

@@ -6,13 +6,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import pytest
 
+from accounts.application import Accounts
+from accounts.domain import Role
+from accounts.exceptions import InvalidAccountError, UsernameTakenError
 from kernel.clock import ManualClock
-from web.accounts import (
-    Accounts,
-    InvalidAccountError,
-    Role,
-    UsernameTakenError,
-)
 
 from .conftest import COMMUNITY, HOSPITAL_ID
 

@@ -7,13 +7,11 @@ from uuid import UUID
 import argon2
 import pytest
 
-from web.accounts import (
-    Accounts,
-    InvalidCredentialsError,
-    PasswordHasher,
-    UserRecord,
-)
-from web.accounts import passwords as module
+from accounts import passwords as module
+from accounts.application import Accounts
+from accounts.directory import UserRecord
+from accounts.exceptions import InvalidCredentialsError
+from accounts.passwords import PasswordHasher
 
 from .conftest import PASSWORD
 

@@ -7,15 +7,10 @@ from uuid import UUID
 
 import pytest
 
+from accounts.application import Accounts
+from accounts.exceptions import InvalidAccountError, InvalidCredentialsError
+from accounts.tokens import Authenticator, Resolved, TokenStore
 from kernel.clock import ManualClock
-from web.accounts import (
-    Accounts,
-    Authenticator,
-    InvalidAccountError,
-    InvalidCredentialsError,
-    TokenStore,
-)
-from web.accounts.tokens import Resolved
 
 from .conftest import PASSWORD
 

@@ -5,9 +5,10 @@ from uuid import UUID
 
 import pytest
 
+from accounts.application import Accounts
+from accounts.directory import record_of
+from accounts.exceptions import UserNotFoundError
 from kernel.clock import ManualClock
-from web.accounts import Accounts, UserNotFoundError
-from web.accounts.directory import record_of
 
 from .conftest import HOSPITAL_ID
 

@@ -1,5 +1,5 @@
 """`flask --app web keys …`: rotate the key that encrypts the stores (the key store's
-backup and restore join this group from web/erasure_cli.py)."""
+backup and restore join this group from web/cli/erasure.py)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def rotate_cipher(batch: int) -> None:
     """Re-encrypt every stored event, snapshot and remembered answer under CIPHER_KEY, reading
     old rows with CIPHER_KEYS_PREVIOUS; safe to run again after a crash."""
     from web import services
-    from web.rotation import RotationError
-    from web.rotation import rotate_cipher as rotate
+    from web.operations.rotation import RotationError
+    from web.operations.rotation import rotate_cipher as rotate
 
     started = time.perf_counter()
     try:

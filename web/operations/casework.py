@@ -18,7 +18,7 @@ from partners.application import Partners
 from partners.exceptions import PartnerNotFoundError
 from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
 from store.follower import Follower
-from web.household_identity import HouseholdIdentity
+from web.operations.household_identity import HouseholdIdentity
 
 
 class UnknownPartnerError(DomainError):

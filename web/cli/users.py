@@ -9,10 +9,10 @@ from uuid import UUID
 import click
 from flask.cli import with_appcontext
 
+from accounts.domain import Role
+from accounts.exceptions import AccountsError
 from kernel.errors import UnknownBlockError
 from partners.exceptions import PartnerNotFoundError
-from web.accounts.domain import Role
-from web.accounts.exceptions import AccountsError
 
 ACTOR = "cli"
 

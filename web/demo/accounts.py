@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from accounts.exceptions import UsernameTakenError
 from kernel.community import DEMO_COMMUNITY
-from web.accounts.exceptions import UsernameTakenError
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -67,7 +67,7 @@ DEMO_USERNAMES = (
 
 def users_with_demo_password(services: Services, password: str) -> list[str]:
     """Demo accounts that still sign in with the demo password (production refuses them)."""
-    from web.accounts.exceptions import InvalidCredentialsError
+    from accounts.exceptions import InvalidCredentialsError
 
     found = []
     for username in DEMO_USERNAMES:

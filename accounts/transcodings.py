@@ -6,7 +6,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from web.accounts.domain import Role
+from accounts.domain import Role
 
 
 class RoleAsValue(Transcoding):

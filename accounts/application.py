@@ -10,16 +10,16 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from web.accounts.directory import Directory, UserRecord, record_of
-from web.accounts.domain import User, user_id
-from web.accounts.exceptions import (
+from accounts.directory import Directory, UserRecord, record_of
+from accounts.domain import User, user_id
+from accounts.exceptions import (
     AccountStateError,
     InvalidCredentialsError,
     UsernameTakenError,
     UserNotFoundError,
 )
-from web.accounts.passwords import PasswordHasher
-from web.accounts.transcodings import register_transcodings
+from accounts.passwords import PasswordHasher
+from accounts.transcodings import register_transcodings
 
 # A concurrent writer can win the race between our read and our save; re-running the
 # command on fresh state is safe because every command validates against current state.

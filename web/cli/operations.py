@@ -1,4 +1,5 @@
-"""Operator commands: `flask --app web <command>`."""
+"""The store's and the service's operator commands: init-db, seed-demo, catch-up, rebuild-views,
+replay, list-needs, follow and worker-status."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from kernel.clock import SHANGHAI
@@ -19,26 +20,6 @@ from web.bootstrap import build_services
 from web.config import ConfigurationError
 
 log = logging.getLogger(__name__)
-
-
-def init_app(app: Flask) -> None:
-    from web.audit_cli import audit
-    from web.erasure_cli import erase_household_command, keys
-
-    app.cli.add_command(audit)
-    app.cli.add_command(keys)
-    app.cli.add_command(erase_household_command)
-    for command in (
-        init_db,
-        seed_demo,
-        catch_up,
-        rebuild_views,
-        replay,
-        list_needs,
-        follow,
-        worker_status,
-    ):
-        app.cli.add_command(command)
 
 
 def _services() -> Any:
@@ -59,7 +40,7 @@ def init_db() -> None:
     built = build_services(settings, create_tables=True)
     try:
         if settings.env == "production":
-            from web.accounts.demo import refuse_demo_passwords
+            from web.demo.accounts import refuse_demo_passwords
 
             refuse_demo_passwords(built)
     except ConfigurationError as error:
@@ -73,8 +54,8 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo community: its partners and about 60 needs (idempotent)."""
-    from web.accounts.demo import DEFAULT_DEMO_PASSWORD, create_demo_users
     from web.demo import DemoCommunityMissingError, seed
+    from web.demo.accounts import DEFAULT_DEMO_PASSWORD, create_demo_users
 
     settings = current_app.config["NEEDS_SETTINGS"]
     if settings.env == "production":

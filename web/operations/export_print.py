@@ -15,7 +15,7 @@ from flask import Response, abort, g
 from flask_babel import gettext as _
 
 from kernel.clock import SHANGHAI
-from web.export import export_case
+from web.operations.export import export_case
 from web.pages.households import address
 from web.pages.timeline import timeline
 

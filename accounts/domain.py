@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
-from web.accounts.exceptions import AccountStateError, InvalidAccountError
+from accounts.exceptions import AccountStateError, InvalidAccountError
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{2,40}")
 MAX_NAME_LENGTH = 200
@@ -270,3 +272,8 @@ def _optional_text(field: str, value: str, max_length: int = MAX_TEXT_LENGTH) ->
     if len(text) > max_length:
         raise InvalidAccountError(field, f"{field} must be at most {max_length} characters")
     return text
+
+
+# Users' events were stored under `web.accounts.domain:User.<Event>` before the accounts left
+# web/; those topics resolve here.
+register_topic("web.accounts.domain", sys.modules[__name__])

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
+from accounts.application import Accounts
+from accounts.directory import UserRecord
 from store.sqlstore import SqlStore
-from web.accounts.application import Accounts
-from web.accounts.directory import UserRecord
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS auth_tokens (

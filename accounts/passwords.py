@@ -8,7 +8,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from web.accounts.exceptions import InvalidAccountError
+from accounts.exceptions import InvalidAccountError
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128

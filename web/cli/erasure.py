@@ -22,8 +22,8 @@ from needs.domain import Need
 from store import key_maintenance
 from store.keystore import ERASED, Tombstone
 from web.bootstrap import event_store_env, view_store
-from web.erasure import build_key_store, erase_household
-from web.keys_cli import keys  # one `keys` group: rotation there, backup and restore here
+from web.cli.keys import keys  # one `keys` group: rotation there, backup and restore here
+from web.operations.erasure import build_key_store, erase_household
 
 
 @click.command("erase-household")

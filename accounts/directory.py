@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from web.accounts.domain import User
+from accounts.domain import User
 
 # Notifications read per query to the store while catching up.
 BATCH_SIZE = 500

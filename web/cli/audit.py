@@ -109,7 +109,7 @@ def _differences(
 @click.option("--seal", "seal_no", type=int, help="Which seal (default: the newest).")
 def statement(seal_no: int | None) -> None:
     """Print a seal as a statement signed with SIGNING_KEY (Ed25519), for outside auditors."""
-    from web.statements import SigningKeyMissingError, sign_seal, signing_key
+    from web.operations.statements import SigningKeyMissingError, sign_seal, signing_key
 
     running = _services()
     seals = running.seals.all()
@@ -134,7 +134,12 @@ def statement(seal_no: int | None) -> None:
 )
 def verify_statement(statement_file: Any, keys_file: Any) -> None:
     """Check a signed statement against the served keys, current or retired; exit 1 if forged."""
-    from web.statements import SigningKeyMissingError, served_keys, signing_key, statement_problem
+    from web.operations.statements import (
+        SigningKeyMissingError,
+        served_keys,
+        signing_key,
+        statement_problem,
+    )
 
     statement = json.load(statement_file)
     if keys_file is not None:
@@ -161,10 +166,10 @@ def export(need_id: Any) -> None:
     """Print a case's history as JSON, with each event's hash and changes and the chain's
     verification, as GET /api/v1/needs/{id}/export gives it; the read is recorded."""
     from needs.exceptions import NeedNotFoundError
-    from web.access_log import PERSONAL_FIELDS
     from web.api.audit import ExportSchema
     from web.api.needs import iso_times
-    from web.export import export_case
+    from web.operations.access_log import PERSONAL_FIELDS
+    from web.operations.export import export_case
 
     running = _services()
     exporter = f"cli:{getpass.getuser()}"
