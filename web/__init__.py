@@ -6,9 +6,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from web.bootstrap import Services, build_services
+from web.bootstrap import services
 from web.config import load_settings
 
 __all__ = ["create_app", "services"]
@@ -28,32 +28,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["needs.clock"] = overrides.get("CLOCK")
     logging.basicConfig(level=logging.INFO)
 
-    from web import api, cli, json_provider, pages, security, tasks
+    from web import access, api, cli, json_provider, pages, security, tasks
 
     json_provider.init_app(app)
     security.init_app(app)
     rest = api.init_app(app)
+    access.init_app(app)
     pages.init_app(app, api_errors=rest.handle_http_exception)
     cli.init_app(app)
     tasks.init_app(app)
     app.teardown_appcontext(lambda exc: None)
     return app
-
-
-def services(app: Flask | None = None) -> Services:
-    """This process's services, built on first use."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    built: Services | None = app.extensions.get("needs.services")
-    if built is None:
-        settings = app.config["NEEDS_SETTINGS"]
-        built = build_services(settings, clock=app.extensions["needs.clock"])
-        if settings.env == "production":
-            from web.demo.accounts import refuse_demo_passwords
-
-            try:
-                refuse_demo_passwords(built)
-            except Exception:
-                built.close()
-                raise
-        app.extensions["needs.services"] = built
-    return built

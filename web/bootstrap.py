@@ -1,4 +1,5 @@
-"""The one place that builds the applications, the read models and the facade."""
+"""The composition root: the one place that builds the applications, the read models and the
+façade, and `services()`, the typed way from a request, a command or a task to them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from flask import Flask, current_app
+
 from accounts.application import Accounts
+from accounts.demo import users_with_demo_password
 from accounts.passwords import PasswordHasher
 from accounts.tokens import Authenticator, TokenStore
 from duties.application import Duties
@@ -17,18 +21,18 @@ from kernel.clock import Clock, SystemClock
 from needs.application import Needs
 from needs.audit import Seals
 from needs.board import Board
+from needs.outbox import Outbox
 from needs.views import NeedsView
 from partners.application import Partners
+from store.access_log import AccessLog
 from store.follower import Follower
+from store.idempotency import IdempotencyStore
 from store.keystore import KeyStore
 from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
-from web.api.idempotency import IdempotencyStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
-from web.operations.access_log import AccessLog
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
 from web.operations.household_identity import HouseholdDirectory, HouseholdIdentity
-from web.tasks.outbox import Outbox
 
 
 @dataclass
@@ -246,3 +250,30 @@ def _extra_int(settings: Settings, name: str) -> int | None:
     if number <= 0:
         raise ConfigurationError(f"{name} must be positive, not {value!r}")
     return number
+
+
+def services(app: Flask | None = None) -> Services:
+    """This process's services, built on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    built: Services | None = app.extensions.get("needs.services")
+    if built is None:
+        settings = app.config["NEEDS_SETTINGS"]
+        built = build_services(settings, clock=app.extensions["needs.clock"])
+        if settings.env == "production":
+            try:
+                refuse_demo_passwords(built)
+            except Exception:
+                built.close()
+                raise
+        app.extensions["needs.services"] = built
+    return built
+
+
+def refuse_demo_passwords(built: Services) -> None:
+    """Production never runs with a demo account that still has the demo password."""
+    exposed = users_with_demo_password(built.accounts)
+    if exposed:
+        raise ConfigurationError(
+            "refusing to start in production: these accounts still have the demo password: "
+            + ", ".join(exposed)
+        )

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kernel.community import DEMO_COMMUNITY, Community, community_from_dict
 from store.cipher import split_keys
-from web.operations.statements import check_public_key
+from store.statements import check_public_key
 
 CIPHER_TOPIC = "store.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32

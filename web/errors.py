@@ -6,11 +6,21 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from flask import request
+
 from accounts import exceptions as accounts_errors
 from duties import exceptions as duties_errors
 from kernel import errors as kernel_errors
 from partners import exceptions as partners_errors
 from web.operations.casework import UnknownPartnerError
+
+API_PREFIX = "/api/v1"
+
+
+def is_api_request() -> bool:
+    """Whether the request is for the JSON API (its errors are JSON; the pages' are pages)."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (

@@ -1,12 +1,16 @@
-"""Security headers on every answer: a strict Content-Security-Policy and the usual others."""
+"""Security on every answer: a strict Content-Security-Policy and the usual headers, the proxy
+the service may sit behind, and the rate limiter that the sign-in of the API and the pages share."""
 
 from __future__ import annotations
 
 import os
 
 from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 # Swagger UI sets style attributes at run time; nothing else needs inline styles.
 _DOCS_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -48,3 +52,6 @@ def init_app(app: Flask) -> None:
         # sign-in rate limit). Never set this without a proxy that overwrites those headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.after_request(secure_headers)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)

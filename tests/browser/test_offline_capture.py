@@ -15,7 +15,7 @@ import pytest
 from kernel.community import DEMO_COMMUNITY
 from tests.browser.harness import Harness, sign_in
 from web import services
-from web.api.needs import NEED_IDS
+from web.operations.casework import NEED_IDS
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,11 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.cryptography import AESCipher
-from flask import Flask, Response
+from flask import Flask
 
 from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
+from store.idempotency import Answer
 from web import create_app
 from web.operations.rotation import REKEYERS, Rotation, rotate_cipher
 
@@ -84,7 +85,9 @@ def written(open_app) -> dict[str, Any]:
         actor="secretary",
     )
     old.idempotency.claim("leader3", "phone-key-1", "hash", old.clock.now())
-    old.idempotency.remember("leader3", "phone-key-1", Response('{"resident_name": "李建国"}'))
+    old.idempotency.remember(
+        "leader3", "phone-key-1", Answer(201, '{"resident_name": "李建国"}'.encode())
+    )
     old.seals.seal(old.needs, old.clock.now())
     household = old.view.find_household(DEMO_COMMUNITY.id, **ADDRESS)
     watched = old.duties.register_household(
@@ -109,7 +112,7 @@ def assert_all_readable_with_the_new_key_alone(open_app, written) -> None:
     assert new.partners.get_partner(written["partner_id"]).name == "利群医院"
     assert new.accounts.get_user("leader3").role == "block_leader"
     row = new.idempotency.claim("leader3", "phone-key-1", "hash", new.clock.now())
-    assert "李建国" in new.idempotency.replay(row).get_data(as_text=True)
+    assert "李建国" in new.idempotency.replay(row).body.decode()
     assert new.view.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
     next_door = {**ADDRESS, "room": "503"}
     assert new.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]

@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 
 from kernel.community import DEMO_COMMUNITY
+from store.statements import SIGNED_FIELDS, new_signing_key, public_key_text, signing_key
 from web import create_app, services
-from web.operations.statements import SIGNED_FIELDS, new_signing_key, public_key_text, signing_key
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 OLD, NEW = new_signing_key(), new_signing_key()

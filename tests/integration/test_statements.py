@@ -7,14 +7,14 @@ import json
 import pytest
 
 from kernel.community import DEMO_COMMUNITY
-from tests.integration.conftest import PASSWORD
-from web import create_app, services
-from web.operations.statements import (
+from store.statements import (
     new_signing_key,
     public_key_text,
     signing_key,
     statement_is_genuine,
 )
+from tests.integration.conftest import PASSWORD
+from web import create_app, services
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

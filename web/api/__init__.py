@@ -10,17 +10,11 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from web.errors import describe, error_body
-from web.operations import access_log
+from web.errors import API_PREFIX, describe, error_body, is_api_request
 
-API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 
 log = logging.getLogger(__name__)
-
-
-def is_api_request() -> bool:
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 class NeedsApi(Api):  # type: ignore[misc]
@@ -125,6 +119,5 @@ def init_app(app: Flask) -> Api:
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)
-    idempotency.init_app(app)
-    access_log.init_app(app)
+    idempotency.init_app(app)  # after authentication: a key is its caller's
     return api

@@ -13,7 +13,8 @@ from marshmallow import Schema, fields, validate
 
 from web.api import schemas as s
 from web.api.auth import roles
-from web.api.common import Time
+from web.bootstrap import services
+from web.operations.representation import Time
 
 blp = Blueprint(
     "audit", __name__, description="Tamper evidence: seals, signed statements, case exports"
@@ -102,17 +103,11 @@ EXPORT_CONTENT = {
 }
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 def _key() -> Any:
-    from web.operations.statements import SigningKeyMissingError, signing_key
+    from store.statements import SigningKeyMissingError, signing_key
 
     try:
-        return signing_key(_services().settings.signing_key)
+        return signing_key(services().settings.signing_key)
     except SigningKeyMissingError:
         abort(404, description="this service has no signing key configured")
 
@@ -124,9 +119,9 @@ class PublicKey(MethodView):
     def get(self) -> dict[str, Any]:
         """The public half of the key that signs seal statements, and of those it replaced
         (anyone may fetch them)."""
-        from web.operations.statements import served_keys
+        from store.statements import served_keys
 
-        keys = served_keys(_key(), _services().settings.signing_keys_retired)
+        keys = served_keys(_key(), services().settings.signing_keys_retired)
         return {**{k: keys[0][k] for k in ("algorithm", "public_key", "key_id")}, "keys": keys}
 
 
@@ -136,7 +131,7 @@ class Seals(MethodView):
     @blp.response(200, SealSchema(many=True))
     def get(self) -> list[dict[str, Any]]:
         """Every seal over the log, oldest first."""
-        running = _services()
+        running = services()
         return [
             {**s, "sealed_at": running.view.store.from_db_time(s["sealed_at"])}
             for s in running.seals.all()
@@ -149,9 +144,9 @@ class Statement(MethodView):
     @blp.response(200, StatementSchema)
     def get(self, seal_no: int) -> dict[str, Any]:
         """One seal as a statement signed with the service's Ed25519 key."""
-        from web.operations.statements import sign_seal
+        from store.statements import sign_seal
 
-        running = _services()
+        running = services()
         chosen = [s for s in running.seals.all() if int(s["seal_no"]) == seal_no]
         if not chosen:
             abort(404, description=f"no seal {seal_no}")
@@ -169,7 +164,7 @@ class Export(MethodView):
         """The whole case for the record: its state now, every event with its hash and what it
         changed, its verification, and who exported it when; `?format=pdf` for print."""
         if args["format"] == "pdf":
-            from web.operations.export_print import pdf_answer, record_of
+            from web.presentation.export_print import pdf_answer, record_of
 
             answer: Response = pdf_answer(record_of(need_id))
             return answer
@@ -178,11 +173,11 @@ class Export(MethodView):
 
 def export_json(need_id: UUID, exported_by: str) -> dict[str, Any]:
     """The export document with times inside event data and changes as the contract writes."""
+    from web.access import need_in_scope
     from web.api.needs import iso_times
-    from web.api.scope import need_in_scope
     from web.operations.export import export_case
 
-    document = export_case(_services(), need_in_scope(need_id), exported_by)
+    document = export_case(services(), need_in_scope(need_id), exported_by)
     for event in document["events"]:
         event["data"] = iso_times(event["data"])
         event["changes"] = iso_times(event["changes"])

@@ -8,12 +8,13 @@ from typing import Any
 
 from flask import Flask, abort, g, request
 from flask.views import MethodView
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from web.api.common import Time
+from web.bootstrap import services
+from web.operations.representation import Time
+from web.security import limiter
 
 blp = Blueprint("auth", __name__, description="Sign in and receive a bearer token")
 
@@ -28,8 +29,6 @@ PUBLIC_ENDPOINTS = frozenset(
         "audit.PublicKey",
     }
 )
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 def error_classes() -> tuple[type[Exception], ...]:
@@ -79,8 +78,6 @@ class Tokens(MethodView):
     @blp.doc(security=[])
     def post(self, credentials: dict[str, str]) -> dict[str, Any]:
         """Sign in with a username and password; the token expires after a working day."""
-        from web import services
-
         token, expires_at, user = services().authenticator.login(
             credentials["username"], credentials["password"]
         )
@@ -96,8 +93,6 @@ def authenticate() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401, description="sign in first: send Authorization: Bearer <token>")
-    from web import services
-
     user = services().authenticator.principal_for(token.strip())
     if user is None:
         abort(401, description="this token is unknown, expired or revoked; sign in again")
@@ -124,7 +119,4 @@ def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
     app.before_request(authenticate)

@@ -4,39 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, g, request
-from marshmallow import Schema, ValidationError, fields, validate
-
-from kernel.clock import SHANGHAI
+from marshmallow import Schema, fields, validate
 
 MAX_PER_PAGE = 200
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
-
-
-class Time(fields.DateTime):
-    """ISO 8601 with the offset, shown in the community's time (e.g. 2026-11-29T08:15:00+08:00);
-    times sent in must carry their offset."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="iso", **kwargs)
-
-    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        return value.astimezone(SHANGHAI).isoformat()
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        if moment.tzinfo is None:
-            raise ValidationError("a time needs its offset, e.g. 2026-11-29T08:15:00+08:00")
-        if not EARLIEST <= moment.astimezone(UTC) <= LATEST:
-            raise ValidationError("a time between the years 2000 and 2100, please")
-        return moment
 
 
 class PageArgsSchema(Schema):

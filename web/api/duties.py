@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from duties.values import day_end, local_day
+from web.access import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -20,23 +21,17 @@ from web.api.common import (
     page_of,
     page_schema,
 )
-from web.api.duty_scope import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
+from web.bootstrap import services
 
 blp = Blueprint("duties", __name__, description="Must-visits and must-asks that fell due")
 DutyPageSchema = page_schema(s.DutySchema, "DutyPage")
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def list_duties(
     community: str, blocks: list[str] | None, due: str, limit: int = 200, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
     """Open duties in scope, overdue first, then the most urgent, then the soonest due."""
-    running = _services()
+    running = services()
     now = running.clock.now()
     rows, total = running.duties_view.list_duties(
         community, blocks, due, now, day_end(local_day(now)), limit=limit, offset=offset
@@ -84,6 +79,6 @@ class Discharge(MethodView):
         opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
         if args.get("occurred_at") is not None:
             opts["occurred_at"] = args["occurred_at"]
-        _services().duties.discharge_duty(duty_id, args["notes"], **opts)
+        services().duties.discharge_duty(duty_id, args["notes"], **opts)
         duty = duty_in_scope(duty_id)
         return duty, 200, etag(duty["version"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from duties.rules import DUE_FILTERS, GROUPS, LIFE_EVENTS, RECORD_KINDS
-from web.api.common import OCCURRED_AT, PageArgsSchema, Time
+from web.api.common import OCCURRED_AT, PageArgsSchema
 from web.api.schemas import TEXT, URGENCIES, code
+from web.operations.representation import Time
 
 ADDRESS = validate.Length(max=10)
 

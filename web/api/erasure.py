@@ -11,7 +11,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from web.api.auth import roles
-from web.api.common import Time
+from web.bootstrap import services
+from web.operations.representation import Time
 
 blp = Blueprint("erasure", __name__, description="Erasing a household's personal data")
 
@@ -40,7 +41,6 @@ class HouseholdErasure(MethodView):
         """Destroy the household's key: its name, phone, unit, room, members and every note
         or record about it read [erased] from now on, in its cases and its duties, while
         history, chains, duties and statistics stay. Idempotent."""
-        from web import services
         from web.operations.erasure import erase_household
 
         erasure = erase_household(services(), household_id, g.user.username)

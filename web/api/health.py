@@ -9,6 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.bootstrap import services
+
 blp = Blueprint("health", __name__, description="Service health")
 
 
@@ -30,8 +32,6 @@ class Health(MethodView):
     def get(self) -> dict[str, Any]:
         """Report that the service is up, the event store it uses, its version and how far
         each follower of the log lags behind it."""
-        from web import services
-
         running = services()
         running.needs.recorder.max_notification_id()  # proves the store answers
         return {

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from duties.values import local_day
+from web.access import LEADERS, READERS, check_block_allowed, household_in_scope, scoped_blocks
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -20,20 +21,13 @@ from web.api.common import (
     page_schema,
     paged,
 )
-from web.api.duty_scope import LEADERS, READERS, household_in_scope
 from web.api.schemas import ReadsSchema
-from web.api.scope import check_block_allowed, scoped_blocks
+from web.bootstrap import services
 
 blp = Blueprint(
     "households", __name__, description="Households, their watched members and life events"
 )
 HouseholdPageSchema = page_schema(s.HouseholdDetailSchema, "HouseholdPage")
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def answer(household_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -50,7 +44,7 @@ class Households(MethodView):
         """Households within your scope, by block and building."""
 
         def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-            ids, total = _services().duties_view.list_households(
+            ids, total = services().duties_view.list_households(
                 g.user.community, scoped_blocks(args.get("block")), limit=limit, offset=offset
             )
             return [household_in_scope(i) for i in ids], total
@@ -66,7 +60,7 @@ class Households(MethodView):
     def post(self, args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Register the household at an address; one already registered there is returned."""
         check_block_allowed(args["block"])
-        duties = _services().duties
+        duties = services().duties
         number = duties.community(g.user.community).building_in_block(
             args["block"], args["building"]
         )
@@ -97,7 +91,7 @@ class HouseholdReads(MethodView):
         """Who was shown the household's personal data (its address, members, notes, its
         duties and records): when, which fields, where."""
         household_in_scope(household_id)
-        return {"reads": _services().access_log.reads_of(household_id)}
+        return {"reads": services().access_log.reads_of(household_id)}
 
 
 @blp.route("/households/<uuid:household_id>/life-events")
@@ -109,7 +103,7 @@ class LifeEvents(MethodView):
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:
         """Record a life event (a must-visit); the visit it calls for falls due."""
         household_in_scope(household_id)
-        _services().duties.record_life_event(
+        services().duties.record_life_event(
             household_id, args["type"], args["note"], **command_opts(args)
         )
         return answer(household_id)
@@ -125,8 +119,8 @@ class Groups(MethodView):
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:
         """Put a member in a watched group (a must-ask), or take them out with `ends_on`."""
         household_in_scope(household_id)
-        running = _services()
-        _services().duties.place_in_group(
+        running = services()
+        services().duties.place_in_group(
             household_id,
             args["member"],
             args["group"],

@@ -12,6 +12,14 @@ from flask_smorest import Blueprint
 
 from kernel.clock import SHANGHAI
 from needs.audit import verify_case
+from web.access import (
+    LEADERS,
+    READERS,
+    check_block_allowed,
+    check_need,
+    listed_needs,
+    need_in_scope,
+)
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -22,20 +30,13 @@ from web.api.common import (
     page_schema,
     paged,
 )
-from web.api.scope import check_block_allowed, check_need, listed_needs, need_in_scope
+from web.bootstrap import services
+from web.operations.casework import NEED_IDS
 
 blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
-LEADERS = ("secretary", "block_leader")
-READERS = ("secretary", "block_leader", "auditor")
 NeedPageSchema = page_schema(s.NeedSchema, "NeedPage")
 CONFLICTS = {"description": "refused by the need's state (see the message)"}
 NEED_OUT = s.NeedSchema()
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -77,7 +78,7 @@ class Needs(MethodView):
         check_block_allowed(args["block"])
         household = args.pop("household", {})
         key = getattr(g, "idempotency_key", None)
-        need_id = _services().casework.log_need(
+        need_id = services().casework.log_need(
             community=g.user.community,
             actor=g.user.username,
             **household,
@@ -87,9 +88,6 @@ class Needs(MethodView):
         need, status, headers = answer(need_id, 201)
         headers["Location"] = url_for("needs.Need", need_id=need_id, _external=False)
         return need, status, headers
-
-
-NEED_IDS = UUID("6f1c3a52-5b7e-4b8e-9d0b-1f6f0c1e2a44")
 
 
 @blp.route("/needs/<uuid:need_id>")
@@ -105,7 +103,7 @@ class Need(MethodView):
         version = args.get("version")
         if "as_of" in args:
             check_need(need_id)
-            version = _services().needs.version_as_of(need_id, args["as_of"])
+            version = services().needs.version_as_of(need_id, args["as_of"])
             if version is None:
                 abort(404, description="the need had not been logged by then")
         need = need_in_scope(need_id, version=version)
@@ -121,7 +119,7 @@ class History(MethodView):
     def get(self, need_id: UUID) -> dict[str, Any]:
         """Every event of the case, oldest first, with who did it and both clocks."""
         check_need(need_id)
-        events = _services().needs.get_history(need_id)
+        events = services().needs.get_history(need_id)
         return {"events": [{**e, "data": iso_times(e["data"])} for e in events]}
 
 
@@ -140,7 +138,7 @@ class Matches(MethodView):
                 "reasons": [r.text for r in m.reasons],
                 "reason_codes": [r.code for r in m.reasons],
             }
-            for m in _services().casework.matches(need_id)
+            for m in services().casework.matches(need_id)
         ]
 
 
@@ -151,7 +149,7 @@ class Reads(MethodView):
     def get(self, need_id: UUID) -> dict[str, Any]:
         """Who was shown the resident's personal data in this case: when, which fields, where."""
         check_need(need_id)
-        return {"reads": _services().access_log.reads_of(need_id)}
+        return {"reads": services().access_log.reads_of(need_id)}
 
 
 @blp.route("/needs/<uuid:need_id>/verification")
@@ -162,7 +160,7 @@ class Verification(MethodView):
         """Whether the case's stored history checks out: its chain of hashes, its snapshots,
         and the newest seal that covers it."""
         check_need(need_id)
-        running = _services()
+        running = services()
         check = verify_case(running.needs, need_id)
         sealed = running.seals.covering(need_id)
         return {
@@ -191,7 +189,7 @@ def need_command(path: str, schema: type, summary: str, run: Any, status: int = 
 
     def post(self: MethodView, args: dict[str, Any], need_id: UUID) -> Any:
         check_need(need_id)
-        run(_services(), need_id, args, command_opts(args))
+        run(services(), need_id, args, command_opts(args))
         return answer(need_id)
 
     post.__doc__ = summary

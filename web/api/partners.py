@@ -10,30 +10,22 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from partners.domain import PartnerKind
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
     PageArgsSchema,
-    Time,
     etag,
     if_match,
     page_of,
     page_schema,
 )
+from web.bootstrap import services
+from web.operations.representation import Time
 
 blp = Blueprint("partners", __name__, description="The partner directory")
-KINDS = (
-    "hospital",
-    "police",
-    "training",
-    "property",
-    "owners_committee",
-    "government",
-    "enterprise",
-    "ngo",
-    "other",
-)
+KINDS = tuple(kind.value for kind in PartnerKind)
 
 
 class PartnerSchema(Schema):
@@ -83,15 +75,9 @@ class WebhookSchema(Schema):
     webhook_url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False)
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Any:
     """A partner of the caller's community, with its ETag (and a new secret, once)."""
-    record = _services().partners.get_partner(partner_id)
+    record = services().partners.get_partner(partner_id)
     if record.community != g.user.community:
         abort(404, description=f"no partner {partner_id}")
     body = {**record.__dict__, "id": record.partner_id, "webhook_url": record.webhook_url or None}
@@ -102,7 +88,7 @@ def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Any
 
 def check_codes(args: dict[str, Any]) -> None:
     """Categories and blocks must be this community's."""
-    community = _services().needs.community(g.user.community)
+    community = services().needs.community(g.user.community)
     for category in args["categories"]:
         community.category(category)
     for block in args["blocks"]:
@@ -119,7 +105,7 @@ class Partners(MethodView):
     @blp.response(200, PartnerPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The community's partners, by name."""
-        records = _services().partners.list_partners(g.user.community)
+        records = services().partners.list_partners(g.user.community)
         start = (args["page"] - 1) * args["per_page"]
         items = [
             {**r.__dict__, "id": r.partner_id, "webhook_url": r.webhook_url or None}
@@ -134,7 +120,7 @@ class Partners(MethodView):
     def post(self, args: dict[str, Any]) -> Any:
         """Register a partner; with a webhook_url the answer carries its secret, once."""
         check_codes(args)
-        running = _services()
+        running = services()
         partner_id = running.partners.register_partner(
             community=g.user.community, actor=g.user.username, **args
         )
@@ -158,7 +144,7 @@ def partner_command(action: str, schema: type, summary: str, run: Any) -> None:
     def post(self: MethodView, args: dict[str, Any], partner_id: UUID) -> Any:
         shown(partner_id)
         secret = run(
-            _services().partners,
+            services().partners,
             partner_id,
             args,
             {"actor": g.user.username, "expected_version": if_match()},

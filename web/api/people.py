@@ -7,12 +7,11 @@ from typing import Any
 from flask import g
 
 from kernel.errors import InvalidInputError
+from web.bootstrap import services
 
 
 def check_assignee(username: str) -> None:
     """An assignee is an active user of the caller's community (422 otherwise)."""
-    from web import services
-
     running: Any = services()
     user = running.accounts.find_user(username)
     if user is None or not user.active or user.community != g.user.community:

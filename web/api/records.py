@@ -9,19 +9,13 @@ from flask import g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.access import LEADERS, READERS, check_block_allowed, record_in_scope
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import IDEMPOTENCY_PARAMETER, etag
-from web.api.duty_scope import LEADERS, READERS, record_in_scope
-from web.api.scope import check_block_allowed
+from web.bootstrap import services
 
 blp = Blueprint("records", __name__, description="The five must-records")
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 @blp.route("/records")
@@ -34,7 +28,7 @@ class Records(MethodView):
     def post(self, args: dict[str, Any]) -> Any:
         """Make a record about a household of the block, or about the block."""
         check_block_allowed(args["block"])
-        record_id = _services().duties.make_record(
+        record_id = services().duties.make_record(
             community=g.user.community, actor=g.user.username, **args
         )
         record = record_in_scope(record_id)
@@ -67,6 +61,6 @@ class ToNeed(MethodView):
         from web.operations.proactive import turn_record_into_need
 
         record_in_scope(record_id)
-        turn_record_into_need(_services(), record_id, actor=g.user.username, **args)
+        turn_record_into_need(services(), record_id, actor=g.user.username, **args)
         record = record_in_scope(record_id)
         return record, 200, etag(record["version"])

@@ -9,6 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.bootstrap import services
+
 blp = Blueprint("reference", __name__, description="The menu and the community")
 
 
@@ -33,18 +35,12 @@ class CommunitySchema(Schema):
     blocks = fields.List(fields.Nested(BlockSchema), required=True)
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 @blp.route("/categories")
 class Categories(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self) -> list[Any]:
         """The menu: each category with its clocks, in hours."""
-        return list(_services().needs.community(g.user.community).categories)
+        return list(services().needs.community(g.user.community).categories)
 
 
 @blp.route("/community")
@@ -52,7 +48,7 @@ class CommunityView(MethodView):
     @blp.response(200, CommunitySchema)
     def get(self) -> dict[str, Any]:
         """Your community: its blocks, their buildings and their leaders (by username)."""
-        running = _services()
+        running = services()
         community = running.needs.community(g.user.community)
         users = [
             u

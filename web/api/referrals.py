@@ -9,6 +9,7 @@ from flask import abort, g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from web.access import check_need, referral_in_scope, shown_to_partner
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -19,17 +20,12 @@ from web.api.common import (
     page_of,
     page_schema,
 )
-from web.api.scope import check_need, referral_in_scope, shown_to_partner
+from web.bootstrap import services
+from web.operations.representation import ReferralSchema
 
 blp = Blueprint("referrals", __name__, description="Referrals to partners and their answers")
-ReferralPageSchema = page_schema(s.ReferralSchema, "ReferralPage")
+ReferralPageSchema = page_schema(ReferralSchema, "ReferralPage")
 DOC = {"parameters": [IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER]}
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def answer(referral_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -41,7 +37,7 @@ def answer(referral_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, d
 class NeedReferrals(MethodView):
     @roles("secretary", "block_leader")
     @blp.arguments(s.ReferSchema)
-    @blp.response(201, s.ReferralSchema)
+    @blp.response(201, ReferralSchema)
     @blp.alt_response(409, description="the partner may not take this need (see the message)")
     @blp.alt_response(412, description="If-Match is stale")
     @blp.doc(**DOC)
@@ -59,7 +55,7 @@ class NeedReferrals(MethodView):
             opts["occurred_at"] = args["occurred_at"]
         if "override_reason" in args:
             opts["override_reason"] = args["override_reason"]
-        referral_id = _services().casework.refer(
+        referral_id = services().casework.refer(
             need_id,
             args["partner_id"],
             args["note"],
@@ -73,7 +69,7 @@ class NeedReferrals(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>")
 class Referral(MethodView):
-    @blp.response(200, s.ReferralSchema)
+    @blp.response(200, ReferralSchema)
     def get(self, referral_id: UUID) -> Any:
         """One referral, as you may see it (a partner sees personal data only with consent)."""
         return answer(referral_id)
@@ -89,7 +85,7 @@ class Inbox(MethodView):
         user = g.user
         if user.role == "partner" and user.partner_id != partner_id:
             abort(403, description="this is another partner's inbox")
-        running = _services()
+        running = services()
         partner = running.partners.get_partner(partner_id)
         if partner.community != user.community:
             abort(404, description=f"no partner {partner_id}")
@@ -115,14 +111,14 @@ def referral_command(
         opts: dict[str, Any] = {"actor": g.user.username, "expected_referral_version": if_match()}
         if args.get("occurred_at") is not None:
             opts["occurred_at"] = args["occurred_at"]
-        _services().casework.act_on_referral(referral_id, action, *arguments(args), **opts)
+        services().casework.act_on_referral(referral_id, action, *arguments(args), **opts)
         return answer(referral_id)
 
     post.__doc__ = summary
     decorated = blp.doc(**DOC)(post)
     decorated = blp.alt_response(412, description="If-Match is stale")(decorated)
     decorated = blp.alt_response(409, description="the referral's state forbids it")(decorated)
-    decorated = roles(*who)(blp.arguments(schema)(blp.response(200, s.ReferralSchema)(decorated)))
+    decorated = roles(*who)(blp.arguments(schema)(blp.response(200, ReferralSchema)(decorated)))
     view = type(f"Referral{action.title()}", (MethodView,), {"post": decorated})
     blp.route(f"/referrals/<uuid:referral_id>/{action}")(view)
 

@@ -9,9 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.access import check_block_allowed
 from web.api.auth import roles
-from web.api.common import PageArgsSchema, Time, page_of, page_schema
-from web.api.scope import check_block_allowed
+from web.api.common import PageArgsSchema, page_of, page_schema
+from web.bootstrap import services
+from web.operations.representation import Time
 
 blp = Blueprint("reminders", __name__, description="What needs a block leader's attention")
 KINDS = ("overdue", "escalated", "referral_expired", "referral_declined", "delivery_failed")
@@ -54,7 +56,6 @@ class Reminders(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """What needs you, most urgent then oldest first: overdue needs, escalations, expired
         or declined referrals and notices that never reached the partner, in your blocks."""
-        from web import services
         from web.operations.reminders import reminders_for
 
         user = g.user

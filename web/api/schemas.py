@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from web.api.common import OCCURRED_AT, PageArgsSchema, Time
+from web.api.common import OCCURRED_AT, PageArgsSchema
+from web.operations.representation import HouseholdSchema, Time
 
 URGENCIES = ("low", "normal", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved")
@@ -21,19 +22,6 @@ SHORT = validate.Length(max=500)
 
 def code(codes: tuple[str, ...], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(codes), **kwargs)
-
-
-class HouseholdSchema(Schema):
-    id = fields.UUID(dump_only=True)
-    building = fields.Raw(
-        required=True,
-        metadata={
-            "description": "in: 15, '15号' or '15号楼'; out: the building's number",
-            "oneOf": [{"type": "string", "example": "15号楼"}, {"type": "integer"}],
-        },
-    )
-    unit = fields.String(load_default="", validate=validate.Length(max=10))
-    room = fields.String(load_default="", validate=validate.Length(max=10))
 
 
 class ReferralSummarySchema(Schema):
@@ -204,34 +192,6 @@ class ResolveSchema(Schema):
 class ReopenSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
     occurred_at = Time(**OCCURRED_AT)
-
-
-class ReferralSchema(Schema):
-    id = fields.UUID(required=True)
-    version = fields.Integer(required=True)
-    need_id = fields.UUID(required=True)
-    partner_id = fields.UUID(required=True)
-    partner_name = fields.String(required=True)
-    status = fields.String(required=True)
-    category = fields.String(required=True)
-    urgency = fields.String(required=True)
-    block = fields.String(required=True)
-    building = fields.Integer(required=True)
-    note = fields.String(required=True)
-    sent_at = Time(required=True)
-    respond_by = Time(required=True)
-    responded_at = Time(allow_none=True)
-    decline_reason = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
-    partner_note = fields.String()
-    delivery_failed = fields.Boolean(
-        metadata={"description": "every attempt to tell the partner of the referral failed"}
-    )
-    consent_to_share = fields.Boolean(required=True)
-    resident_name = fields.String(metadata={"description": "only while the resident consents"})
-    contact_phone = fields.String(metadata={"description": "only while the resident consents"})
-    household = fields.Nested(HouseholdSchema, metadata={"description": "only with consent"})
-    description = fields.String(metadata={"description": "only while the resident consents"})
 
 
 class ReferralArgsSchema(PageArgsSchema):

@@ -16,20 +16,15 @@ from needs.audit import case_ids, verify_case
 from needs.views import NeedsView
 from store.follower import Follower
 from store.sqlstore import SQLiteStore
+from web.bootstrap import services
 
 audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuilds.")
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 @audit.command("verify")
 def verify() -> None:
     """Recompute every case's chain, its snapshots and every seal; exit 1 at the first break."""
-    running = _services()
+    running = services()
     started = time.perf_counter()
     cases = case_ids(running.needs, progress=lambda n: click.echo(f"  … {n} events", err=True))
     events = 0
@@ -53,7 +48,7 @@ def verify() -> None:
 @audit.command("seal")
 def seal() -> None:
     """Seal everything recorded since the last seal (beat does this daily)."""
-    running = _services()
+    running = services()
     row = running.seals.seal(running.needs, running.clock.now())
     if row is None:
         click.echo("nothing new to seal")
@@ -67,7 +62,7 @@ def seal() -> None:
 @audit.command("rebuild-check")
 def rebuild_check() -> None:
     """Replay the whole log into a scratch store and compare with the live read models."""
-    running = _services()
+    running = services()
     running.follower.catch_up()
     with tempfile.TemporaryDirectory() as scratch:
         store = SQLiteStore(str(Path(scratch) / "rebuild.sqlite"))
@@ -109,9 +104,9 @@ def _differences(
 @click.option("--seal", "seal_no", type=int, help="Which seal (default: the newest).")
 def statement(seal_no: int | None) -> None:
     """Print a seal as a statement signed with SIGNING_KEY (Ed25519), for outside auditors."""
-    from web.operations.statements import SigningKeyMissingError, sign_seal, signing_key
+    from store.statements import SigningKeyMissingError, sign_seal, signing_key
 
-    running = _services()
+    running = services()
     seals = running.seals.all()
     chosen = [s for s in seals if seal_no is None or int(s["seal_no"]) == seal_no]
     if not chosen:
@@ -134,7 +129,7 @@ def statement(seal_no: int | None) -> None:
 )
 def verify_statement(statement_file: Any, keys_file: Any) -> None:
     """Check a signed statement against the served keys, current or retired; exit 1 if forged."""
-    from web.operations.statements import (
+    from store.statements import (
         SigningKeyMissingError,
         served_keys,
         signing_key,
@@ -145,7 +140,7 @@ def verify_statement(statement_file: Any, keys_file: Any) -> None:
     if keys_file is not None:
         keys = json.load(keys_file)["keys"]
     else:
-        settings = _services().settings
+        settings = services().settings
         try:
             keys = served_keys(signing_key(settings.signing_key), settings.signing_keys_retired)
         except SigningKeyMissingError as error:
@@ -166,12 +161,12 @@ def export(need_id: Any) -> None:
     """Print a case's history as JSON, with each event's hash and changes and the chain's
     verification, as GET /api/v1/needs/{id}/export gives it; the read is recorded."""
     from needs.exceptions import NeedNotFoundError
+    from web.access import PERSONAL_FIELDS
     from web.api.audit import ExportSchema
     from web.api.needs import iso_times
-    from web.operations.access_log import PERSONAL_FIELDS
     from web.operations.export import export_case
 
-    running = _services()
+    running = services()
     exporter = f"cli:{getpass.getuser()}"
     try:
         document = export_case(running, running.needs.get_need(need_id), exporter)

@@ -21,7 +21,7 @@ from needs.application import Needs
 from needs.domain import Need
 from store import key_maintenance
 from store.keystore import ERASED, Tombstone
-from web.bootstrap import event_store_env, view_store
+from web.bootstrap import event_store_env, services, view_store
 from web.cli.keys import keys  # one `keys` group: rotation there, backup and restore here
 from web.operations.erasure import build_key_store, erase_household
 
@@ -32,8 +32,6 @@ from web.operations.erasure import build_key_store, erase_household
 @with_appcontext
 def erase_household_command(household_id: UUID, actor: str) -> None:
     """Destroy a household's key: its personal data reads [erased] everywhere, for good."""
-    from web import services
-
     try:
         erasure = erase_household(
             services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
@@ -53,8 +51,6 @@ def erase_household_command(household_id: UUID, actor: str) -> None:
 @with_appcontext
 def backup(file: Path) -> None:
     """Write a consistent copy of the wrapped household keys and tombstones to FILE."""
-    from web import services
-
     count = key_maintenance.backup(services().keys, file)
     click.echo(f"backed up {count} household key(s) to {file} (wrapped; keep it safe)")
 

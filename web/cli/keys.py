@@ -9,6 +9,8 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
+from web.bootstrap import services
+
 keys = AppGroup(
     "keys",
     help="Keys: re-encrypt the stores under a new CIPHER_KEY; back up and restore the key store.",
@@ -20,7 +22,6 @@ keys = AppGroup(
 def rotate_cipher(batch: int) -> None:
     """Re-encrypt every stored event, snapshot and remembered answer under CIPHER_KEY, reading
     old rows with CIPHER_KEYS_PREVIOUS; safe to run again after a crash."""
-    from web import services
     from web.operations.rotation import RotationError
     from web.operations.rotation import rotate_cipher as rotate
 

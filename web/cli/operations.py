@@ -7,7 +7,6 @@ import logging
 import os
 import time
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import click
@@ -16,16 +15,10 @@ from flask.cli import with_appcontext
 
 from kernel.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
-from web.bootstrap import build_services
+from web.bootstrap import build_services, refuse_demo_passwords, services
 from web.config import ConfigurationError
 
 log = logging.getLogger(__name__)
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def _local(moment: datetime | None) -> str:
@@ -40,8 +33,6 @@ def init_db() -> None:
     built = build_services(settings, create_tables=True)
     try:
         if settings.env == "production":
-            from web.demo.accounts import refuse_demo_passwords
-
             refuse_demo_passwords(built)
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from None
@@ -54,8 +45,9 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo community: its partners and about 60 needs (idempotent)."""
+    from accounts.demo import DEFAULT_DEMO_PASSWORD
     from web.demo import DemoCommunityMissingError, seed
-    from web.demo.accounts import DEFAULT_DEMO_PASSWORD, create_demo_users
+    from web.demo.accounts import create_demo_users
 
     settings = current_app.config["NEEDS_SETTINGS"]
     if settings.env == "production":
@@ -65,7 +57,7 @@ def seed_demo() -> None:
     except DemoCommunityMissingError as error:
         raise click.ClickException(str(error)) from None
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-    created = create_demo_users(_services(), password)
+    created = create_demo_users(services(), password)
     if created:
         click.echo(
             f"demo users ({len(created)}), all with the password {password!r}: "
@@ -80,7 +72,7 @@ def seed_demo() -> None:
 @with_appcontext
 def catch_up() -> None:
     """Bring every read model up to date with the event log."""
-    running = _services()
+    running = services()
     started = time.perf_counter()
     applied = running.follower.catch_up(progress=lambda n: click.echo(f"  … {n} events", err=True))
     applied += running.duties_follower.catch_up()
@@ -94,7 +86,7 @@ def catch_up() -> None:
 @with_appcontext
 def rebuild_views() -> None:
     """Empty the read models and rebuild them from the whole event log."""
-    running = _services()
+    running = services()
     started = time.perf_counter()
     applied = running.follower.rebuild(progress=lambda n: click.echo(f"  … {n} events", err=True))
     applied += running.duties_follower.rebuild()
@@ -111,7 +103,7 @@ def rebuild_views() -> None:
 def replay(need_id: UUID) -> None:
     """Print a case's timeline, one event a line, oldest first."""
     try:
-        history = _services().needs.get_history(need_id)
+        history = services().needs.get_history(need_id)
     except NeedNotFoundError as error:
         raise click.ClickException(str(error)) from None
     for event in history:
@@ -136,7 +128,7 @@ def replay(need_id: UUID) -> None:
 @with_appcontext
 def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
     """List needs: id, block, category, urgency, status — most urgent, then oldest first."""
-    running = _services()
+    running = services()
     total = 0
     for community in running.settings.communities:
         rows, count = running.view.list_needs(
@@ -160,7 +152,7 @@ def follow(every: float, once: bool) -> None:
     and hand new notices to the workers at once rather than at beat's next tick."""
     from web.tasks import notifier, task_settings
 
-    running = _services()
+    running = services()
     celery_app = current_app.extensions["celery"]
     task_settings().make_folders()
     while True:
@@ -187,7 +179,7 @@ def worker_status() -> None:
     """The broker, how far each follower of the log lags, and the deliveries to partners."""
     from web.tasks import task_settings
 
-    running = _services()
+    running = services()
     click.echo(f"broker: {task_settings().broker_shown()} ({_broker_state()})")
     click.echo("followers (events behind the log):")
     for name, follower in running.followers().items():

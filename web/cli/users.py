@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 from uuid import UUID
 
 import click
@@ -13,14 +12,9 @@ from accounts.domain import Role
 from accounts.exceptions import AccountsError
 from kernel.errors import UnknownBlockError
 from partners.exceptions import PartnerNotFoundError
+from web.bootstrap import services
 
 ACTOR = "cli"
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def _password(from_stdin: bool) -> str:
@@ -45,7 +39,7 @@ def add(
     username: str, role: str, blocks: tuple[str, ...], partner_id: UUID | None, password_stdin: bool
 ) -> None:
     """Add a user to the (first) community; asks for the password twice unless piped."""
-    running = _services()
+    running = services()
     community = running.settings.communities[0]
     try:
         for code in blocks:
@@ -78,7 +72,7 @@ def add(
 def disable(username: str, reason: str) -> None:
     """Stop a user signing in and end their sessions."""
     try:
-        _services().authenticator.disable(username, reason=reason, actor=ACTOR)
+        services().authenticator.disable(username, reason=reason, actor=ACTOR)
     except AccountsError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"disabled {username.strip()}")
@@ -90,7 +84,7 @@ def disable(username: str, reason: str) -> None:
 def enable(username: str) -> None:
     """Let a disabled user sign in again."""
     try:
-        _services().accounts.enable_user(username, actor=ACTOR)
+        services().accounts.enable_user(username, actor=ACTOR)
     except AccountsError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"enabled {username.strip()}")
@@ -102,7 +96,7 @@ def enable(username: str) -> None:
 @with_appcontext
 def set_password(username: str, password_stdin: bool) -> None:
     """Give a user a new password and end their sessions."""
-    running = _services()
+    running = services()
     try:
         running.accounts.get_user(username)
         password = _password(password_stdin)
@@ -116,7 +110,7 @@ def set_password(username: str, password_stdin: bool) -> None:
 @with_appcontext
 def list_users() -> None:
     """List users: username, role, blocks, partner, active — by username."""
-    records = _services().accounts.list_users()
+    records = services().accounts.list_users()
     for user in records:
         click.echo(
             f"{user.username:<20} {user.role:<12} {','.join(user.blocks) or '-':<8} "

@@ -20,6 +20,10 @@ from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
 from store.follower import Follower
 from web.operations.household_identity import HouseholdIdentity
 
+# Needs logged with an Idempotency-Key (the API) or a form key (the pages, the phone's queue)
+# get the id uuid5(NEED_IDS, "<username>:<key>"): a retry finds the need it logged before.
+NEED_IDS = UUID("6f1c3a52-5b7e-4b8e-9d0b-1f6f0c1e2a44")
+
 
 class UnknownPartnerError(DomainError):
     """A referral names a partner that is not in the directory."""

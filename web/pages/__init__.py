@@ -7,22 +7,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from web.pages.extensions import babel, csrf, login
+from web.presentation.words import DEFAULT_LANGUAGE, language
 
-DEFAULT_LANGUAGE = "zh_CN"
-LANGUAGES = ("zh_CN", "en")
-LANGUAGE_COOKIE = "lang"
 SESSION_LIFETIME = timedelta(days=1)
-
-
-def language() -> str:
-    """The user's language: their choice (a cookie), else Chinese."""
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def init_app(app: Flask, *, api_errors: Callable[[HTTPException], Any]) -> None:

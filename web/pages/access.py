@@ -12,11 +12,8 @@ from flask import abort, g, redirect, request, url_for
 from flask_login import UserMixin, current_user
 
 from accounts.directory import UserRecord
+from web.bootstrap import services
 from web.pages.extensions import login
-
-LEADERS = ("secretary", "block_leader")
-READERS = ("secretary", "block_leader", "auditor")
-CLERKS = ("partner",)
 
 
 class PageUser(UserMixin):  # type: ignore[misc]
@@ -33,8 +30,6 @@ class PageUser(UserMixin):  # type: ignore[misc]
 @login.user_loader
 def load_user(session_id: str) -> PageUser | None:
     """The user a page session names, while their account and credentials are unchanged."""
-    from web import services
-
     username, _, epoch = session_id.rpartition("|")
     record = services().accounts.find_user(username)
     if record is None or not record.active or str(record.credentials_epoch) != epoch:

@@ -21,10 +21,13 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from accounts.exceptions import InvalidCredentialsError
-from web.api.auth import limiter
-from web.pages import LANGUAGE_COOKIE, LANGUAGES, cookies
-from web.pages.access import CLERKS, READERS, PageUser, safe_next
+from web.access import CLERKS, READERS
+from web.bootstrap import services
+from web.pages import cookies
+from web.pages.access import PageUser, safe_next
 from web.pages.forms import SignInForm
+from web.presentation.words import LANGUAGE_COOKIE, LANGUAGES
+from web.security import limiter
 
 bp = Blueprint("account", __name__)
 YEAR = 365 * 24 * 3600
@@ -66,8 +69,6 @@ def sign_in() -> Any:
         return redirect(home_for(current_user.record.role))
     form = SignInForm()
     if form.validate_on_submit():
-        from web import services
-
         try:
             record = services().accounts.authenticate(form.username.data, form.password.data)
         except InvalidCredentialsError:

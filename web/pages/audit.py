@@ -9,11 +9,12 @@ from uuid import UUID
 
 from flask import Blueprint, Response, abort, g, render_template, request
 
-from web.api.scope import need_in_scope
+from web.access import need_in_scope
+from web.bootstrap import services
 from web.operations.export import field_changes
-from web.operations.export_print import pdf_answer, record_of
 from web.pages.access import roles
-from web.pages.timeline import timeline
+from web.presentation.export_print import pdf_answer, record_of
+from web.presentation.timeline import timeline
 
 bp = Blueprint("audit", __name__)
 AUDITORS = ("secretary", "auditor")
@@ -31,7 +32,7 @@ def shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        from web.pages.present import when
+        from web.presentation.words import when
 
         return when(value)
     if isinstance(value, bool):
@@ -43,8 +44,6 @@ def shown(value: Any) -> str:
 @roles(*AUDITORS)
 def history(need_id: UUID) -> str:
     """The case's events, each with its changes; `?at=<event number>` shows the case then."""
-    from web import services
-
     running = services()
     latest = need_in_scope(need_id)
     events = running.needs.get_history(need_id)

@@ -11,11 +11,13 @@ from flask_wtf import FlaskForm
 
 from kernel.errors import DomainError
 from partners.exceptions import PartnersError
-from web.pages import forms, labels
-from web.pages.access import LEADERS
+from web.access import LEADERS
+from web.bootstrap import services
+from web.pages import forms, office_forms
 from web.pages.matching import ranked_partners
 from web.pages.problems import explain
-from web.pages.timeline import timeline
+from web.presentation import labels
+from web.presentation.timeline import timeline
 
 REFUSALS = (DomainError, PartnersError)
 _FORMS: dict[str, type[FlaskForm]] = {
@@ -26,12 +28,6 @@ _FORMS: dict[str, type[FlaskForm]] = {
     "reopen": forms.ReopenForm,
     "withdraw": forms.WithdrawForm,
 }
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def make_form(name: str, partners: list[dict[str, Any]], *, submitted: bool = False) -> Any:
@@ -64,7 +60,7 @@ def refuse(form: Any, error: Exception) -> int:
 
 def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the case page shows; `sent` holds a refused form to show as it was sent."""
-    running = _services()
+    running = services()
     may_act = g.user.role in LEADERS
     resolved = need["status"] == "resolved"
     partners = ranked_partners(need) if may_act and not resolved else []
@@ -74,8 +70,6 @@ def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[st
     ]
     page_forms = {name: make_form(name, partners) for name in names} if may_act else {}
     if g.user.role == "secretary" and not resolved:
-        from web.pages.secretary import assign_form
-
         page_forms["assign"] = assign_form(need)
     page_forms.update(sent or {})
     return {
@@ -90,3 +84,21 @@ def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[st
 
 def referral_on(need: dict[str, Any], referral_id: UUID) -> dict[str, Any] | None:
     return next((r for r in need["referrals"] if r["id"] == referral_id), None)
+
+
+def owners() -> list[tuple[str, str]]:
+    """Who may own a case: the community's active block leaders and secretaries."""
+    users = services().accounts.list_users(g.user.community)
+    return [
+        (u.username, f"{u.username} · {labels.label(labels.ROLES, u.role)}")
+        for u in users
+        if u.active and u.role in ("block_leader", "secretary")
+    ]
+
+
+def assign_form(need: dict[str, Any], *, submitted: bool = False) -> Any:
+    form = office_forms.AssignForm(prefix="assign", **({} if submitted else {"formdata": None}))
+    form.assignee.choices = owners()
+    if not submitted:
+        form.assignee.data = need.get("assignee")
+    return form

@@ -10,9 +10,11 @@ from uuid import UUID
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from web.api.scope import referral_in_scope, shown_to_partner
-from web.pages import casepage, forms, labels
-from web.pages.access import CLERKS, roles
+from web.access import CLERKS, referral_in_scope, shown_to_partner
+from web.bootstrap import services
+from web.pages import casepage, forms
+from web.pages.access import roles
+from web.presentation import labels
 
 bp = Blueprint("clerk", __name__)
 _FORMS: dict[str, Any] = {
@@ -24,17 +26,11 @@ _FORMS: dict[str, Any] = {
 _NEXT = {"sent": ("accept", "decline"), "accepted": ("complete",)}
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 @bp.route("/inbox")
 @roles(*CLERKS)
 def inbox() -> str:
     """The partner's referrals: open ones first, the most urgent and soonest due first."""
-    running = _services()
+    running = services()
     rows, total = running.view.list_referrals(g.user.partner_id, limit=200)
     items = [
         shown_to_partner(running.casework.get_referral(UUID(row["referral_id"]))) for row in rows
@@ -72,7 +68,7 @@ def answer(referral_id: UUID, action: str, run: Callable[[Any], tuple[Any, ...]]
     status = 422
     if form.validate_on_submit():
         try:
-            _services().casework.act_on_referral(
+            services().casework.act_on_referral(
                 referral_id, action, *run(form), actor=g.user.username
             )
         except casepage.REFUSALS as error:

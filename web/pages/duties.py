@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
 from store.errors import HouseholdErasedError
-from web.api.duty_scope import duty_in_scope, noted_duties
-from web.pages.access import LEADERS, roles
+from web.access import LEADERS, duty_in_scope, noted_duties
+from web.bootstrap import services
+from web.pages.access import roles
 from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
@@ -36,19 +37,13 @@ REASONS = {
 KINDS = {"visit": _l("Visit"), "ask": _l("Ask after")}
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 def my_blocks() -> list[str] | None:
     return list(g.user.blocks) if g.user.role == "block_leader" else None
 
 
 def open_duties(due: str) -> list[dict[str, Any]]:
     """The signed-in user's open duties (`due`: today, overdue or all), most urgent first."""
-    running = _services()
+    running = services()
     now = running.clock.now()
     rows, _total = running.duties_view.list_duties(
         g.user.community, my_blocks(), due, now, day_end(local_day(now))
@@ -73,7 +68,7 @@ def discharge(duty_id: UUID) -> Response:
     duty_in_scope(duty_id)
     notes = (request.form.get("notes") or "").strip()
     try:
-        _services().duties.discharge_duty(duty_id, notes, actor=g.user.username)
+        services().duties.discharge_duty(duty_id, notes, actor=g.user.username)
     except DutiesConflictError:
         flash(_("That duty was done already."), "error")
     except DutiesError as error:
@@ -89,7 +84,7 @@ def discharge(duty_id: UUID) -> Response:
 @roles("secretary", "auditor")
 def compliance() -> str:
     """Per block over the last four weeks: duties due, done on time, done late, overdue."""
-    running = _services()
+    running = services()
     now = running.clock.now()
     since = now - timedelta(weeks=COMPLIANCE_WEEKS)
     counted = {

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from kernel.errors import NotFoundError
 from partners.exceptions import PartnerNotFoundError
-from web.api import is_api_request
+from web.errors import is_api_request
 from web.pages.extensions import csrf
 from web.pages.problems import explain
 

@@ -14,12 +14,11 @@ from duties.exceptions import DutiesError
 from duties.values import local_day
 from kernel.errors import DomainError, InvalidInputError
 from store.errors import HouseholdErasedError
-from web.api.duty_scope import household_in_scope, record_in_scope
-from web.api.scope import check_block_allowed
+from web.access import LEADERS, READERS, check_block_allowed, household_in_scope, record_in_scope
+from web.bootstrap import services
 from web.operations.erasure import erase_household
 from web.operations.proactive import turn_record_into_need
-from web.pages import labels
-from web.pages.access import LEADERS, READERS, roles
+from web.pages.access import roles
 from web.pages.duties import KINDS, REASONS
 from web.pages.household_forms import (
     RECORD_KINDS_SHOWN,
@@ -32,19 +31,14 @@ from web.pages.household_forms import (
 )
 from web.pages.households import block_choices
 from web.pages.problems import explain
+from web.presentation import labels
 
 bp = Blueprint("household_page", __name__)
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 def register_form(**options: Any) -> RegisterHouseholdForm:
     form = RegisterHouseholdForm(**options)
-    form.block.choices = block_choices(g.user, _services().needs.community(g.user.community))
+    form.block.choices = block_choices(g.user, services().needs.community(g.user.community))
     if len(form.block.choices) == 1 and not form.block.data:
         form.block.data = form.block.choices[0][0]
     return form
@@ -58,7 +52,7 @@ def households() -> Any:
     if g.user.role in LEADERS and form.validate_on_submit():
         check_block_allowed(form.block.data)
         try:
-            household_id = _services().duties.register_household(
+            household_id = services().duties.register_household(
                 community=g.user.community,
                 block=form.block.data,
                 building=form.building.data,
@@ -71,7 +65,7 @@ def households() -> Any:
         else:
             return redirect(url_for("pages.household_page.household", household_id=household_id))
     blocks = list(g.user.blocks) if g.user.role == "block_leader" else None
-    ids, total = _services().duties_view.list_households(g.user.community, blocks, 200, 0)
+    ids, total = services().duties_view.list_households(g.user.community, blocks, 200, 0)
     status = 422 if form.errors else 200
     homes = [household_in_scope(i) for i in ids]
     return render_template(
@@ -84,7 +78,7 @@ def households() -> Any:
 def household(household_id: UUID, **forms: Any) -> Any:
     """The household: its address, members and groups, life events and duties."""
     home = household_in_scope(household_id)
-    running = _services()
+    running = services()
     return render_template(
         "pages/household.html",
         home=home,
@@ -110,7 +104,7 @@ def life_event(household_id: UUID) -> Any:
     return _command(
         household_id,
         form,
-        lambda: _services().duties.record_life_event(
+        lambda: services().duties.record_life_event(
             household_id, form.type.data, form.note.data or "", actor=g.user.username
         ),
         life=form,
@@ -125,11 +119,11 @@ def group(household_id: UUID) -> Any:
     return _command(
         household_id,
         form,
-        lambda: _services().duties.place_in_group(
+        lambda: services().duties.place_in_group(
             household_id,
             form.member.data,
             form.group.data,
-            local_day(_services().clock.now()),
+            local_day(services().clock.now()),
             actor=g.user.username,
         ),
         group=form,
@@ -145,7 +139,7 @@ def record(household_id: UUID) -> Any:
     return _command(
         household_id,
         form,
-        lambda: _services().duties.make_record(
+        lambda: services().duties.make_record(
             community=g.user.community,
             kind=form.kind.data,
             block=home["block"],
@@ -165,14 +159,14 @@ def erasure(household_id: UUID) -> Any:
     form = erase_form()
     if not form.validate_on_submit():
         return household(household_id, erase=form)
-    erase_household(_services(), household_id, g.user.username)
+    erase_household(services(), household_id, g.user.username)
     flash(_("The household's personal data was erased."), "success")
     return redirect(url_for("pages.household_page.household", household_id=household_id))
 
 
 def to_need_form() -> ToNeedForm:
     form = ToNeedForm(prefix="need")
-    community = _services().needs.community(g.user.community)
+    community = services().needs.community(g.user.community)
     form.category.choices = [(c.code, c.name_zh) for c in community.categories]
     form.urgency.choices = [(k, str(v)) for k, v in labels.URGENCIES.items()]
     return form
@@ -189,7 +183,7 @@ def to_need(record_id: UUID) -> Response:
     else:
         try:
             need_id = turn_record_into_need(
-                _services(),
+                services(),
                 record_id,
                 category=form.category.data,
                 urgency=form.urgency.data,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask_babel import gettext as _
 
 from kernel.community import Community
+from web.bootstrap import services
+from web.presentation.words import address
 
 RECENT = 6
 # How many of the block's needs to look through for recently used households.
@@ -34,34 +35,8 @@ def buildings_in(community: Community, block: str) -> str:
     return _("Block %(block)s holds buildings %(buildings)s.", block=block, buildings=spans)
 
 
-def address(household: dict[str, Any]) -> str:
-    """15号楼 2单元 502室 / Building 15, unit 2, room 502 — the parts that are known."""
-    building, unit, room, comma = _address_words()
-    parts = [building % {"number": household["building"]}]
-    if household.get("unit"):
-        parts.append(unit % {"unit": household["unit"]})
-    if household.get("room"):
-        parts.append(room % {"room": household["room"]})
-    return comma.join(parts)
-
-
-def _address_words() -> tuple[str, str, str, str]:
-    # Translated once a request: a list page writes a hundred addresses.
-    if "address_words" not in g:
-        g.address_words = (
-            _("Building %(number)s"),
-            _("unit %(unit)s"),
-            _("room %(room)s"),
-            _(", "),
-        )
-    words: tuple[str, str, str, str] = g.address_words
-    return words
-
-
 def recent_households(user: Any) -> list[dict[str, Any]]:
     """Up to six households of the user's blocks, the most recently logged first."""
-    from web import services
-
     running = services()
     blocks = list(user.blocks) if user.role == "block_leader" else None
     rows, _total = running.view.list_needs(user.community, blocks=blocks, limit=LOOKBACK)

@@ -12,22 +12,25 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from kernel.errors import BuildingNotInBlockError
-from web.api.needs import NEED_IDS
-from web.api.scope import check_block_allowed, need_in_scope, needs_in_scope, referral_in_scope
-from web.pages import casepage, labels
-from web.pages.access import LEADERS, READERS, roles
+from web.access import (
+    LEADERS,
+    READERS,
+    check_block_allowed,
+    need_in_scope,
+    needs_in_scope,
+    referral_in_scope,
+)
+from web.bootstrap import services
+from web.operations.casework import NEED_IDS
+from web.pages import casepage
+from web.pages.access import roles
 from web.pages.households import block_choices, buildings_in, recent_households
 from web.pages.matching import ranked_partners
 from web.pages.reminders import reminders_of_user
+from web.presentation import labels
 
 bp = Blueprint("leader", __name__)
 OPEN = ["open", "in_progress"]
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 @bp.route("/needs")
@@ -36,7 +39,7 @@ def needs() -> str:
     """Open needs in my block(s), most urgent then oldest first; overdue ones marked."""
     user = g.user
     blocks = list(user.blocks) if user.role == "block_leader" else None
-    community = _services().needs.community(user.community)
+    community = services().needs.community(user.community)
     block = request.args.get("block") or None
     if block not in {b.code for b in community.blocks}:
         block = None
@@ -46,7 +49,7 @@ def needs() -> str:
     if block is not None:  # the board's cell: one block, and only one of the user's own
         blocks = [block] if blocks is None or block in blocks else []
     rows, total = (
-        _services().view.list_needs(
+        services().view.list_needs(
             user.community, blocks=blocks, statuses=OPEN, category=category, limit=200
         )
         if blocks != []
@@ -75,14 +78,14 @@ def new_need() -> Any:
             return redirect(url_for(".case", need_id=need_id))
     else:
         status = 422 if request.method == "POST" else 200
-    categories = _services().needs.community(g.user.community).categories
+    categories = services().needs.community(g.user.community).categories
     return render_template("pages/new_need.html", form=form, categories=categories), status
 
 
 def log_need_form(**options: Any) -> Any:
     from web.pages.forms import LogNeedForm
 
-    community = _services().needs.community(g.user.community)
+    community = services().needs.community(g.user.community)
     form = LogNeedForm(**options)
     form.category.choices = [(c.code, c.name_zh) for c in community.categories]
     form.block.choices = block_choices(g.user, community)
@@ -105,7 +108,7 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
         else {"household_id": UUID(form.household_id.data)}
     )
     try:
-        return _services().casework.log_need(
+        return services().casework.log_need(
             community=g.user.community,
             category=form.category.data,
             block=form.block.data,
@@ -122,7 +125,7 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
     except casepage.REFUSALS as error:
         status = casepage.refuse(form, error)
         if isinstance(error, BuildingNotInBlockError):
-            community = _services().needs.community(g.user.community)
+            community = services().needs.community(g.user.community)
             form.building.errors.append(buildings_in(community, form.block.data))
         return None, status
 
@@ -161,7 +164,7 @@ def record_visit(need_id: UUID) -> Any:
     """Record a visit to the household."""
 
     def run(need: dict[str, Any], form: Any) -> str:
-        _services().needs.record_visit(need_id, form.notes.data or "", **_actor())
+        services().needs.record_visit(need_id, form.notes.data or "", **_actor())
         return _("Visit recorded.")
 
     return command(need_id, "visit", run)
@@ -173,7 +176,7 @@ def add_note(need_id: UUID) -> Any:
     """Add a note to the case."""
 
     def run(need: dict[str, Any], form: Any) -> str:
-        _services().needs.add_note(need_id, form.text.data, **_actor())
+        services().needs.add_note(need_id, form.text.data, **_actor())
         return _("Note added.")
 
     return command(need_id, "note", run)
@@ -187,7 +190,7 @@ def refer(need_id: UUID) -> Any:
     def run(need: dict[str, Any], form: Any) -> str:
         partner_id = UUID(form.partner_id.data)
         key = f"{g.user.username}:{form.key.data}"
-        _services().casework.refer(
+        services().casework.refer(
             need_id, partner_id, form.note.data or "", referral_id=uuid5(need_id, key), **_actor()
         )
         return _("Referred to %(partner)s.", partner=dict(form.partner_id.choices)[str(partner_id)])
@@ -203,7 +206,7 @@ def withdraw(need_id: UUID, referral_id: UUID) -> Any:
         abort(404)
 
     def run(need: dict[str, Any], form: Any) -> str:
-        _services().casework.act_on_referral(
+        services().casework.act_on_referral(
             referral_id, "withdraw", form.reason.data or "", **_actor()
         )
         return _("Referral withdrawn.")
@@ -217,7 +220,7 @@ def resolve(need_id: UUID) -> Any:
     """Close the case with its outcome."""
 
     def run(need: dict[str, Any], form: Any) -> str:
-        _services().needs.resolve(need_id, form.outcome.data, form.summary.data or "", **_actor())
+        services().needs.resolve(need_id, form.outcome.data, form.summary.data or "", **_actor())
         return _("Need resolved.")
 
     return command(need_id, "resolve", run)
@@ -229,7 +232,7 @@ def reopen(need_id: UUID) -> Any:
     """Open a resolved case again, saying why."""
 
     def run(need: dict[str, Any], form: Any) -> str:
-        _services().needs.reopen(need_id, form.reason.data, **_actor())
+        services().needs.reopen(need_id, form.reason.data, **_actor())
         return _("Need reopened.")
 
     return command(need_id, "reopen", run)

@@ -9,12 +9,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from kernel.clock import week_start
+from web.bootstrap import services
 
 
 def ranked_partners(need: dict[str, Any]) -> list[dict[str, Any]]:
     """[{partner_id, name, score, reasons: [text]}], best first."""
-    from web import services
-
     running = services()
     matches = running.casework.matches(need["id"])
     history = running.view.partner_history(need["community"], week_start(running.clock.now()))

@@ -13,7 +13,8 @@ protected against cross-site requests by what a forged request cannot have:
 
 A retry never logs twice: the need's id is derived from the user and the client's
 ``Idempotency-Key`` exactly as ``POST /api/v1/needs`` and the form derive it
-(``web.api.needs.NEED_IDS``), and the application keeps a need already logged under that id.
+(``web.operations.casework.NEED_IDS``), and the application keeps a need already logged
+under that id.
 The same key answers with the same need and ``201``, as the API's contract says.
 """
 
@@ -33,8 +34,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from web.api.idempotency import idempotency_key
-from web.pages.access import LEADERS
+from store.idempotency import checked_key
+from web.access import LEADERS
+from web.bootstrap import services
 
 bp = Blueprint("offline", __name__)
 
@@ -106,7 +108,6 @@ def sync_need() -> Any:
     signal): the form's fields as JSON, ``Idempotency-Key`` and ``occurred_at``. Answers in
     JSON: 201 with the need's id and page; 401 when the session has ended (the phone keeps the
     need until its person signs in again); 4xx that will never succeed with the reason."""
-    from web import services
     from web.pages.leader import log_need, log_need_form
 
     if not _same_site():
@@ -123,8 +124,8 @@ def sync_need() -> Any:
         # Captured by someone else on this phone: it waits for them to sign in.
         return _json(409, "other_user", _("Captured by %(name)s.", name=str(captured_by)))
     try:
-        key = idempotency_key()
-    except HTTPException:
+        key = checked_key(request.headers.get("Idempotency-Key"))
+    except ValueError:
         key = None
     if key is None:
         return _json(400, "idempotency_key", _("Something in the request was wrong"))

@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
-from web.pages import labels
-from web.pages.households import address
-
-TIME_FORMAT = "yyyy-MM-dd HH:mm"
-
-
-def when(moment: datetime | None) -> str:
-    """A moment in Asia/Shanghai, e.g. 2026-11-30 09:15."""
-    return format_datetime(moment, TIME_FORMAT) if moment else ""
-
-
-def day(moment: datetime | None) -> str:
-    """A day in Asia/Shanghai as month and day, e.g. 11-30."""
-    return format_datetime(moment, "MM-dd") if moment else ""
-
-
-def ago(moment: datetime | None) -> str:
-    """How long ago, in words ("3 days ago", "3天前")."""
-    if moment is None:
-        return ""
-    from web import services
-
-    return str(
-        format_timedelta(moment - services().clock.now(), granularity="minute", add_direction=True)
-    )
+from web.bootstrap import services
+from web.presentation import labels
+from web.presentation.words import address, ago, day, when
 
 
 def language() -> str:
@@ -50,8 +27,6 @@ def viewer() -> Any:
 
 
 def category_names() -> dict[str, str]:
-    from web import services
-
     user = viewer()
     if user is None:
         return {}

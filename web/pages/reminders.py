@@ -8,7 +8,9 @@ from typing import Any
 from flask import Blueprint, g, render_template
 from flask_babel import lazy_gettext as _l
 
-from web.pages.access import LEADERS, roles
+from web.access import LEADERS
+from web.bootstrap import services
+from web.pages.access import roles
 
 bp = Blueprint("reminders", __name__)
 KINDS = {
@@ -22,7 +24,6 @@ KINDS = {
 
 def reminders_of_user() -> list[dict[str, Any]]:
     """The signed-in leader's reminders (the secretary's: every block's)."""
-    from web import services
     from web.operations.reminders import reminders_for
 
     running = services()

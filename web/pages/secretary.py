@@ -14,12 +14,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
-from web.api.partners import KINDS
-from web.api.scope import need_in_scope
-from web.pages import casepage, labels
+from partners.domain import PartnerKind
+from web.access import need_in_scope
+from web.bootstrap import services
+from web.pages import casepage
 from web.pages import office_forms as f
 from web.pages.access import roles
 from web.pages.chart import weekly_chart
+from web.presentation import labels
 
 bp = Blueprint("secretary", __name__)
 OPEN = ("open", "in_progress")
@@ -37,14 +39,8 @@ PARTNER_KINDS = {
 ALL_BLOCKS = "*"
 
 
-def _services() -> Any:
-    from web import services
-
-    return services()
-
-
 def _community() -> Any:
-    return _services().needs.community(g.user.community)
+    return services().needs.community(g.user.community)
 
 
 # --- the board -------------------------------------------------------------------------------
@@ -55,7 +51,7 @@ def _community() -> Any:
 def board() -> str:
     """Blocks × categories with open and overdue counts, escalations, the weekly flow and how
     quickly each partner answers."""
-    running = _services()
+    running = services()
     community = _community()
     now = running.clock.now()
     hours = {c.code: c.first_contact_hours for c in community.categories}
@@ -105,36 +101,18 @@ def responsiveness(running: Any, now: Any) -> list[dict[str, Any]]:
 # --- reassign --------------------------------------------------------------------------------
 
 
-def owners() -> list[tuple[str, str]]:
-    """Who may own a case: the community's active block leaders and secretaries."""
-    users = _services().accounts.list_users(g.user.community)
-    return [
-        (u.username, f"{u.username} · {labels.label(labels.ROLES, u.role)}")
-        for u in users
-        if u.active and u.role in ("block_leader", "secretary")
-    ]
-
-
-def assign_form(need: dict[str, Any], *, submitted: bool = False) -> Any:
-    form = f.AssignForm(prefix="assign", **({} if submitted else {"formdata": None}))
-    form.assignee.choices = owners()
-    if not submitted:
-        form.assignee.data = need.get("assignee")
-    return form
-
-
 @bp.route("/needs/<uuid:need_id>/assign", methods=["POST"])
 @roles("secretary")
 def reassign(need_id: UUID) -> Any:
     """Give the case to another block leader (or the secretary)."""
     need = need_in_scope(need_id)
-    form = assign_form(need, submitted=True)
+    form = casepage.assign_form(need, submitted=True)
     if form.validate_on_submit():
         if form.assignee.data not in dict(form.assignee.choices):
             form.assignee.errors = [str(_l("Choose one of these."))]
         else:
             try:
-                _services().needs.assign(need_id, form.assignee.data, actor=g.user.username)
+                services().needs.assign(need_id, form.assignee.data, actor=g.user.username)
             except casepage.REFUSALS as error:
                 status = casepage.refuse(form, error)
                 page = render_template(
@@ -153,7 +131,7 @@ def reassign(need_id: UUID) -> Any:
 def register_partner_form(*, submitted: bool = False) -> Any:
     community = _community()
     form = f.RegisterPartnerForm(prefix="partner", **({} if submitted else {"formdata": None}))
-    form.kind.choices = [(k, str(PARTNER_KINDS[k])) for k in KINDS]
+    form.kind.choices = [(k, str(PARTNER_KINDS[k])) for k in (kind.value for kind in PartnerKind)]
     form.categories.choices = [
         (c.code, labels.category_name(c, _language())) for c in community.categories
     ]
@@ -164,13 +142,13 @@ def register_partner_form(*, submitted: bool = False) -> Any:
 
 
 def _language() -> str:
-    from web.pages.present import language
+    from web.presentation.words import language
 
     return language()
 
 
 def partners_page(sent: dict[str, Any] | None = None, status: int = 200) -> Any:
-    records = _services().partners.list_partners(g.user.community)
+    records = services().partners.list_partners(g.user.community)
     page_forms: dict[str, Any] = {"register": register_partner_form()}
     for record in records:
         name = f"{'suspend' if record.active else 'reactivate'}-{record.partner_id}"
@@ -197,7 +175,7 @@ def register_partner() -> Any:
     form = register_partner_form(submitted=True)
     if form.validate_on_submit():
         blocks = [ALL_BLOCKS] if ALL_BLOCKS in form.blocks.data else form.blocks.data
-        _services().partners.register_partner(
+        services().partners.register_partner(
             community=g.user.community,
             name=form.name.data.strip(),
             kind=form.kind.data,
@@ -215,7 +193,7 @@ def register_partner() -> Any:
 def _own_partner(partner_id: UUID) -> Any:
     from partners.exceptions import PartnerNotFoundError
 
-    record = _services().partners.get_partner(partner_id)
+    record = services().partners.get_partner(partner_id)
     if record.community != g.user.community:
         raise PartnerNotFoundError(str(partner_id))
     return record
@@ -230,7 +208,7 @@ def suspend_partner(partner_id: UUID) -> Any:
     form = f.SuspendPartnerForm(prefix=name)
     if not form.validate_on_submit():
         return partners_page({name: form}, 422)
-    _services().partners.suspend_partner(
+    services().partners.suspend_partner(
         partner_id, reason=form.reason.data or "", actor=g.user.username
     )
     flash(_("%(name)s is suspended and takes no new referrals.", name=record.name), "ok")
@@ -242,7 +220,7 @@ def suspend_partner(partner_id: UUID) -> Any:
 def reactivate_partner(partner_id: UUID) -> Any:
     """Let a suspended partner take referrals again."""
     record = _own_partner(partner_id)
-    _services().partners.reactivate_partner(partner_id, actor=g.user.username)
+    services().partners.reactivate_partner(partner_id, actor=g.user.username)
     flash(_("%(name)s takes referrals again.", name=record.name), "ok")
     return redirect(url_for(".partners"))
 
@@ -255,7 +233,7 @@ def _block_choices() -> list[tuple[str, str]]:
 
 
 def _leaders() -> list[Any]:
-    users = _services().accounts.list_users(g.user.community)
+    users = services().accounts.list_users(g.user.community)
     return [u for u in users if u.role == "block_leader" and u.active]
 
 
@@ -269,7 +247,7 @@ def people_forms() -> dict[str, Any]:
 
 
 def people_page(sent: dict[str, Any] | None = None, status: int = 200) -> Any:
-    users = _services().accounts.list_users(g.user.community)
+    users = services().accounts.list_users(g.user.community)
     page_forms = people_forms()
     for user in users:
         if user.username == g.user.username:
@@ -329,7 +307,7 @@ def add_leader() -> Any:
     form.blocks.choices = _block_choices()
 
     def run() -> str:
-        _services().accounts.register_user(
+        services().accounts.register_user(
             community=g.user.community,
             username=form.username.data.strip().lower(),
             password=form.password.data,
@@ -351,7 +329,7 @@ def hand_over() -> Any:
     form.leader.choices = [(u.username, u.username) for u in _leaders()]
 
     def run() -> str:
-        authenticator = _services().authenticator
+        authenticator = services().authenticator
         block, leader = form.block.data, form.leader.data
         before = [u for u in _leaders() if block in u.blocks and u.username != leader]
         for user in before:
@@ -369,7 +347,7 @@ def hand_over() -> Any:
             authenticator.change_role(
                 user.username, role="block_leader", blocks=kept, actor=g.user.username
             )
-        new = _services().accounts.get_user(leader)
+        new = services().accounts.get_user(leader)
         if block not in new.blocks:
             authenticator.change_role(
                 leader, role="block_leader", blocks=[*new.blocks, block], actor=g.user.username
@@ -381,7 +359,7 @@ def hand_over() -> Any:
 
 def _other_user(username: str) -> Any:
     """A user of the secretary's community other than the secretary, or 404."""
-    user = _services().accounts.find_user(username)
+    user = services().accounts.find_user(username)
     if user is None or user.community != g.user.community or user.username == g.user.username:
         abort(404)
     return user
@@ -396,7 +374,7 @@ def reset_password(username: str) -> Any:
     form = f.ResetPasswordForm(prefix=name)
 
     def run() -> str:
-        _services().authenticator.change_password(
+        services().authenticator.change_password(
             user.username, password=form.password.data, actor=g.user.username
         )
         return _("New password set for %(name)s. Tell them in person.", name=user.username)
@@ -413,7 +391,7 @@ def disable(username: str) -> Any:
     form = f.DisableForm(prefix=name)
 
     def run() -> str:
-        _services().authenticator.disable(
+        services().authenticator.disable(
             user.username, reason=form.reason.data or "", actor=g.user.username
         )
         return _("%(name)s can no longer sign in.", name=user.username)
@@ -430,7 +408,7 @@ def enable(username: str) -> Any:
     form = f.EnableForm(prefix=name)
 
     def run() -> str:
-        _services().accounts.enable_user(user.username, actor=g.user.username)
+        services().accounts.enable_user(user.username, actor=g.user.username)
         return _("%(name)s can sign in again.", name=user.username)
 
     return people_command(name, form, run)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from celery import Celery, Task
 from flask import Flask, current_app
 
+from web.bootstrap import services
 from web.tasks.settings import TaskSettings
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ def task_settings(app: Flask | None = None) -> TaskSettings:
 
 def notifier(app: Flask | None = None) -> Notifier:
     """This process's notifier, built on first use (after any fork)."""
-    from web import services
     from web.tasks.delivery import Notifier
     from web.tasks.mail import Mailer
 

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from kernel.errors import DomainError, NotFoundError
+from needs.outbox import FAILED, FAILING, NO_CHANNEL, NOTICES, PENDING, Delivery
+from web.access import shown_to_partner
+from web.operations.representation import ReferralSchema
 from web.tasks.mail import Mailer, email_in
-from web.tasks.outbox import FAILED, FAILING, NO_CHANNEL, NOTICES, PENDING, Delivery
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -146,9 +148,6 @@ class Notifier:
         return found.status if found is not None else "unknown"
 
     def _payload(self, delivery: Delivery) -> dict[str, Any]:
-        from web.api.schemas import ReferralSchema
-        from web.api.scope import shown_to_partner
-
         referral = self.services.casework.get_referral(delivery.referral_id)
         return {
             "event": delivery.event,

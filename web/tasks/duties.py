@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from celery import shared_task
 
 from duties.exceptions import DutiesConcurrentUpdateError, DutiesNotFoundError
+from web.bootstrap import services
 from web.tasks.timing import acting_at, parse_moment
 
 if TYPE_CHECKING:
@@ -34,8 +35,6 @@ def fall_due(services: Services, now: datetime) -> int:
 @shared_task(name="duties.fall_due")
 def fall_due_task(now: str | None = None) -> int:
     """Let the watched groups' asks fall due."""
-    from web import services
-
     moment = parse_moment(now)
     with acting_at(moment):
         running = services()

@@ -10,13 +10,8 @@ from uuid import UUID
 
 from celery import shared_task
 
+from web.bootstrap import services
 from web.tasks.timing import acting_at, parse_moment
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 @shared_task(name="needs.dispatch_deliveries", bind=True)
@@ -26,7 +21,7 @@ def dispatch_deliveries(self: Any, now: str | None = None) -> int:
 
     moment = parse_moment(now)
     with acting_at(moment):
-        running = _services()
+        running = services()
         claimed = notifier().dispatch_due(
             moment or running.clock.now(),
             send=lambda delivery_id: self.app.send_task(
@@ -43,7 +38,7 @@ def deliver(delivery_id: str, now: str | None = None) -> str:
 
     moment = parse_moment(now)
     with acting_at(moment):
-        return notifier().deliver(UUID(delivery_id), moment or _services().clock.now())
+        return notifier().deliver(UUID(delivery_id), moment or services().clock.now())
 
 
 @shared_task(name="needs.check_referral_clocks")
@@ -53,7 +48,7 @@ def check_referral_clocks(now: str | None = None) -> dict[str, int]:
 
     moment = parse_moment(now)
     with acting_at(moment):
-        running = _services()
+        running = services()
         return check(running, moment or running.clock.now())
 
 
@@ -69,7 +64,7 @@ def send_digests(now: str | None = None) -> int:
         return 0
     moment = parse_moment(now)
     with acting_at(moment):
-        running = _services()
+        running = services()
         return send(running, mailer, settings.digest_recipients, moment or running.clock.now())
 
 
@@ -78,6 +73,6 @@ def seal_log(now: str | None = None) -> int | None:
     """Seal the day's events into the chain over the whole log (tamper evidence)."""
     moment = parse_moment(now)
     with acting_at(moment):
-        running = _services()
+        running = services()
         row = running.seals.seal(running.needs, moment or running.clock.now())
     return None if row is None else int(row["seal_no"])

@@ -15,7 +15,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from kernel.community import DEMO_COMMUNITY
 from tests.acceptance.pages.conftest import QUOTED, Journey, service
 from tests.browser.harness import PASSWORD
-from web.api.needs import NEED_IDS
+from web.operations.casework import NEED_IDS
 
 pytestmark = pytest.mark.browser
 

@@ -74,7 +74,7 @@ def test_the_openapi_document_offers_the_export_as_json_and_as_pdf(client):
 def test_without_a_font_for_chinese_the_pdf_is_refused_and_the_json_still_works(
     need, client, as_user, monkeypatch
 ):
-    from web.operations import export_print
+    from web.presentation import export_print
 
     with pytest.raises(export_print.PdfFontMissingError):
         export_print.cjk_font("/nowhere/no-font.ttc")

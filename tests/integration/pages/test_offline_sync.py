@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 from kernel.clock import SHANGHAI, ManualClock
 from tests.integration.pages.conftest import COMMUNITY, Phone
 from web import services
-from web.api.needs import NEED_IDS
+from web.operations.casework import NEED_IDS
 
 KEY = "0b5d4a3e-7c1f-4f7e-9a55-3c2d1e0f9a11"
 SITE = "http://localhost"

@@ -10,8 +10,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from web.pages import LANGUAGES
 from web.pages.cli import ROOT, TRANSLATIONS
+from web.presentation.words import LANGUAGES
 
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 

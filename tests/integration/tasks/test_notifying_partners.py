@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from needs.outbox import delivery_id_for
 from tests.integration.tasks.conftest import SQLITE_ONLY
 from tests.integration.tasks.receivers import MailServer
 from web.tasks.delivery import LEASE, Notifier
 from web.tasks.mail import Mailer, SmtpSettings
-from web.tasks.outbox import delivery_id_for
 
 
 def test_a_referral_reaches_the_partners_webhook_signed_with_its_secret(

@@ -21,11 +21,11 @@ import redis
 from flask import Flask
 
 from kernel.community import DEMO_COMMUNITY
+from needs.outbox import delivery_id_for
 from tests.integration.tasks.receivers import Receiver
 from web import create_app, services
 from web.bootstrap import Services
 from web.tasks.delivery import LEASE
-from web.tasks.outbox import delivery_id_for
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -64,7 +64,7 @@ class Deployment:
         self.starts += 1
         log_path = self.tmp_path / f"worker-{self.starts}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", "web.tasks.worker:celery_app", "worker",
+            sys.executable, "-m", "celery", "-A", "web.worker:celery_app", "worker",
             "--pool", "solo", "--without-mingle", "--without-gossip", "--without-heartbeat",
             "--loglevel", "INFO", "--hostname", f"{self.config['CELERY_QUEUE']}-{self.starts}@%h",
         ]  # fmt: skip

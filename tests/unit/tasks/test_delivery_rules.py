@@ -10,9 +10,9 @@ from uuid import uuid4
 
 import pytest
 
+from needs.outbox import delivery_id_for
 from web.tasks.delivery import FIRST_DELAY, LONGEST_DELAY, MAX_ATTEMPTS, retry_delay, signature
 from web.tasks.mail import SmtpSettings, email_in
-from web.tasks.outbox import delivery_id_for
 from web.tasks.timing import TaskClock, acting_at, parse_moment
 
 

@@ -1,15 +1,10 @@
-"""Who looked: every read of a resident's personal data, by whom, when, which case (or, for
-the three fives, which household) and fields. Reads of one request are written together after
-it, so the read path pays one insert; a list writes its reads within its page query's
-transaction."""
+"""Who looked, as stored: every read of a resident's personal data, by whom, when, which case
+(or, for the three fives, which household) and fields, beside the read models."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
-
-from flask import Flask, Response, g
 
 from store.sqlstore import Sql, SqlStore
 
@@ -35,19 +30,6 @@ _PG = {
 # statement's transaction ends, so it needs no round trip of its own.
 _NO_DISK_WAIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS no_disk_wait"
 _INDEX = "CREATE INDEX IF NOT EXISTS personal_data_reads_need ON personal_data_reads (need_id)"
-PERSONAL_FIELDS = (
-    "resident_name",
-    "contact_phone",
-    "household.unit",
-    "household.room",
-    "description",
-    "notes",
-    "visits",
-)
-# What the household, its duties and its records show of its people.
-HOUSEHOLD_FIELDS = ("unit", "room", "members", "life_events.note", "duties.notes")
-DUTY_FIELDS = ("unit", "room", "member", "notes")
-RECORD_FIELDS = ("text",)
 
 
 class AccessLog:
@@ -112,32 +94,3 @@ class AccessLog:
             row["read_at"] = self.store.from_db_time(row["read_at"])
             row["fields"] = row["fields"].split(",")
         return rows
-
-
-def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
-    """Remember, for this request, that the caller was shown these personal fields (of a
-    case, or of a household: its id stands where the case's would)."""
-    if not fields:
-        return
-    read = {
-        "username": g.user.username,
-        "need_id": str(need_id),
-        "fields": ",".join(fields),
-        "via": via,
-        "read_at": at,
-    }
-    # Once: a command checks its household, then answers with it.
-    g.setdefault("personal_reads", {}).setdefault(tuple(read.values()), read)
-
-
-def flush(response: Response) -> Response:
-    reads = g.pop("personal_reads", None)
-    if reads:
-        from web import services
-
-        services().access_log.record(list(reads.values()))
-    return response
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(flush)

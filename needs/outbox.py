@@ -244,7 +244,7 @@ class Outbox(TrackedSqlView):
         self, *, status: str | None = None, referral_id: UUID | None = None, limit: int = 100
     ) -> list[Delivery]:
         """Deliveries, the newest first, optionally of one status or one referral."""
-        where, params = ["1=1"], {"limit": limit}
+        where, params = ["1=1"], dict[str, Any](limit=limit)
         if status is not None:
             where.append("status=%(status)s")
             params["status"] = status

@@ -1,5 +1,9 @@
-"""Who may see what: a block leader their blocks, a partner its own referrals, the secretary
-and the auditor their whole community. Outside the scope a record does not exist (404)."""
+"""The one access policy the API, the pages and the tasks share. Who may see what: a block
+leader their blocks, a partner its own referrals (the resident's details only while the resident
+consents), the secretary and the auditor their whole community; partners see no households,
+duties or records. Outside the scope a record does not exist (404). And who looked: every read of
+a resident's personal data is noted for the request and written after it (or, for a list, beside
+its page query)."""
 
 from __future__ import annotations
 
@@ -9,19 +13,32 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import abort, g, request
+from flask import Flask, Response, abort, g, request
 
+from duties.exceptions import DutyNotFoundError, HouseholdNotFoundError, RecordNotFoundError
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from store.sqlstore import Sql
-from web.operations.access_log import PERSONAL_FIELDS, note_read
+from web.bootstrap import services
+
+LEADERS = ("secretary", "block_leader")
+READERS = ("secretary", "block_leader", "auditor")
+CLERKS = ("partner",)
+PERSONAL_FIELDS = (
+    "resident_name",
+    "contact_phone",
+    "household.unit",
+    "household.room",
+    "description",
+    "notes",
+    "visits",
+)
+# What the household, its duties and its records show of its people.
+HOUSEHOLD_FIELDS = ("unit", "room", "members", "life_events.note", "duties.notes")
+DUTY_FIELDS = ("unit", "room", "member", "notes")
+RECORD_FIELDS = ("text",)
+
 
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
-
-
-def _services() -> Any:
-    from web import services
-
-    return services()
 
 
 def may_see_block(block: str) -> bool:
@@ -33,7 +50,7 @@ def may_see_block(block: str) -> bool:
 
 def needs_in_scope(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The needs of read-model rows as plain data, each as new as its row; 404 as above."""
-    running = _services()
+    running = services()
     now = running.clock.now()
     overdue = overdue_rule(now)
     shown = []
@@ -52,7 +69,7 @@ def listed_needs(
     less the community and blocks, which come from the scope): each need as `write` writes it
     with its `overdue`, and the total. Who looked is written by one insert on the page query's
     connection, right after it: committed before the answer is written, let alone sent."""
-    running, user = _services(), g.user
+    running, user = services(), g.user
     now = running.clock.now()
     read = {"username": user.username, "fields": ",".join(PERSONAL_FIELDS), "via": request.path}
 
@@ -74,7 +91,7 @@ def need_in_scope(
 ) -> dict[str, Any]:
     """The need as plain data, or 404 when it is not the caller's to see; `as_saved` for the
     answer to a command this request has just saved."""
-    running = _services()
+    running = services()
     need = running.casework.described.get_need(need_id, version=version, as_saved=as_saved)
     _check_scope(need)
     now = running.clock.now()
@@ -96,7 +113,7 @@ def check_need(need_id: UUID) -> None:
 def overdue_rule(now: datetime) -> Callable[[Mapping[str, Any]], bool]:
     """Whether a need is overdue at `now`: nobody has visited or referred it within its
     category's first-contact time."""
-    needs = _services().needs
+    needs = services().needs
 
     @functools.cache
     def first_contact(community: str, category: str) -> timedelta:
@@ -120,7 +137,7 @@ def scoped_blocks(requested: str | None) -> list[str] | None:
 
 def referral_in_scope(referral_id: UUID) -> dict[str, Any]:
     """The referral as the caller may see it, or 404."""
-    referral = _services().casework.get_referral(referral_id)
+    referral = services().casework.get_referral(referral_id)
     user = g.user
     visible = referral["community"] == user.community and (
         user.role in ("secretary", "auditor")
@@ -130,7 +147,7 @@ def referral_in_scope(referral_id: UUID) -> dict[str, Any]:
     if not visible:
         raise ReferralNotFoundError(f"no referral {referral_id}")
     shown = shown_to_partner(referral) if user.role == "partner" else referral
-    note_read(referral["need_id"], _personal_in(shown), request.path, _services().clock.now())
+    note_read(referral["need_id"], _personal_in(shown), request.path, services().clock.now())
     return shown
 
 
@@ -150,3 +167,83 @@ def check_block_allowed(block: str) -> None:
     """403 when a leader acts in a block that is not theirs (an action outside the role)."""
     if not may_see_block(block):
         abort(403, description=f"block {block} is not one of your blocks")
+
+
+# --- households, duties and records ---------------------------------------------------
+
+
+def _visible(community: str, block: str) -> bool:
+    return community == g.user.community and may_see_block(block)
+
+
+def household_in_scope(household_id: UUID) -> dict[str, Any]:
+    """The household as plain data, or 404 when it is not the caller's to see."""
+    running = services()
+    household = running.duties.get_household(household_id)
+    if not _visible(household["community"], household["block"]):
+        raise HouseholdNotFoundError(f"no household {household_id}")
+    now = running.clock.now()
+    note_read(household_id, HOUSEHOLD_FIELDS, request.path, now)
+    for duty in household["duties"]:
+        duty["overdue"] = duty["status"] == "open" and now > duty["due_at"]
+    return household
+
+
+def duty_in_scope(duty_id: UUID) -> dict[str, Any]:
+    """The duty as plain data, or 404 when it is not the caller's to see."""
+    running = services()
+    duty = running.duties.get_duty(duty_id)
+    if not _visible(duty["community"], duty["block"]):
+        raise DutyNotFoundError(f"no duty {duty_id}")
+    note_read(duty["household_id"], DUTY_FIELDS, request.path, running.clock.now())
+    return duty
+
+
+def noted_duties(duties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list of duties in scope, each read of its household's people noted (who looked)."""
+    now = services().clock.now()
+    for duty in duties:
+        note_read(duty["household_id"], DUTY_FIELDS, request.path, now)
+    return duties
+
+
+def record_in_scope(record_id: UUID) -> dict[str, Any]:
+    """The record as plain data, or 404 when it is not the caller's to see."""
+    running = services()
+    record = running.duties.get_record(record_id)
+    if not _visible(record["community"], record["block"]):
+        raise RecordNotFoundError(f"no record {record_id}")
+    if record["household_id"] is not None:  # a block's record holds nobody's personal data
+        note_read(record["household_id"], RECORD_FIELDS, request.path, running.clock.now())
+    return record
+
+
+# --- who looked -------------------------------------------------------------------------
+
+
+def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
+    """Remember, for this request, that the caller was shown these personal fields (of a
+    case, or of a household: its id stands where the case's would)."""
+    if not fields:
+        return
+    read = {
+        "username": g.user.username,
+        "need_id": str(need_id),
+        "fields": ",".join(fields),
+        "via": via,
+        "read_at": at,
+    }
+    # Once: a command checks its household, then answers with it.
+    g.setdefault("personal_reads", {}).setdefault(tuple(read.values()), read)
+
+
+def flush(response: Response) -> Response:
+    reads = g.pop("personal_reads", None)
+    if reads:
+        services().access_log.record(list(reads.values()))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Write each request's noted reads after it."""
+    app.after_request(flush)

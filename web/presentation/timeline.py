@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from web.pages import labels
-from web.pages.present import when
+from web.presentation import labels
+from web.presentation.words import when
 
 # The field in which each kind of event carries what someone wrote (codes are shown apart).
 _WRITTEN = {

@@ -1,5 +1,5 @@
 """The entry point of the worker and beat processes:
-`celery -A web.tasks.worker:celery_app worker` (or `beat`).
+`celery -A web.worker:celery_app worker` (or `beat`).
 
 The Flask app is created here, at import, but the services (connections to the store) are built
 in each worker process after the fork and dropped, never shared, across it."""

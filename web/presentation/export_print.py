@@ -15,9 +15,10 @@ from flask import Response, abort, g
 from flask_babel import gettext as _
 
 from kernel.clock import SHANGHAI
+from web.bootstrap import services
 from web.operations.export import export_case
-from web.pages.households import address
-from web.pages.timeline import timeline
+from web.presentation.timeline import timeline
+from web.presentation.words import address
 
 # Debian's fonts-noto-cjk first (scripts/ensure-chromium installs it), then other CJK fonts.
 FONT_CANDIDATES = (
@@ -190,9 +191,9 @@ def _line(pdf: Any, text: str, height: float = 5.5) -> None:
 
 def record_of(need_id: UUID) -> dict[str, Any]:
     """The printable record of a case in the caller's scope (the read is recorded)."""
-    from web import services
-    from web.api.scope import need_in_scope
-    from web.pages import labels, language
+    from web.access import need_in_scope
+    from web.presentation import labels
+    from web.presentation.words import language
 
     running = services()
     need = need_in_scope(need_id)
@@ -203,8 +204,6 @@ def record_of(need_id: UUID) -> dict[str, Any]:
 
 def pdf_answer(record: dict[str, Any]) -> Response:
     """The record as a PDF download; 503 when the machine has no font for Chinese."""
-    from web import services
-
     try:
         font = cjk_font(services().settings.extra.get("PDF_FONT"))
     except PdfFontMissingError as error:

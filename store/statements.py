@@ -43,7 +43,7 @@ def signing_key(configured: str | None) -> Ed25519PrivateKey:
     if not configured:
         raise SigningKeyMissingError(
             "no SIGNING_KEY is configured; create one with "
-            "`python -c 'from web.operations.statements import new_signing_key; "
+            "`python -c 'from store.statements import new_signing_key; "
             "print(new_signing_key())'`"
         )
     return Ed25519PrivateKey.from_private_bytes(base64.b64decode(configured))
