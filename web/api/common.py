@@ -54,9 +54,10 @@ def if_match() -> int | None:
     return int(match.group(1))
 
 
-def command_opts(args: dict[str, Any]) -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it was sent against."""
-    opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
+def command_opts(args: dict[str, Any], *, version: str = "expected_version") -> dict[str, Any]:
+    """Who gives the command, when it happened, and the version it was sent against (passed
+    as `version`: a referral's steps pin the referral's own version)."""
+    opts: dict[str, Any] = {"actor": g.user.username, version: if_match()}
     if args.get("occurred_at") is not None:
         opts["occurred_at"] = args["occurred_at"]
     return opts

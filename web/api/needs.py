@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -9,6 +10,7 @@ from uuid import UUID, uuid5
 from flask import Response, abort, g, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from kernel.clock import SHANGHAI
 from needs.audit import verify_case
@@ -30,6 +32,7 @@ from web.api.common import (
     page_schema,
     paged,
 )
+from web.api.people import check_assignee
 from web.bootstrap import services
 from web.operations.casework import NEED_IDS
 
@@ -37,9 +40,10 @@ blp = Blueprint("needs", __name__, description="Needs on the menu, and what is d
 NeedPageSchema = page_schema(s.NeedSchema, "NeedPage")
 CONFLICTS = {"description": "refused by the need's state (see the message)"}
 NEED_OUT = s.NeedSchema()
+Answer = tuple[dict[str, Any], int, dict[str, str]]
 
 
-def answer(need_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+def answer(need_id: UUID, status: int = 200) -> Answer:
     """The answer to a command on the need: the case as this request has just saved it."""
     need = need_in_scope(need_id, as_saved=True)
     return need, status, etag(need["version"])
@@ -73,7 +77,7 @@ class Needs(MethodView):
     @blp.response(201, s.NeedSchema)
     @blp.alt_response(403, description="not your block")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
-    def post(self, args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def post(self, args: dict[str, Any]) -> Answer:
         """Log a need for a household named by address or by id."""
         check_block_allowed(args["block"])
         household = args.pop("household", {})
@@ -184,79 +188,94 @@ def iso_times(value: Any) -> Any:
     return value
 
 
-def need_command(path: str, schema: type, summary: str, run: Any, status: int = 200) -> None:
-    """Register POST /needs/{id}/<path>: check scope, run the command, answer with the need."""
+CommandView = Callable[..., Answer]
 
-    def post(self: MethodView, args: dict[str, Any], need_id: UUID) -> Any:
+
+def need_command(schema: type[Schema]) -> Callable[[CommandView], CommandView]:
+    """What every command on a need shares: leaders only, its body, the need as the answer,
+    409 and 412, and the If-Match and Idempotency-Key headers."""
+
+    def decorate(post: CommandView) -> CommandView:
+        post = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(post)
+        post = blp.alt_response(412, description="If-Match is stale")(post)
+        post = blp.alt_response(409, **CONFLICTS)(post)
+        post = blp.response(200, s.NeedSchema)(post)
+        return roles(*LEADERS)(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+
+    return decorate
+
+
+@blp.route("/needs/<uuid:need_id>/assign")
+class NeedAssign(MethodView):
+    @need_command(s.AssignSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Set who owns the need."""
         check_need(need_id)
-        run(services(), need_id, args, command_opts(args))
+        check_assignee(args["assignee"])
+        services().needs.assign(need_id, args["assignee"], **command_opts(args))
         return answer(need_id)
 
-    post.__doc__ = summary
-    view = type(
-        f"Need{path.title().replace('-', '')}",
-        (MethodView,),
-        {
-            "post": roles(*LEADERS)(
-                blp.arguments(schema)(
-                    blp.response(status, s.NeedSchema)(
-                        blp.alt_response(409, **CONFLICTS)(
-                            blp.alt_response(412, description="If-Match is stale")(
-                                blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(
-                                    post
-                                )
-                            )
-                        )
-                    )
-                )
-            )
-        },
-    )
-    blp.route(f"/needs/<uuid:need_id>/{path}")(view)
+
+@blp.route("/needs/<uuid:need_id>/visits")
+class NeedVisits(MethodView):
+    @need_command(s.RecordVisitSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Record a visit to the household."""
+        check_need(need_id)
+        opts = command_opts(args)
+        if args.get("visited_at") is not None:
+            opts["occurred_at"] = args["visited_at"]
+        services().needs.record_visit(need_id, args["notes"], **opts)
+        return answer(need_id)
 
 
-def _assign(running: Any, need_id: UUID, args: dict[str, Any], opts: dict[str, Any]) -> None:
-    from web.api.people import check_assignee
-
-    check_assignee(args["assignee"])
-    running.needs.assign(need_id, args["assignee"], **opts)
-
-
-def _visit(running: Any, need_id: UUID, args: dict[str, Any], opts: dict[str, Any]) -> None:
-    if args.get("visited_at") is not None:
-        opts["occurred_at"] = args["visited_at"]
-    running.needs.record_visit(need_id, args["notes"], **opts)
+@blp.route("/needs/<uuid:need_id>/notes")
+class NeedNotes(MethodView):
+    @need_command(s.AddNoteSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Add a note."""
+        check_need(need_id)
+        services().needs.add_note(need_id, args["text"], **command_opts(args))
+        return answer(need_id)
 
 
-need_command("assign", s.AssignSchema, "Set who owns the need.", _assign)
-need_command("visits", s.RecordVisitSchema, "Record a visit to the household.", _visit)
-need_command(
-    "notes",
-    s.AddNoteSchema,
-    "Add a note.",
-    lambda r, n, a, o: r.needs.add_note(n, a["text"], **o),
-)
-need_command(
-    "urgency",
-    s.ChangeUrgencySchema,
-    "Change the urgency, saying why.",
-    lambda r, n, a, o: r.needs.change_urgency(n, a["urgency"], a["reason"], **o),
-)
-need_command(
-    "consent",
-    s.ConsentSchema,
-    "Record the resident's consent to share, or its withdrawal.",
-    lambda r, n, a, o: r.needs.record_consent(n, a["consent_to_share"], **o),
-)
-need_command(
-    "resolve",
-    s.ResolveSchema,
-    "Resolve the need; refused while a referral is open.",
-    lambda r, n, a, o: r.needs.resolve(n, a["outcome"], a["summary"], **o),
-)
-need_command(
-    "reopen",
-    s.ReopenSchema,
-    "Reopen a resolved need, saying why.",
-    lambda r, n, a, o: r.needs.reopen(n, a["reason"], **o),
-)
+@blp.route("/needs/<uuid:need_id>/urgency")
+class NeedUrgency(MethodView):
+    @need_command(s.ChangeUrgencySchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Change the urgency, saying why."""
+        check_need(need_id)
+        opts = command_opts(args)
+        services().needs.change_urgency(need_id, args["urgency"], args["reason"], **opts)
+        return answer(need_id)
+
+
+@blp.route("/needs/<uuid:need_id>/consent")
+class NeedConsent(MethodView):
+    @need_command(s.ConsentSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Record the resident's consent to share, or its withdrawal."""
+        check_need(need_id)
+        services().needs.record_consent(need_id, args["consent_to_share"], **command_opts(args))
+        return answer(need_id)
+
+
+@blp.route("/needs/<uuid:need_id>/resolve")
+class NeedResolve(MethodView):
+    @need_command(s.ResolveSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Resolve the need; refused while a referral is open."""
+        check_need(need_id)
+        opts = command_opts(args)
+        services().needs.resolve(need_id, args["outcome"], args["summary"], **opts)
+        return answer(need_id)
+
+
+@blp.route("/needs/<uuid:need_id>/reopen")
+class NeedReopen(MethodView):
+    @need_command(s.ReopenSchema)
+    def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
+        """Reopen a resolved need, saying why."""
+        check_need(need_id)
+        services().needs.reopen(need_id, args["reason"], **command_opts(args))
+        return answer(need_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -16,8 +17,8 @@ from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
     PageArgsSchema,
+    command_opts,
     etag,
-    if_match,
     page_of,
     page_schema,
 )
@@ -138,44 +139,52 @@ class Partner(MethodView):
         return shown(partner_id)
 
 
-def partner_command(action: str, schema: type, summary: str, run: Any) -> None:
-    """Register POST /partners/{id}/<action> for the secretary."""
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+CommandView = Callable[..., Answer]
 
-    def post(self: MethodView, args: dict[str, Any], partner_id: UUID) -> Any:
+
+def partner_command(
+    schema: type[Schema], response: type[Schema] = PartnerSchema
+) -> Callable[[CommandView], CommandView]:
+    """What the secretary's commands on a partner share: the body, the partner as the answer,
+    409 and 412, and the If-Match and Idempotency-Key headers."""
+
+    def decorate(post: CommandView) -> CommandView:
+        post = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(post)
+        post = blp.alt_response(409, description="the partner's state forbids it")(post)
+        post = blp.alt_response(412, description="If-Match is stale")(post)
+        post = blp.response(200, response)(post)
+        return roles("secretary")(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+
+    return decorate
+
+
+@blp.route("/partners/<uuid:partner_id>/suspend")
+class PartnerSuspend(MethodView):
+    @partner_command(SuspendSchema)
+    def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
+        """Suspend the partner: it gets no new referrals."""
         shown(partner_id)
-        secret = run(
-            services().partners,
-            partner_id,
-            args,
-            {"actor": g.user.username, "expected_version": if_match()},
-        )
+        services().partners.suspend_partner(partner_id, reason=args["reason"], **command_opts(args))
+        return shown(partner_id)
+
+
+@blp.route("/partners/<uuid:partner_id>/reactivate")
+class PartnerReactivate(MethodView):
+    @partner_command(EmptySchema)
+    def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
+        """Let a suspended partner receive referrals again."""
+        shown(partner_id)
+        services().partners.reactivate_partner(partner_id, **command_opts(args))
+        return shown(partner_id)
+
+
+@blp.route("/partners/<uuid:partner_id>/webhook")
+class PartnerWebhook(MethodView):
+    @partner_command(WebhookSchema, PartnerWithSecretSchema)
+    def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
+        """Set or change the webhook; the answer carries a new secret, shown once."""
+        shown(partner_id)
+        url = args["webhook_url"]
+        secret = services().partners.set_webhook(partner_id, webhook_url=url, **command_opts(args))
         return shown(partner_id, secret=secret)
-
-    post.__doc__ = summary
-    decorated = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(post)
-    decorated = blp.alt_response(409, description="the partner's state forbids it")(decorated)
-    decorated = blp.alt_response(412, description="If-Match is stale")(decorated)
-    response = PartnerWithSecretSchema if action == "webhook" else PartnerSchema
-    decorated = roles("secretary")(blp.arguments(schema)(blp.response(200, response)(decorated)))
-    view = type(f"Partner{action.title()}", (MethodView,), {"post": decorated})
-    blp.route(f"/partners/<uuid:partner_id>/{action}")(view)
-
-
-partner_command(
-    "suspend",
-    SuspendSchema,
-    "Suspend the partner: it gets no new referrals.",
-    lambda p, pid, a, o: p.suspend_partner(pid, reason=a["reason"], **o),
-)
-partner_command(
-    "reactivate",
-    EmptySchema,
-    "Let a suspended partner receive referrals again.",
-    lambda p, pid, a, o: p.reactivate_partner(pid, **o),
-)
-partner_command(
-    "webhook",
-    WebhookSchema,
-    "Set or change the webhook; the answer carries a new secret, shown once.",
-    lambda p, pid, a, o: p.set_webhook(pid, webhook_url=a["webhook_url"], **o),
-)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid5
 
 from flask import abort, g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from web.access import check_need, referral_in_scope, shown_to_partner
 from web.api import schemas as s
@@ -15,6 +17,7 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_opts,
     etag,
     if_match,
     page_of,
@@ -26,9 +29,12 @@ from web.operations.representation import ReferralSchema
 blp = Blueprint("referrals", __name__, description="Referrals to partners and their answers")
 ReferralPageSchema = page_schema(ReferralSchema, "ReferralPage")
 DOC = {"parameters": [IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER]}
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+# A referral's steps pin the referral's own version, not the case's.
+PINNED = "expected_referral_version"
 
 
-def answer(referral_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+def answer(referral_id: UUID, status: int = 200) -> Answer:
     referral = referral_in_scope(referral_id)
     return referral, status, etag(referral["version"])
 
@@ -101,49 +107,64 @@ class Inbox(MethodView):
         return page_of(items, total, args)
 
 
-def referral_command(
-    action: str, schema: type, who: tuple[str, ...], summary: str, arguments: Any
-) -> None:
-    """Register POST /referrals/{id}/<action>: scope, run, answer with the referral."""
+CommandView = Callable[..., Answer]
 
-    def post(self: MethodView, args: dict[str, Any], referral_id: UUID) -> Any:
+
+def referral_command(schema: type[Schema], *who: str) -> Callable[[CommandView], CommandView]:
+    """What every step of a referral shares: who may take it, its body, the referral as the
+    answer, 409 and 412, and the If-Match and Idempotency-Key headers."""
+
+    def decorate(post: CommandView) -> CommandView:
+        post = blp.doc(**DOC)(post)
+        post = blp.alt_response(412, description="If-Match is stale")(post)
+        post = blp.alt_response(409, description="the referral's state forbids it")(post)
+        post = blp.response(200, ReferralSchema)(post)
+        return roles(*who)(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+
+    return decorate
+
+
+@blp.route("/referrals/<uuid:referral_id>/accept")
+class ReferralAccept(MethodView):
+    @referral_command(s.AcceptSchema, "partner")
+    def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
+        """Accept the referral."""
         referral_in_scope(referral_id)
-        opts: dict[str, Any] = {"actor": g.user.username, "expected_referral_version": if_match()}
-        if args.get("occurred_at") is not None:
-            opts["occurred_at"] = args["occurred_at"]
-        services().casework.act_on_referral(referral_id, action, *arguments(args), **opts)
+        opts = command_opts(args, version=PINNED)
+        services().casework.act_on_referral(referral_id, "accept", args["note"], **opts)
         return answer(referral_id)
 
-    post.__doc__ = summary
-    decorated = blp.doc(**DOC)(post)
-    decorated = blp.alt_response(412, description="If-Match is stale")(decorated)
-    decorated = blp.alt_response(409, description="the referral's state forbids it")(decorated)
-    decorated = roles(*who)(blp.arguments(schema)(blp.response(200, ReferralSchema)(decorated)))
-    view = type(f"Referral{action.title()}", (MethodView,), {"post": decorated})
-    blp.route(f"/referrals/<uuid:referral_id>/{action}")(view)
+
+@blp.route("/referrals/<uuid:referral_id>/decline")
+class ReferralDecline(MethodView):
+    @referral_command(s.DeclineSchema, "partner")
+    def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
+        """Decline the referral with a reason code."""
+        referral_in_scope(referral_id)
+        opts = command_opts(args, version=PINNED)
+        reason, note = args["reason"], args["note"]
+        services().casework.act_on_referral(referral_id, "decline", reason, note, **opts)
+        return answer(referral_id)
 
 
-referral_command(
-    "accept", s.AcceptSchema, ("partner",), "Accept the referral.", lambda a: (a["note"],)
-)
-referral_command(
-    "decline",
-    s.DeclineSchema,
-    ("partner",),
-    "Decline the referral with a reason code.",
-    lambda a: (a["reason"], a["note"]),
-)
-referral_command(
-    "complete",
-    s.CompleteSchema,
-    ("partner",),
-    "Report the outcome of an accepted referral.",
-    lambda a: (a["outcome"], a["note"]),
-)
-referral_command(
-    "withdraw",
-    s.WithdrawSchema,
-    ("secretary", "block_leader"),
-    "Take a sent or accepted referral back.",
-    lambda a: (a["reason"],),
-)
+@blp.route("/referrals/<uuid:referral_id>/complete")
+class ReferralComplete(MethodView):
+    @referral_command(s.CompleteSchema, "partner")
+    def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
+        """Report the outcome of an accepted referral."""
+        referral_in_scope(referral_id)
+        opts = command_opts(args, version=PINNED)
+        outcome, note = args["outcome"], args["note"]
+        services().casework.act_on_referral(referral_id, "complete", outcome, note, **opts)
+        return answer(referral_id)
+
+
+@blp.route("/referrals/<uuid:referral_id>/withdraw")
+class ReferralWithdraw(MethodView):
+    @referral_command(s.WithdrawSchema, "secretary", "block_leader")
+    def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
+        """Take a sent or accepted referral back."""
+        referral_in_scope(referral_id)
+        opts = command_opts(args, version=PINNED)
+        services().casework.act_on_referral(referral_id, "withdraw", args["reason"], **opts)
+        return answer(referral_id)
