@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from needs.domain import Need
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
@@ -57,7 +58,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # Only a logged need's address (for its digest) is personal data the rows depend on.
-    personal_events = frozenset({"NeedLogged"})
+    personal_events = frozenset({Need.NeedLogged})
     tables = VIEW_TABLES + STATS_TABLES
 
     def __init__(

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from kernel.errors import DomainError, NotFoundError
 from web.tasks.mail import Mailer, email_in
-from web.tasks.outbox import FAILED, FAILING, NO_CHANNEL, NOTICES, PENDING, Delivery
+from web.tasks.outbox import FAILED, FAILING, NO_CHANNEL, PENDING, REFERRAL_SENT, Delivery
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -207,7 +207,7 @@ class Notifier:
 
     def _give_up(self, delivery: Delivery) -> str:
         """The last attempt failed: say so on the case (for a referral that was sent), once."""
-        if delivery.event == NOTICES["Referred"]:
+        if delivery.event == REFERRAL_SENT:
             try:
                 self.services.needs.record_delivery_failure(
                     delivery.need_id,
