@@ -12,9 +12,7 @@ from needs.domain import Need
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
-from store.tracking import PositionMovedError, TrackedSqlView
-
-__all__ = ["VIEW_TABLES", "NeedsView", "PositionMovedError"]
+from store.tracking import TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS needs_view (
