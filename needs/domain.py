@@ -113,6 +113,7 @@ class Need(Aggregate):
 
     @staticmethod
     def _chain(event: Any, kwargs: dict[str, Any], case: UUID, version: int, previous: str) -> str:
+        """The event's hash after `previous`: the one place a case's chain is computed."""
         kind, at, personal = event.__name__, kwargs["timestamp"], event.personal
         return link(previous, case, version, kind, at, kwargs, personal)
 
