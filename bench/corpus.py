@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from kernel.checks import Stamp
 from kernel.clock import SystemClock
 from kernel.community import Community
-from needs.domain import Need, Stamp
+from needs.domain import Need
 from needs.values import Household, PartnerTerms
 from partners.domain import Partner
 from web.bootstrap import Services

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from duties.exceptions import RecordNotTurnableError
 from duties.rules import RECORD_KINDS, TURNS_INTO_NEED, code
 from duties.values import text
-from needs.domain import Stamp
+from kernel.checks import Stamp
 from store.chain import Erased
 
 

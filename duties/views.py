@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
+from duties.domain import Household
+from duties.record import Record
 from duties.rules import DutyRules
 from store.sqlstore import Sql, SqlStore
-from store.tracking import TrackedSqlView
+from store.tracking import Handler, TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS duty_households (
@@ -80,7 +82,7 @@ class DutiesView(TrackedSqlView):
             {"v": e.originator_version, "h": str(e.originator_id)},
         )
 
-    def _on_HouseholdRegistered(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _registered(self, sql: Sql, e: Any) -> None:
         sql.execute(
             "INSERT INTO duty_households (household_id, community, block, building, "
             "address_digest, watched, registered_at, version) VALUES (%(h)s, %(c)s, %(b)s, "
@@ -104,16 +106,16 @@ class DutiesView(TrackedSqlView):
         )
         self._version(sql, e)
 
-    def _on_GroupJoined(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _group_joined(self, sql: Sql, e: Any) -> None:
         self._watched(sql, e, 1)
 
-    def _on_GroupLeft(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _group_left(self, sql: Sql, e: Any) -> None:
         self._watched(sql, e, -1)
 
-    def _on_LifeEventRecorded(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _life_event_recorded(self, sql: Sql, e: Any) -> None:
         self._version(sql, e)
 
-    def _on_DutyFellDue(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _duty_fell_due(self, sql: Sql, e: Any) -> None:
         sql.execute(
             "INSERT INTO duties_view (duty_id, household_id, community, block, building, kind, "
             "reason, rank, fell_due_at, due_at) SELECT %(d)s, household_id, community, block, "
@@ -131,23 +133,22 @@ class DutiesView(TrackedSqlView):
         )
         self._version(sql, e)
 
-    def _on_DutyDischarged(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _duty_discharged(self, sql: Sql, e: Any) -> None:
         sql.execute(
             "UPDATE duties_view SET discharged_at=%(at)s, discharged_by=%(by)s WHERE duty_id=%(d)s",
             {"at": self._t(e.occurred_at), "by": e.actor, "d": str(e.duty_id)},
         )
         self._version(sql, e)
 
-    def _on_PersonalDataErased(self, sql: Sql, e: Any) -> None:  # noqa: N802
-        # An erased household can no longer be found by its address (a record's erasure
-        # matches no row here).
+    def _erased(self, sql: Sql, e: Any) -> None:
+        # An erased household can no longer be found by its address.
         sql.execute(
             "UPDATE duty_households SET address_digest='' WHERE household_id=%(h)s",
             {"h": str(e.originator_id)},
         )
         self._version(sql, e)
 
-    def _on_RecordMade(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _record_made(self, sql: Sql, e: Any) -> None:
         sql.execute(
             "INSERT INTO records_view (record_id, community, block, household_id, kind, "
             "made_by, made_at) VALUES (%(r)s, %(c)s, %(b)s, %(h)s, %(k)s, %(by)s, %(at)s)",
@@ -162,11 +163,23 @@ class DutiesView(TrackedSqlView):
             },
         )
 
-    def _on_RecordTurnedIntoNeed(self, sql: Sql, e: Any) -> None:  # noqa: N802
+    def _turned_into_need(self, sql: Sql, e: Any) -> None:
         sql.execute(
             "UPDATE records_view SET need_id=%(n)s WHERE record_id=%(r)s",
             {"n": str(e.need_id), "r": str(e.originator_id)},
         )
+
+    handlers: ClassVar[Mapping[type[Any], Handler]] = {
+        Household.HouseholdRegistered: _registered,
+        Household.GroupJoined: _group_joined,
+        Household.GroupLeft: _group_left,
+        Household.LifeEventRecorded: _life_event_recorded,
+        Household.DutyFellDue: _duty_fell_due,
+        Household.DutyDischarged: _duty_discharged,
+        Household.PersonalDataErased: _erased,  # a record's erasure changes no row here
+        Record.RecordMade: _record_made,
+        Record.RecordTurnedIntoNeed: _turned_into_need,
+    }
 
     # --- queries -----------------------------------------------------------------------
 

@@ -10,18 +10,18 @@ from uuid import UUID, uuid5
 
 from eventsourcing.persistence import IntegrityError
 
+from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
 from needs.case_store import CaseStore
-from needs.domain import Lapse, Need, Stamp
+from needs.domain import Need
 from needs.erasure import Erasure
 from needs.exceptions import HouseholdNotFoundError
 from needs.households import HouseholdIndex, household_for
+from needs.referral_rules import Lapse
 from needs.values import PartnerTerms
 from store.keystore import KeyStore
 from store.shredding import forget_snapshots
-
-__all__ = ["Erasure", "HouseholdIndex", "Needs"]
 
 
 class Needs(CaseStore):

@@ -12,11 +12,12 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording
 
+from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
 from kernel.errors import ConcurrentUpdateError, VersionConflictError
 from kernel.retrying import retry_on_clash
-from needs.domain import Need, Stamp
+from needs.domain import Need
 from needs.exceptions import HouseholdNotFoundError, NeedNotFoundError
 from needs.reading import describe_event, describe_need
 from needs.values import ENUMS, RECORDS

@@ -1,24 +1,23 @@
-"""Erasure of a household's personal data: what a case forgets, what it refuses afterwards, and
-what an erasure reports. The history stays; only the resident's data goes."""
+"""Erasure of a household's personal data: what a case refuses afterwards, and what an erasure
+reports. The history stays; only the resident's data goes (what a case forgets: needs.domain)."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
-from store.chain import ERASED_TEXT, Erased, get_path
+from store.chain import ERASED_TEXT, get_path
 from store.errors import HouseholdErasedError
 
-if TYPE_CHECKING:
-    from needs.domain import Need
 
-
-def salt_personal_data(need: Need, personal: tuple[str, ...], kwargs: dict[str, Any]) -> None:
+def salt_personal_data(
+    erased_at: datetime | None, personal: tuple[str, ...], kwargs: dict[str, Any]
+) -> None:
     """Give an event about the resident its salt; an erased case takes no new personal data."""
-    if need.erased_at is None:
+    if erased_at is None:
         kwargs["salt"] = secrets.token_hex(16)
         return
     for path in personal:
@@ -28,17 +27,6 @@ def salt_personal_data(need: Need, personal: tuple[str, ...], kwargs: dict[str, 
             )
         kwargs[path] = ""
     kwargs["salt"] = ""
-
-
-def blank_personal_data(need: Need) -> None:
-    """Every copy of the case forgets the resident; only the commitments remain."""
-    gone = Erased("")
-    need.resident_name = need.contact_phone = need.description = need.summary = gone
-    need.household = replace(need.household, unit=gone, room=gone)
-    need.visits = [replace(v, notes=gone) for v in need.visits]
-    need.notes = [replace(n, text=gone) for n in need.notes]
-    for referral in need.referrals:
-        referral.note = referral.partner_note = referral.override_reason = gone
 
 
 @dataclass(frozen=True)

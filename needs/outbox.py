@@ -10,15 +10,17 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from kernel.clock import Clock
+from needs.domain import Need
 from store.sqlstore import Sql, SqlStore
-from store.tracking import TrackedSqlView
+from store.tracking import TrackedSqlView, handler_for
 
-# The events a partner is told of, by the name of the notice.
-NOTICES = {
-    "Referred": "referral.sent",
-    "ReferralWithdrawn": "referral.withdrawn",
-    "ReferralExpired": "referral.expired",
+# The events a partner is told of, each by the notice it is told with.
+NOTICES: dict[type[Any], str] = {
+    Need.Referred: "referral.sent",
+    Need.ReferralWithdrawn: "referral.withdrawn",
+    Need.ReferralExpired: "referral.expired",
 }
+REFERRAL_SENT = NOTICES[Need.Referred]
 PENDING, DELIVERED, FAILING, FAILED = "pending", "delivered", "failing", "failed"
 NO_CHANNEL, SKIPPED = "no_channel", "skipped"
 # A notice first seen this long after its event is history, not news: it is kept, not sent.
@@ -88,7 +90,7 @@ class Outbox(TrackedSqlView):
     # --- following the log (store.tracking: its position is kept in outbox_tracking) ------
 
     def _apply(self, sql: Sql, event: Any) -> None:
-        notice = NOTICES.get(type(event).__name__)
+        notice = handler_for(NOTICES, type(event))
         if notice is not None:
             self._add(sql, notice, event, self.clock.now())
 
@@ -98,7 +100,7 @@ class Outbox(TrackedSqlView):
         if partner_id is None:
             sent = sql.execute(
                 "SELECT partner_id FROM deliveries WHERE referral_id=%(r)s AND event=%(e)s",
-                {"r": referral_id, "e": NOTICES["Referred"]},
+                {"r": referral_id, "e": REFERRAL_SENT},
             ).fetchone()
             if sent is None:
                 return  # a referral the outbox never saw sent: nobody to tell

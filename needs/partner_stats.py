@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from kernel.clock import week_start
+from needs.domain import Need
 from store.sqlstore import Sql, SqlStore
 
 STATS_TABLES = ("partner_stats", "partner_weeks")
@@ -105,7 +106,7 @@ class PartnerStatsKeeper:
             if referral_id is None:
                 continue
             touched.add(str(referral_id))
-            if type(event).__name__ == "Referred":
+            if isinstance(event, Need.Referred):
                 sent[week_start(event.timestamp)].add(str(referral_id))
         # The partners are found in SQL, not read back: PostgreSQL's pipeline need not wait.
         for ids, params in _chunks(touched):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from needs.domain import Need
 from store.sqlstore import Sql, SqlStore
+from store.tracking import handler_for
 
 _RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 # What events change in a need's row: work starts when someone first acts on an open need.
@@ -15,6 +18,9 @@ _START_WORK = "status=CASE WHEN status='open' THEN 'in_progress' ELSE status END
 _FIRST_CONTACT = "first_contact_at=COALESCE(first_contact_at, %(contact)s)"
 _NOT_ESCALATED = ("escalated_at=NULL", "escalation_reason=NULL")
 Changes = tuple[str, ...]
+# What an event changes in its need's row (None when the handler wrote the whole row), given the
+# view, the transaction, the event and the row's keys.
+RowHandler = Callable[[Any, Sql, Any, dict[str, Any]], Changes | None]
 
 
 class NeedsProjection:
@@ -24,7 +30,7 @@ class NeedsProjection:
     address_key: bytes
 
     def _apply(self, sql: Sql, event: Any) -> None:
-        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        handler = handler_for(self.row_handlers, type(event))
         need = {
             "need_id": str(event.originator_id),
             "version": event.originator_version,
@@ -32,7 +38,7 @@ class NeedsProjection:
         }
         # A handler returns what it changes in the need's row, so the row takes one UPDATE
         # with its new version; None when it wrote the whole row.
-        changes = handler(sql, event, need) if handler is not None else ()
+        changes = handler(self, sql, event, need) if handler is not None else ()
         if changes is not None:
             sets = ", ".join((*changes, "version=%(version)s", "updated_at=%(at)s"))
             sql.execute(f"UPDATE needs_view SET {sets} WHERE need_id=%(need_id)s", need)  # noqa: S608
@@ -40,7 +46,7 @@ class NeedsProjection:
     def _t(self, moment: datetime | None) -> Any:
         return self.store.to_db_time(moment)
 
-    def _on_NeedLogged(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:  # noqa: N802
+    def _logged(self, sql: Sql, e: Any, need: dict[str, Any]) -> None:
         household = e.household
         sql.execute(
             "INSERT INTO needs_view (need_id, community, block, building, household_id, "
@@ -80,15 +86,15 @@ class NeedsProjection:
         )
         return None
 
-    def _on_Assigned(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _assigned(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["assignee"] = e.assignee
         return ("assignee=%(assignee)s", _START_WORK)
 
-    def _on_VisitRecorded(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _visit_recorded(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["contact"] = self._t(e.occurred_at)
         return (_FIRST_CONTACT, _START_WORK)
 
-    def _on_UrgencyChanged(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _urgency_changed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need.update(urgency=e.urgency.value, rank=_RANK[e.urgency.value])
         sql.execute(
             "UPDATE referrals_view SET urgency=%(urgency)s, urgency_rank=%(rank)s "
@@ -97,24 +103,24 @@ class NeedsProjection:
         )
         return ("urgency=%(urgency)s", "urgency_rank=%(rank)s")
 
-    def _on_Resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return ("status='resolved'", "resolved_at=%(at)s", *_NOT_ESCALATED)
 
-    def _on_Escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["reason"] = e.reason
         return ("escalated_at=%(at)s", "escalation_reason=%(reason)s")
 
-    def _on_ReferralDeliveryFailed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _delivery_failed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         sql.execute(
             "UPDATE referrals_view SET delivery_failed_at=%(at)s WHERE referral_id=%(r)s",
             {"at": self._t(e.timestamp), "r": str(e.referral_id)},
         )
         return ()
 
-    def _on_Reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return ("status='open'", "resolved_at=NULL")
 
-    def _on_Referred(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _referred(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         sql.execute(
             "INSERT INTO referrals_view (referral_id, need_id, community, partner_id, "
             "partner_name, status, category, urgency, urgency_rank, block, building, sent_at, "
@@ -145,10 +151,10 @@ class NeedsProjection:
         )
         return ()
 
-    def _on_ReferralAccepted(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _accepted(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return self._referral(sql, e, "accepted", ", responded_at=%(at)s, accepted_at=%(at)s")
 
-    def _on_ReferralDeclined(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _declined(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return self._referral(
             sql,
             e,
@@ -157,20 +163,39 @@ class NeedsProjection:
             reason=e.reason.value,
         )
 
-    def _on_ReferralExpired(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _expired(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return self._referral(sql, e, "expired", ", closed_at=%(at)s")
 
-    def _on_ReferralWithdrawn(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _withdrawn(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return self._referral(sql, e, "withdrawn", ", closed_at=%(at)s")
 
-    def _on_ReferralCompleted(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _completed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         return self._referral(
             sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
         )
 
-    def _on_PersonalDataErased(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:  # noqa: N802
+    def _erased(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         self._forget_household(sql, e.household_id)
         return ()
+
+    # Each event's handler, by the event's class; an event without one only moves the version.
+    row_handlers: ClassVar[Mapping[type[Any], RowHandler]] = {
+        Need.NeedLogged: _logged,
+        Need.Assigned: _assigned,
+        Need.VisitRecorded: _visit_recorded,
+        Need.UrgencyChanged: _urgency_changed,
+        Need.Resolved: _resolved,
+        Need.Escalated: _escalated,
+        Need.ReferralDeliveryFailed: _delivery_failed,
+        Need.Reopened: _reopened,
+        Need.Referred: _referred,
+        Need.ReferralAccepted: _accepted,
+        Need.ReferralDeclined: _declined,
+        Need.ReferralExpired: _expired,
+        Need.ReferralWithdrawn: _withdrawn,
+        Need.ReferralCompleted: _completed,
+        Need.PersonalDataErased: _erased,
+    }
 
     def _forget_household(self, sql: Sql, household_id: Any) -> None:
         sql.execute(

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
 from needs.exceptions import (
+    DeclineReasonRequiredError,
     InvalidTransitionError,
     OpenReferralsError,
     OverrideNotAllowedError,
@@ -19,10 +20,17 @@ from needs.exceptions import (
     PartnerSuspendedError,
     ReferralNotFoundError,
 )
-from needs.values import DeclineReason, PartnerTerms, Referral, ReferralOutcome, ReferralStatus
+from needs.values import (
+    DeclineReason,
+    PartnerTerms,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    parse_code,
+)
 
-if TYPE_CHECKING:
-    from needs.domain import Need
+# What refer() raises for a partner that may not take the case: the next candidate is tried.
+NOT_FOR_THIS_PARTNER = (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError)
 
 
 @dataclass(frozen=True)
@@ -33,8 +41,29 @@ class Lapse:
     escalated: bool
 
 
-def sent(referred: Need.Referred) -> Referral:
-    """The referral a `Need.Referred` event sends to its partner."""
+class Sending(Protocol):
+    """What a referral is sent with: the fields of the case's `Referred` event."""
+
+    @property
+    def referral_id(self) -> UUID: ...
+    @property
+    def partner_id(self) -> UUID: ...
+    @property
+    def partner_name(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def timestamp(self) -> datetime: ...
+    @property
+    def respond_by(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def override_reason(self) -> str: ...
+
+
+def sent(referred: Sending) -> Referral:
+    """The referral a `Referred` event sends to its partner."""
     return Referral(
         id=referred.referral_id,
         partner_id=referred.partner_id,
@@ -62,6 +91,15 @@ def declined(referral: Referral, at: datetime, reason: DeclineReason, note: str)
     referral.decline_reason = reason
     referral.partner_note = note
     referral.closed_at = at
+
+
+def decline_reason(reason: str | DeclineReason | None) -> DeclineReason:
+    """A decline's reason code: a partner never declines without one."""
+    if reason is None or (isinstance(reason, str) and not reason.strip()):
+        raise DeclineReasonRequiredError(
+            "reason", "a decline needs a reason: no_capacity|out_of_scope|not_eligible|other"
+        )
+    return parse_code(DeclineReason, reason, "reason")
 
 
 def completed(referral: Referral, at: datetime, outcome: ReferralOutcome, note: str) -> None:

@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from needs.domain import Need
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
-from store.tracking import PositionMovedError, TrackedSqlView
-
-__all__ = ["VIEW_TABLES", "NeedsView", "PositionMovedError"]
+from store.tracking import TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS needs_view (
@@ -57,7 +56,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # Only a logged need's address (for its digest) is personal data the rows depend on.
-    personal_events = frozenset({"NeedLogged"})
+    personal_events = frozenset({Need.NeedLogged})
     tables = VIEW_TABLES + STATS_TABLES
 
     def __init__(

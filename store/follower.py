@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification, Recording
+from eventsourcing.utils import resolve_topic
 
 from store.sqlstore import SqlStore
 from store.tracking import PositionMovedError
@@ -19,7 +20,7 @@ REBUILD_BATCH = 5000
 
 class TrackedView(Protocol):
     """A read model that stores its position in the log beside its rows. One that reads the
-    personal values of only some events names them in `personal_events` (class names)."""
+    personal values of only some events names them in `personal_events` (their classes)."""
 
     def position(self, application_name: str) -> int: ...
 
@@ -122,7 +123,7 @@ def _collection_paused() -> Iterator[None]:
 
 
 def _decoder(
-    mapper: Mapper[Any], personal_events: frozenset[str] | None
+    mapper: Mapper[Any], personal_events: frozenset[type[Any]] | None
 ) -> Callable[[Sequence[Notification]], list[Any]]:
     """How the follower turns a batch of notifications into events: opened by the
     application's mapper, or, for a view that names the events whose personal values it reads,
@@ -135,7 +136,7 @@ def _decoder(
         return lambda notifications: [mapper.to_domain_event(n) for n in notifications]
 
     def decode(notification: Notification) -> Any:
-        if notification.topic.rpartition(".")[2] in personal_events:
+        if resolve_topic(notification.topic) in personal_events:
             return mapper.to_domain_event(notification)
         return Mapper.to_domain_event(mapper, notification)
 

@@ -90,17 +90,17 @@ class SealingMapper(Mapper[UUID]):
         return event
 
     def to_domain_events(
-        self, stored_events: Sequence[StoredEvent], opened: Container[str] | None = None
+        self, stored_events: Sequence[StoredEvent], opened: Container[type[Any]] | None = None
     ) -> list[Any]:
         """Many events at once, their households' keys read together; with `opened`, only
-        events of those classes (by name) have their seals opened, the others left sealed."""
+        events of those classes have their seals opened, the others left sealed."""
         decode = super().to_domain_event
         events: list[Any] = [decode(stored) for stored in stored_events]
         sealed = []
         for event in events:
             event_class = type(event)
             personal = getattr(event_class, "personal", ())
-            if personal and (opened is None or event_class.__name__ in opened):
+            if personal and (opened is None or event_class in opened):
                 named = self.household_named(event)
                 if named is not None and event.originator_version == 1:
                     self._remember(event.originator_id, named)

@@ -4,10 +4,23 @@ and processes (store.follower.Follower hands it the batches)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 from store.sqlstore import Sql, SqlStore
+
+H = TypeVar("H")
+# How an event changes a view's rows: called with the view, the transaction and the event.
+Handler = Callable[[Any, Sql, Any], None]
+
+
+def handler_for(handlers: Mapping[type[Any], H], event_class: type[Any]) -> H | None:
+    """The handler of an event's class, or of the nearest class it derives from; None if none."""
+    for cls in event_class.__mro__:
+        handler = handlers.get(cls)
+        if handler is not None:
+            return handler
+    return None
 
 
 class PositionMovedError(Exception):
@@ -20,9 +33,10 @@ class PositionMovedError(Exception):
 
 class TrackedSqlView:
     """Rows in `tables`, kept from one application's log; an event changes them through the
-    view's `_on_<EventName>(sql, event)` method (or an `_apply` of its own)."""
+    handler its class has in the view's `handlers` (or an `_apply` of its own)."""
 
     store: SqlStore
+    handlers: ClassVar[Mapping[type[Any], Handler]] = {}
     tables: tuple[str, ...] = ()
     # The table of positions, a row for each log followed; two views that follow one log
     # keep their positions apart.
@@ -73,6 +87,6 @@ class TrackedSqlView:
         """After a batch's events and before its position: work on the batch as a whole."""
 
     def _apply(self, sql: Sql, event: Any) -> None:
-        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        handler = handler_for(self.handlers, type(event))
         if handler is not None:
-            handler(sql, event)
+            handler(self, sql, event)

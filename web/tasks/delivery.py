@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from kernel.errors import DomainError, NotFoundError
-from needs.outbox import FAILED, FAILING, NO_CHANNEL, NOTICES, PENDING, Delivery
+from needs.outbox import FAILED, FAILING, NO_CHANNEL, PENDING, REFERRAL_SENT, Delivery
 from web.access import shown_to_partner
 from web.operations.representation import ReferralSchema
 from web.tasks.mail import Mailer, email_in
@@ -206,7 +206,7 @@ class Notifier:
 
     def _give_up(self, delivery: Delivery) -> str:
         """The last attempt failed: say so on the case (for a referral that was sent), once."""
-        if delivery.event == NOTICES["Referred"]:
+        if delivery.event == REFERRAL_SENT:
             try:
                 self.services.needs.record_delivery_failure(
                     delivery.need_id,

@@ -183,7 +183,7 @@ def test_a_batch_opens_as_one_by_one_with_each_households_key_read_once(
     mapper: Any = sealed.mapper
     assert [vars(e) for e in mapper.to_domain_events(notifications)] == one_by_one
     assert len(reads) == 1
-    logged_only = mapper.to_domain_events(notifications, frozenset({"NeedLogged"}))
+    logged_only = mapper.to_domain_events(notifications, frozenset({Need.NeedLogged}))
     opened = {type(e).__name__: vars(e) for e in logged_only if e.originator_id == kept}
     assert opened["NeedLogged"]["resident_name"] == "王秀英"
     assert isinstance(opened["NoteAdded"]["salt"], dict)  # left sealed: the view reads no note
