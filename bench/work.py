@@ -42,7 +42,7 @@ def counted() -> Iterator[list[int]]:
     psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign, assignment]
     try:
         yield sent
-    finally:
+    finally:  # psycopg's own methods back
         psycopg.Cursor.execute = execute  # type: ignore[method-assign]
         psycopg.Cursor.executemany = executemany  # type: ignore[method-assign]
 
