@@ -34,9 +34,9 @@ QUICK = {
 }
 
 
-def _env(name: str, default: object) -> object:
+def _env(name: str, default: str | int | float) -> str | int | float:
     value = os.environ.get(f"BENCH_{name.upper()}")
-    return default if value in (None, "") else type(default)(value)
+    return default if value is None or value == "" else type(default)(value)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

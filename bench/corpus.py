@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from uuid import UUID, uuid4
 
 from kernel.checks import Stamp
@@ -193,7 +194,7 @@ def write_long_case(
             _refer_and_decline(writer, partner, sla)
         elif step == 7:
             urgency = ("normal", "high")[need.version % 2]
-            writer.do(lambda s, u=urgency: need.change_urgency(u, "情况有变化", s))
+            writer.do(partial(need.change_urgency, urgency, "情况有变化"))
         elif step % 2:
             writer.do(lambda s: need.record_visit("每周上门", s))
         else:

@@ -160,7 +160,8 @@ def _ranking(
     stats = {pid: PartnerStats(**h) for pid, h in history.items()}
     listed = services.partners.list_partners(community.id)
     with services.view.store.read() as sql:
-        referrals = int(sql.execute("SELECT COUNT(*) AS n FROM referrals_view").fetchone()["n"])
+        row = sql.execute("SELECT COUNT(*) AS n FROM referrals_view").fetchone()
+        referrals = int(row["n"] if row else 0)
     eligible = len(rank_partners(facts, listed, stats))
     pure = percentiles(timed(lambda: rank_partners(facts, listed, stats), sizes.reads))
     full = percentiles(timed(lambda: services.casework.matches(need_id), sizes.reads))

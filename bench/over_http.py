@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from bench import servers, wrk
 from bench.report import Report, ms
@@ -102,7 +103,7 @@ def _spread(summary: dict[str, float]) -> str:
 
 def _compare(
     report: Report, section: str, what: str, results: dict[str, list[wrk.Result]]
-) -> dict[str, float]:
+) -> dict[str, Any]:
     svc, base = _summary(results["service"]), _summary(results["crud"])
     on_pg = _summary(results["crud-pg"]) if results.get("crud-pg") else None
     errors = f" ({svc['errors']:.0f} of {svc['requests']:.0f} failed)" if svc["errors"] else ""
@@ -137,7 +138,7 @@ def _compare(
             f"the service {svc['rps']:.0f} req/s",
             f"{svc['rps'] / on_pg['rps'] if on_pg['rps'] else 0.0:.2f}×",
         )
-    return {"ratio": ratio, "p99_ratio": p99_ratio, "svc": svc, "base": base, "on_pg": on_pg}  # type: ignore[dict-item]
+    return {"ratio": ratio, "p99_ratio": p99_ratio, "svc": svc, "base": base, "on_pg": on_pg}
 
 
 @dataclass
@@ -234,7 +235,7 @@ def _measure(report: Report, section: str, store: str, rounds: Rounds, apps: App
         ],
     )
     logged = _compare(report, section, f"log a need (POST {NEEDS_PATH})", logging_)
-    rss, counted = _memory(report, section, rounds, apps, float(logged["svc"]["rps"]))  # type: ignore[index]
+    rss, counted = _memory(report, section, rounds, apps, float(logged["svc"]["rps"]))
     _judge(report, store, listed, logged, page, rss, counted)
 
 
@@ -281,8 +282,8 @@ def _memory(
 def _judge(
     report: Report,
     store: str,
-    listed: dict,
-    logged: dict,
+    listed: dict[str, Any],
+    logged: dict[str, Any],
     page: wrk.Result,
     rss: float,
     counted: int,
@@ -322,7 +323,7 @@ def _judge(
     )
 
 
-def _on_postgres(compared: dict) -> str:
+def _on_postgres(compared: dict[str, Any]) -> str:
     """What the same CRUD app does on PostgreSQL in the same rounds, when it ran."""
     on_pg = compared.get("on_pg")
     if not on_pg or not on_pg["rps"]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +81,9 @@ def run(report: Report, kind: str, folder: Path, requests: int) -> None:
                 {**b, "block": BLOCK, "household": {**b["household"], "building": 15}}
                 for b in seed_bodies(requests, random.Random(9))
             ]
-            calls = {
+            calls: dict[str, list[Callable[[], object]]] = {
                 f"POST /api/v1/needs ({store})": [
-                    lambda b=b: _post(client, tokens[LEADER], b) for b in leader_bodies
+                    partial(_post, client, tokens[LEADER], b) for b in leader_bodies
                 ],
                 f"GET {LIST_PATH} ({store})": [lambda: _get(client, LIST_PATH, tokens[LEADER])]
                 * requests,
@@ -97,11 +98,16 @@ def run(report: Report, kind: str, folder: Path, requests: int) -> None:
                 for step in steps[:5]:
                     step()  # warm
                 queue = iter(steps)
-                profile(report, title, lambda q=queue: next(q)(), len(steps))
+                profile(report, title, partial(_call_next, queue), len(steps))
         finally:
             built = app.extensions.get("needs.services")
             if built is not None:
                 built.close()
+
+
+def _call_next(queue: Iterator[Callable[[], object]]) -> object:
+    """Make the next of the queued calls."""
+    return next(queue)()
 
 
 def _crud_calls(database: Path, requests: int) -> dict[str, list[Callable[[], object]]]:
@@ -118,7 +124,7 @@ def _crud_calls(database: Path, requests: int) -> dict[str, list[Callable[[], ob
     ]
     return {
         "POST /api/v1/needs (the CRUD app)": [
-            lambda b=b: _post(client, tokens[LEADER], b) for b in bodies
+            partial(_post, client, tokens[LEADER], b) for b in bodies
         ],
         f"GET {LIST_PATH} (the CRUD app)": [lambda: _get(client, LIST_PATH, tokens[LEADER])]
         * requests,

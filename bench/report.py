@@ -123,7 +123,7 @@ class Report:
                 for title, text in self.profiles
                 if path and title.startswith(path) and f"({store})" in title
             ]
-            if not found:
+            if path is None or not found:  # no profile without a path
                 continue
             title, text = found[0]
             own = text.splitlines()[1].partition(": ")[2]

@@ -129,6 +129,7 @@ def request(
 ) -> tuple[int, dict[str, str], bytes]:
     """One request on a new connection: status, headers (Set-Cookie joined by newlines), body."""
     parts = urlsplit(url)
+    assert parts.hostname is not None, url  # the bench's URLs always name their host
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     sent = dict(headers or {})
     data = None

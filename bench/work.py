@@ -37,16 +37,19 @@ def counted() -> Iterator[list[int]]:
         sent[0] += 1
         return executemany(cursor, *args, **kwargs)
 
-    psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
-    psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+    # Counting wrappers in place of psycopg's (typed, overloaded) methods while the block runs.
+    psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign, assignment]
+    psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign, assignment]
     try:
         yield sent
-    finally:
+    finally:  # psycopg's own methods back
         psycopg.Cursor.execute = execute  # type: ignore[method-assign]
         psycopg.Cursor.executemany = executemany  # type: ignore[method-assign]
 
 
-def _per_post(post: Callable[[dict[str, Any]], None], bodies: list[dict[str, Any]]) -> dict:
+def _per_post(
+    post: Callable[[dict[str, Any]], None], bodies: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Statements, CPU and wall time per POST, after a warm-up on the first tenth."""
     warm = max(len(bodies) // 10, 1)
     for body in bodies[:warm]:

@@ -122,7 +122,8 @@ def overdue_rule(now: datetime) -> Callable[[Mapping[str, Any]], bool]:
     def overdue(need: Mapping[str, Any]) -> bool:
         if need["status"] == "resolved" or need["visits"] or need["referrals"]:
             return False
-        return now > need["logged_at"] + first_contact(need["community"], need["category"])
+        logged_at: datetime = need["logged_at"]
+        return now > logged_at + first_contact(need["community"], need["category"])
 
     return overdue
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
@@ -33,6 +34,9 @@ from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
 from web.operations.household_identity import HouseholdDirectory, HouseholdIdentity
+
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
 
 
 @dataclass
@@ -208,7 +212,11 @@ def build_duties(
         keys=keys,
     )
     follower = Follower(duties, view)
-    duties.after_save.append(follower.catch_up)
+
+    def catch_up() -> None:  # the duties' hook returns nothing; the count is not wanted
+        follower.catch_up()
+
+    duties.after_save.append(catch_up)
     return duties, view, follower
 
 
@@ -254,7 +262,7 @@ def _extra_int(settings: Settings, name: str) -> int | None:
 
 def services(app: Flask | None = None) -> Services:
     """This process's services, built on first use."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     built: Services | None = app.extensions.get("needs.services")
     if built is None:
         settings = app.config["NEEDS_SETTINGS"]

@@ -22,7 +22,7 @@ from store.statements import check_public_key
 CIPHER_TOPIC = "store.cipher:RotatingCipher"
 MIN_SECRET_LENGTH = 32
 # Optional tuning read from the environment into Settings.extra.
-TUNING = (
+TUNING: tuple[str, ...] = (
     "TOKEN_TTL_HOURS",
     "PASSWORD_TIME_COST",
     "PASSWORD_MEMORY_KIB",

@@ -3,11 +3,14 @@ UUIDs and decimals as strings, keys sorted), written in C. Text is UTF-8, not \\
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+
+if TYPE_CHECKING:
+    from werkzeug.sansio.response import Response
 
 # Times and dataclasses go through the provider's `default`, as with the standard encoder;
 # UUIDs orjson writes itself, as str() does.
@@ -21,6 +24,8 @@ _OPTIONS = (
 
 class OrjsonProvider(DefaultJSONProvider):
     """Flask's JSON provider, writing with orjson; reading is the standard library's."""
+
+    _app: Flask  # a weak proxy of the Flask app (the base types it as the sansio App)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs:  # indent, separators, a template's `tojson` options: the standard encoder

@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
         # Believe the proxy's X-Forwarded-For/-Proto/-Host (one hop only): the request is then
         # known to be HTTPS (Secure cookies, HSTS) and to come from the phone's address (the
         # sign-in rate limit). Never set this without a proxy that overwrites those headers.
+        # (Flask's documented way to wrap its WSGI app; mypy forbids assigning to a method.)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.after_request(secure_headers)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -17,7 +17,7 @@ MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger(__name__)
 
 
-class NeedsApi(Api):  # type: ignore[misc]
+class NeedsApi(Api):
     """flask-smorest's Api, with the contract's error body and errors kept to /api/."""
 
     def handle_http_exception(self, error: HTTPException) -> Any:
@@ -40,9 +40,10 @@ class NeedsApi(Api):  # type: ignore[misc]
             del payload["errors"]
             payload["message"] = "the body is not valid JSON"
         payload.setdefault("message", error.description or HTTPStatus(code).phrase)
-        if code == 405 and getattr(error, "valid_methods", None):
+        allowed: list[str] | None = getattr(error, "valid_methods", None)
+        if code == 405 and allowed:
             # flask-smorest drops werkzeug's Allow header; clients and checkers rely on it.
-            headers = {**dict(headers or {}), "Allow": ", ".join(error.valid_methods)}
+            headers = {**dict(headers or {}), "Allow": ", ".join(allowed)}
         return payload, code, headers
 
 

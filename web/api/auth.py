@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, abort, g, request
 from flask.views import MethodView
@@ -63,13 +63,13 @@ class TokenSchema(Schema):
 
 @blp.route("/auth/tokens")
 class Tokens(MethodView):
-    decorators = (
+    decorators: ClassVar[list[Callable[..., Any]]] = [
         limiter.limit(
             "5 per minute;20 per hour",
             key_func=_login_key,
             deduct_when=lambda response: response.status_code == 401,
         ),
-    )
+    ]
 
     @blp.arguments(CredentialsSchema)
     @blp.response(201, TokenSchema)
@@ -86,7 +86,7 @@ class Tokens(MethodView):
 
 def authenticate() -> None:
     """Before each API request: who is calling (401 when nobody we know)."""
-    from web.api import is_api_request
+    from web.errors import is_api_request
 
     if not is_api_request() or request.url_rule is None or request.endpoint in PUBLIC_ENDPOINTS:
         return

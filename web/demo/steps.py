@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -78,7 +78,7 @@ class Steps:
         stall: bool = False,
         withdraw: bool = False,
         unanswered: bool = False,
-    ) -> Iterator[datetime]:
+    ) -> Generator[datetime, None, bool]:
         """Refer to the best match until one accepts, then see it through; True if resolved."""
         yield (
             self.after(plan, 0.2, 2) if unanswered else self.after(plan, 1, 24, urgent=(0.05, 0.2))
@@ -116,7 +116,7 @@ class Steps:
 
     def complete(
         self, plan: NeedPlan, need: UUID, referral: UUID, partner: DemoPartner
-    ) -> Iterator[datetime]:
+    ) -> Generator[datetime, None, bool]:
         """The partner does the work and reports; the leader checks back and resolves."""
         work_days = {
             "emergency": (0.05, 0.4),
@@ -139,7 +139,9 @@ class Steps:
         self.needs.resolve(need, resolution, SUMMARIES[plan.category], actor=plan.leader)
         return True
 
-    def withdraw(self, plan: NeedPlan, need: UUID, referral: UUID) -> Iterator[datetime]:
+    def withdraw(
+        self, plan: NeedPlan, need: UUID, referral: UUID
+    ) -> Generator[datetime, None, bool]:
         """Take the referral back and close the case: no longer needed."""
         reason = plan.rng.choice(WITHDRAW_REASONS)
         self.casework.act_on_referral(referral, "withdraw", reason, actor=plan.leader)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime
 from uuid import UUID
 
@@ -32,7 +32,7 @@ class Timeline(Steps):
     def run(self, plans: list[NeedPlan]) -> None:
         """Step through the stories until each ends or would step past `now`."""
         self.total = len(plans)
-        queue: list[tuple[datetime, int, Iterator[datetime]]] = [
+        queue: list[tuple[datetime, int, Generator[datetime, None, None]]] = [
             (plan.logged_at, plan.number, self.story(plan)) for plan in plans
         ]
         heapq.heapify(queue)
@@ -48,7 +48,7 @@ class Timeline(Steps):
             heapq.heappush(queue, (max(following, moment), number, steps))
         self.echo(f"needs: {len(self.need_ids)} logged, {self.referrals} referrals")
 
-    def story(self, plan: NeedPlan) -> Iterator[datetime]:
+    def story(self, plan: NeedPlan) -> Generator[datetime, None, None]:
         """Log the need, then live its story; yields the moment of each next step."""
         self.log(plan)
         yield from getattr(self, plan.story)(plan, self.need_ids[plan.number])

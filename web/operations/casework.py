@@ -66,7 +66,7 @@ class Casework:
         **details: Any,
     ) -> UUID:
         """Log a need for its household, registered with the duties first (found or new)."""
-        address = {"building": building, "unit": unit, "room": room}
+        address: dict[str, Any] = {"building": building, "unit": unit, "room": room}
         registered = None
         if self.households is not None:
             where = self.needs.community(community)

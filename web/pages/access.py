@@ -16,7 +16,7 @@ from web.bootstrap import services
 from web.pages.extensions import login
 
 
-class PageUser(UserMixin):  # type: ignore[misc]
+class PageUser(UserMixin):
     """A signed-in user; the session holds the username with the credentials epoch, so a new
     password, a new role or a disabled account ends page sessions as it ends API tokens."""
 
@@ -27,7 +27,7 @@ class PageUser(UserMixin):  # type: ignore[misc]
         return f"{self.record.username}|{self.record.credentials_epoch}"
 
 
-@login.user_loader
+@login.user_loader  # type: ignore[untyped-decorator]  # Flask-Login is untyped
 def load_user(session_id: str) -> PageUser | None:
     """The user a page session names, while their account and credentials are unchanged."""
     username, _, epoch = session_id.rpartition("|")

@@ -70,7 +70,9 @@ def sign_in() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            record = services().accounts.authenticate(form.username.data, form.password.data)
+            record = services().accounts.authenticate(
+                form.username.data or "", form.password.data or ""
+            )
         except InvalidCredentialsError:
             g.sign_in_failed = True
             form.password.errors = [_("Wrong username or password.")]

@@ -24,7 +24,7 @@ def at_most(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))
 
 
-class Choice(RadioField):  # type: ignore[misc]
+class Choice(RadioField):
     """A group of large radio tiles; "pick one" is said in our words, not WTForms' own."""
 
     def __init__(self, label: Any, *, required: bool = True, **kwargs: Any) -> None:
@@ -39,7 +39,7 @@ class Choice(RadioField):  # type: ignore[misc]
             raise StopValidation(str(_l("Choose one of these.")))
 
 
-class SignInForm(FlaskForm):  # type: ignore[misc]
+class SignInForm(FlaskForm):
     username = StringField(
         _l("Username"), validators=[InputRequired(_l("Enter your username.")), at_most(40)]
     )
@@ -48,7 +48,7 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class LogNeedForm(FlaskForm):  # type: ignore[misc]
+class LogNeedForm(FlaskForm):
     """A need in four taps plus typing: category, household, urgency, description."""
 
     key = HiddenField()
@@ -80,46 +80,46 @@ class LogNeedForm(FlaskForm):  # type: ignore[misc]
         return valid
 
 
-class VisitForm(FlaskForm):  # type: ignore[misc]
+class VisitForm(FlaskForm):
     notes = TextAreaField(_l("What you found"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class NoteForm(FlaskForm):  # type: ignore[misc]
+class NoteForm(FlaskForm):
     text = TextAreaField(
         _l("Note"), validators=[InputRequired(_l("Write the note.")), at_most(TEXT_LIMIT)]
     )
 
 
-class ReferForm(FlaskForm):  # type: ignore[misc]
+class ReferForm(FlaskForm):
     key = HiddenField()
     partner_id = Choice(_l("Partner"))
     note = TextAreaField(_l("Note for the partner"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class WithdrawForm(FlaskForm):  # type: ignore[misc]
+class WithdrawForm(FlaskForm):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class ResolveForm(FlaskForm):  # type: ignore[misc]
+class ResolveForm(FlaskForm):
     outcome = Choice(_l("Outcome"))
     summary = TextAreaField(_l("Summary"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class ReopenForm(FlaskForm):  # type: ignore[misc]
+class ReopenForm(FlaskForm):
     reason = StringField(
         _l("Why reopen"), validators=[InputRequired(_l("Say why.")), at_most(SHORT_LIMIT)]
     )
 
 
-class AcceptForm(FlaskForm):  # type: ignore[misc]
+class AcceptForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class DeclineForm(FlaskForm):  # type: ignore[misc]
+class DeclineForm(FlaskForm):
     reason = Choice(_l("Reason"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class CompleteForm(FlaskForm):  # type: ignore[misc]
+class CompleteForm(FlaskForm):
     outcome = Choice(_l("Outcome"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])

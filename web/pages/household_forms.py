@@ -21,7 +21,7 @@ RECORD_KINDS_SHOWN = {
 }
 
 
-class RegisterHouseholdForm(FlaskForm):  # type: ignore[misc]
+class RegisterHouseholdForm(FlaskForm):
     block = SelectField(_l("Block"), validate_choice=True)
     building = StringField(
         _l("Building"), validators=[InputRequired(_l("Enter the building.")), at_most(10)]
@@ -30,24 +30,24 @@ class RegisterHouseholdForm(FlaskForm):  # type: ignore[misc]
     room = StringField(_l("Room"), validators=[Optional(), at_most(10)])
 
 
-class LifeEventForm(FlaskForm):  # type: ignore[misc]
+class LifeEventForm(FlaskForm):
     type = Choice(_l("What happened"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class GroupForm(FlaskForm):  # type: ignore[misc]
+class GroupForm(FlaskForm):
     member = StringField(
         _l("Member's name"), validators=[InputRequired(_l("Enter the name.")), at_most(100)]
     )
     group = Choice(_l("Group"))
 
 
-class ToNeedForm(FlaskForm):  # type: ignore[misc]
+class ToNeedForm(FlaskForm):
     category = SelectField(_l("Category"), validate_choice=True)
     urgency = SelectField(_l("Urgency"), validate_choice=True)
 
 
-class RecordForm(FlaskForm):  # type: ignore[misc]
+class RecordForm(FlaskForm):
     kind = Choice(_l("Kind of record"))
     text = TextAreaField(
         _l("What to record"),
@@ -73,7 +73,7 @@ def record_form() -> RecordForm:
     return form
 
 
-class EraseHouseholdForm(FlaskForm):  # type: ignore[misc]
+class EraseHouseholdForm(FlaskForm):
     confirm = BooleanField(
         _l("I understand: its address, members' names and every note read [erased] for good."),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],

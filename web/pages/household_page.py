@@ -3,7 +3,7 @@ and record a life event, a member's watched group or one of the five must-record
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
@@ -55,13 +55,13 @@ def households() -> Any:
             household_id = services().duties.register_household(
                 community=g.user.community,
                 block=form.block.data,
-                building=form.building.data,
+                building=form.building.data or "",
                 unit=form.unit.data,
                 room=form.room.data,
                 actor=g.user.username,
             )
         except (DutiesError, InvalidInputError) as error:
-            form.building.errors.append(error.message)
+            cast(list[str], form.building.errors).append(error.message)  # a list once validated
         else:
             return redirect(url_for("pages.household_page.household", household_id=household_id))
     blocks = list(g.user.blocks) if g.user.role == "block_leader" else None
@@ -121,7 +121,7 @@ def group(household_id: UUID) -> Any:
         form,
         lambda: services().duties.place_in_group(
             household_id,
-            form.member.data,
+            form.member.data or "",
             form.group.data,
             local_day(services().clock.now()),
             actor=g.user.username,
@@ -144,7 +144,7 @@ def record(household_id: UUID) -> Any:
             kind=form.kind.data,
             block=home["block"],
             household_id=household_id,
-            text=form.text.data,
+            text=form.text.data or "",
             actor=g.user.username,
         ),
         record=form,

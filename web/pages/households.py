@@ -3,7 +3,7 @@ blocks used most recently, so a leader taps one instead of typing the address ag
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 
@@ -32,7 +32,9 @@ def buildings_in(community: Community, block: str) -> str:
         else:
             runs.append([number])
     spans = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-    return _("Block %(block)s holds buildings %(buildings)s.", block=block, buildings=spans)
+    return cast(
+        str, _("Block %(block)s holds buildings %(buildings)s.", block=block, buildings=spans)
+    )
 
 
 def recent_households(user: Any) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4, uuid5
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -165,7 +165,7 @@ def record_visit(need_id: UUID) -> Any:
 
     def run(need: dict[str, Any], form: Any) -> str:
         services().needs.record_visit(need_id, form.notes.data or "", **_actor())
-        return _("Visit recorded.")
+        return cast(str, _("Visit recorded."))
 
     return command(need_id, "visit", run)
 
@@ -177,7 +177,7 @@ def add_note(need_id: UUID) -> Any:
 
     def run(need: dict[str, Any], form: Any) -> str:
         services().needs.add_note(need_id, form.text.data, **_actor())
-        return _("Note added.")
+        return cast(str, _("Note added."))
 
     return command(need_id, "note", run)
 
@@ -193,7 +193,10 @@ def refer(need_id: UUID) -> Any:
         services().casework.refer(
             need_id, partner_id, form.note.data or "", referral_id=uuid5(need_id, key), **_actor()
         )
-        return _("Referred to %(partner)s.", partner=dict(form.partner_id.choices)[str(partner_id)])
+        return cast(
+            str,
+            _("Referred to %(partner)s.", partner=dict(form.partner_id.choices)[str(partner_id)]),
+        )
 
     return command(need_id, "refer", run)
 
@@ -209,7 +212,7 @@ def withdraw(need_id: UUID, referral_id: UUID) -> Any:
         services().casework.act_on_referral(
             referral_id, "withdraw", form.reason.data or "", **_actor()
         )
-        return _("Referral withdrawn.")
+        return cast(str, _("Referral withdrawn."))
 
     return command(need_id, f"withdraw-{referral_id}", run)
 
@@ -221,7 +224,7 @@ def resolve(need_id: UUID) -> Any:
 
     def run(need: dict[str, Any], form: Any) -> str:
         services().needs.resolve(need_id, form.outcome.data, form.summary.data or "", **_actor())
-        return _("Need resolved.")
+        return cast(str, _("Need resolved."))
 
     return command(need_id, "resolve", run)
 
@@ -233,6 +236,6 @@ def reopen(need_id: UUID) -> Any:
 
     def run(need: dict[str, Any], form: Any) -> str:
         services().needs.reopen(need_id, form.reason.data, **_actor())
-        return _("Need reopened.")
+        return cast(str, _("Need reopened."))
 
     return command(need_id, "reopen", run)

@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from web.pages.forms import SHORT_LIMIT, at_most
 
 
-class Checkboxes(SelectMultipleField):  # type: ignore[misc]
+class Checkboxes(SelectMultipleField):
     """Several choices as a list of checkboxes, each with its own label."""
 
     widget = ListWidget(prefix_label=False)
@@ -25,7 +25,7 @@ class Checkboxes(SelectMultipleField):  # type: ignore[misc]
             raise StopValidation(str(_l("Choose one of these.")))
 
 
-def password_field(label: object) -> PasswordField:
+def password_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
@@ -35,11 +35,11 @@ def password_field(label: object) -> PasswordField:
     )
 
 
-class AssignForm(FlaskForm):  # type: ignore[misc]
+class AssignForm(FlaskForm):
     assignee = SelectField(_l("New owner"), validate_choice=False)
 
 
-class RegisterPartnerForm(FlaskForm):  # type: ignore[misc]
+class RegisterPartnerForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[InputRequired(_l("Enter the partner's name.")), at_most(200)]
     )
@@ -57,15 +57,15 @@ class RegisterPartnerForm(FlaskForm):  # type: ignore[misc]
     contact = StringField(_l("Contact"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class SuspendPartnerForm(FlaskForm):  # type: ignore[misc]
+class SuspendPartnerForm(FlaskForm):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class ReactivatePartnerForm(FlaskForm):  # type: ignore[misc]
+class ReactivatePartnerForm(FlaskForm):
     pass
 
 
-class AddLeaderForm(FlaskForm):  # type: ignore[misc]
+class AddLeaderForm(FlaskForm):
     username = StringField(
         _l("Username"), validators=[InputRequired(_l("Enter a username.")), at_most(40)]
     )
@@ -73,18 +73,18 @@ class AddLeaderForm(FlaskForm):  # type: ignore[misc]
     blocks = Checkboxes(_l("Blocks"))
 
 
-class HandOverForm(FlaskForm):  # type: ignore[misc]
+class HandOverForm(FlaskForm):
     block = SelectField(_l("Block"), validate_choice=True)
     leader = SelectField(_l("To the leader"), validate_choice=True)
 
 
-class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
+class ResetPasswordForm(FlaskForm):
     password = password_field(_l("New password"))
 
 
-class DisableForm(FlaskForm):  # type: ignore[misc]
+class DisableForm(FlaskForm):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class EnableForm(FlaskForm):  # type: ignore[misc]
+class EnableForm(FlaskForm):
     pass

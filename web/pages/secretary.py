@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
@@ -195,7 +195,7 @@ def _own_partner(partner_id: UUID) -> Any:
 
     record = services().partners.get_partner(partner_id)
     if record.community != g.user.community:
-        raise PartnerNotFoundError(str(partner_id))
+        raise PartnerNotFoundError(partner_id)
     return record
 
 
@@ -307,15 +307,16 @@ def add_leader() -> Any:
     form.blocks.choices = _block_choices()
 
     def run() -> str:
+        username = (form.username.data or "").strip().lower()
         services().accounts.register_user(
             community=g.user.community,
-            username=form.username.data.strip().lower(),
-            password=form.password.data,
+            username=username,
+            password=form.password.data or "",
             role="block_leader",
-            blocks=form.blocks.data,
+            blocks=form.blocks.data or [],
             actor=g.user.username,
         )
-        return _("%(name)s can sign in now.", name=form.username.data.strip().lower())
+        return cast(str, _("%(name)s can sign in now.", name=username))
 
     return people_command("leader", form, run)
 
@@ -352,7 +353,7 @@ def hand_over() -> Any:
             authenticator.change_role(
                 leader, role="block_leader", blocks=[*new.blocks, block], actor=g.user.username
             )
-        return _("%(leader)s now leads block %(block)s.", leader=leader, block=block)
+        return cast(str, _("%(leader)s now leads block %(block)s.", leader=leader, block=block))
 
     return people_command("handover", form, run)
 
@@ -375,9 +376,11 @@ def reset_password(username: str) -> Any:
 
     def run() -> str:
         services().authenticator.change_password(
-            user.username, password=form.password.data, actor=g.user.username
+            user.username, password=form.password.data or "", actor=g.user.username
         )
-        return _("New password set for %(name)s. Tell them in person.", name=user.username)
+        return cast(
+            str, _("New password set for %(name)s. Tell them in person.", name=user.username)
+        )
 
     return people_command(name, form, run)
 
@@ -394,7 +397,7 @@ def disable(username: str) -> Any:
         services().authenticator.disable(
             user.username, reason=form.reason.data or "", actor=g.user.username
         )
-        return _("%(name)s can no longer sign in.", name=user.username)
+        return cast(str, _("%(name)s can no longer sign in.", name=user.username))
 
     return people_command(name, form, run)
 
@@ -409,6 +412,6 @@ def enable(username: str) -> Any:
 
     def run() -> str:
         services().accounts.enable_user(user.username, actor=g.user.username)
-        return _("%(name)s can sign in again.", name=user.username)
+        return cast(str, _("%(name)s can sign in again.", name=user.username))
 
     return people_command(name, form, run)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from flask import Response, abort, g
@@ -45,7 +45,7 @@ def shown(value: Any) -> str:
     if isinstance(value, datetime):
         return stamp(value)
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return cast(str, _("Yes") if value else _("No"))
     return str(value)
 
 
@@ -89,23 +89,31 @@ def printable(document: dict[str, Any], category_name: str) -> dict[str, Any]:
 def verdict(check: dict[str, Any]) -> str:
     """'Intact', or where the chain first breaks and why."""
     if check["intact"]:
-        return _("Intact: all %(count)d events check out", count=check["checked_versions"])
+        return cast(
+            str, _("Intact: all %(count)d events check out", count=check["checked_versions"])
+        )
     problem = check["problems"][0]
-    return _(
-        "Broken at event %(version)s: %(problem)s",
-        version=check["first_broken_version"] or "—",
-        problem=problem["problem"],
+    return cast(
+        str,
+        _(
+            "Broken at event %(version)s: %(problem)s",
+            version=check["first_broken_version"] or "—",
+            problem=problem["problem"],
+        ),
     )
 
 
 def _sealed(sealed: dict[str, Any] | None) -> str:
     if sealed is None:
-        return _("Not sealed yet")
-    return _(
-        "Sealed by seal %(number)d at %(time)s (up to event %(version)d)",
-        number=sealed["seal_no"],
-        time=stamp(sealed["sealed_at"]),
-        version=sealed["version"],
+        return cast(str, _("Not sealed yet"))
+    return cast(
+        str,
+        _(
+            "Sealed by seal %(number)d at %(time)s (up to event %(version)d)",
+            number=sealed["seal_no"],
+            time=stamp(sealed["sealed_at"]),
+            version=sealed["version"],
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 
@@ -85,10 +85,13 @@ def _what(kind: str, data: dict[str, Any], partners: dict[str, str]) -> str:
 def _erased(event: dict[str, Any]) -> str:
     if event["type"] != "PersonalDataErased":
         return ""
-    return _(
-        "Personal data erased by %(name)s at %(time)s",
-        name=event["actor"],
-        time=when(event["recorded_at"]),
+    return cast(
+        str,
+        _(
+            "Personal data erased by %(name)s at %(time)s",
+            name=event["actor"],
+            time=when(event["recorded_at"]),
+        ),
     )
 
 

@@ -6,7 +6,7 @@ following the event log and the store, never handed over by request handlers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from celery import Celery, Task
 from flask import Flask, current_app
@@ -15,6 +15,8 @@ from web.bootstrap import services
 from web.tasks.settings import TaskSettings
 
 if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
+
     from web.tasks.delivery import Notifier
 
 __all__ = ["init_app", "notifier", "task_settings"]
@@ -24,12 +26,12 @@ def init_app(app: Flask) -> Celery:
     """Create the app's Celery application, its tasks running in the app's context."""
     settings = TaskSettings.from_app(app)
 
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task[..., Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.conf.update(settings.celery_config())
     celery_app.set_default()
     app.extensions["celery"] = celery_app
@@ -41,7 +43,7 @@ def init_app(app: Flask) -> Celery:
 
 
 def task_settings(app: Flask | None = None) -> TaskSettings:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     settings: TaskSettings = app.extensions["needs.task_settings"]
     return settings
 
@@ -51,7 +53,7 @@ def notifier(app: Flask | None = None) -> Notifier:
     from web.tasks.delivery import Notifier
     from web.tasks.mail import Mailer
 
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     built: Notifier | None = app.extensions.get("needs.notifier")
     if built is None:
         smtp = task_settings(app).smtp

@@ -43,7 +43,7 @@ def retry_delay(failed_attempts: int, rng: random.Random) -> timedelta:
     """The wait after the n-th failed attempt: 30 s, doubling each time up to 6 h, less up to a
     quarter at random so that many failures do not retry in step. Fourteen attempts span
     about a day (14.5 h to 26.5 h)."""
-    base = min(FIRST_DELAY * 2 ** (failed_attempts - 1), LONGEST_DELAY)
+    base: timedelta = min(FIRST_DELAY * 2 ** (failed_attempts - 1), LONGEST_DELAY)
     return base * rng.uniform(0.75, 1.0)
 
 
