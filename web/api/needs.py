@@ -200,7 +200,7 @@ def need_command(schema: type[Schema]) -> Callable[[CommandView], CommandView]:
         post = blp.alt_response(412, description="If-Match is stale")(post)
         post = blp.alt_response(409, **CONFLICTS)(post)
         post = blp.response(200, s.NeedSchema)(post)
-        return roles(*LEADERS)(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+        return roles(*LEADERS)(blp.arguments(schema)(post))
 
     return decorate
 

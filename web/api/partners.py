@@ -76,12 +76,19 @@ class WebhookSchema(Schema):
     webhook_url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False)
 
 
-def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Any:
+Answer = tuple[dict[str, Any], int, dict[str, str]]
+
+
+def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Answer:
     """A partner of the caller's community, with its ETag (and a new secret, once)."""
     record = services().partners.get_partner(partner_id)
     if record.community != g.user.community:
         abort(404, description=f"no partner {partner_id}")
-    body = {**record.__dict__, "id": record.partner_id, "webhook_url": record.webhook_url or None}
+    body: dict[str, Any] = {
+        **record.__dict__,
+        "id": record.partner_id,
+        "webhook_url": record.webhook_url or None,
+    }
     if secret:
         body["webhook_secret"] = secret
     return body, status, etag(record.version)
@@ -139,7 +146,6 @@ class Partner(MethodView):
         return shown(partner_id)
 
 
-Answer = tuple[dict[str, Any], int, dict[str, str]]
 CommandView = Callable[..., Answer]
 
 
@@ -154,7 +160,7 @@ def partner_command(
         post = blp.alt_response(409, description="the partner's state forbids it")(post)
         post = blp.alt_response(412, description="If-Match is stale")(post)
         post = blp.response(200, response)(post)
-        return roles("secretary")(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+        return roles("secretary")(blp.arguments(schema)(post))
 
     return decorate
 

@@ -119,7 +119,7 @@ def referral_command(schema: type[Schema], *who: str) -> Callable[[CommandView],
         post = blp.alt_response(412, description="If-Match is stale")(post)
         post = blp.alt_response(409, description="the referral's state forbids it")(post)
         post = blp.response(200, ReferralSchema)(post)
-        return roles(*who)(blp.arguments(schema)(post))  # type: ignore[no-any-return]
+        return roles(*who)(blp.arguments(schema)(post))
 
     return decorate
 
