@@ -18,7 +18,7 @@ from needs.domain import Need
 from needs.erasure import Erasure
 from needs.exceptions import HouseholdNotFoundError
 from needs.households import HouseholdIndex, household_for
-from needs.referral_rules import Lapse
+from needs.referral_clock import Lapse, lapse
 from needs.values import PartnerTerms
 from store.keystore import KeyStore
 from store.shredding import forget_snapshots
@@ -244,7 +244,8 @@ class Needs(CaseStore):
 
         def command(need: Need, stamp: Stamp) -> Lapse:
             sla = self.community(need.community).category(need.category).sla_hours
-            return need.lapse_referral(
+            return lapse(
+                need,
                 referral_id,
                 candidates,
                 timedelta(hours=sla),

@@ -5,7 +5,6 @@ itself, its referrals to partners, the erasure of the resident's data."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self, cast
@@ -18,7 +17,6 @@ from kernel.community import Community
 from needs import referral_rules as rules
 from needs.erasure import salt_personal_data
 from needs.exceptions import NeedNotResolvedError, NeedResolvedError
-from needs.referral_rules import Lapse
 from needs.values import (
     DeclineReason,
     Household,
@@ -442,35 +440,6 @@ class Need(Aggregate):
 
         def change(self, referral: Referral) -> None:
             rules.completed(referral, self.timestamp, self.outcome, self.note)
-
-    def lapse_referral(
-        self,
-        referral_id: UUID,
-        candidates: Iterable[PartnerTerms],
-        respond_within: timedelta,
-        stamp: Stamp,
-        *,
-        next_referral_id: UUID | None = None,
-    ) -> Lapse:
-        """Expire the referral; refer the case on to a candidate that may take it, or escalate."""
-        lapsed = self.referral(referral_id)
-        self.expire_referral(referral_id, stamp)
-        if self.engaged_partner_ids:
-            return Lapse(None, escalated=False)
-        note = "" if self.erased_at else lapsed.note
-        for partner in candidates:
-            try:
-                new_id = self.refer(
-                    partner, note, respond_within, stamp, referral_id=next_referral_id
-                )
-            except rules.NOT_FOR_THIS_PARTNER:
-                continue
-            return Lapse(new_id, escalated=False)
-        self.escalate(
-            f"{lapsed.partner_name} did not answer in time and no other partner may take the case",
-            stamp,
-        )
-        return Lapse(None, escalated=True)
 
     def record_delivery_failure(
         self, referral_id: UUID, delivery_id: UUID, attempts: int, last_error: str, stamp: Stamp

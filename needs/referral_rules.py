@@ -4,7 +4,6 @@ how each step changes the referral."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -28,17 +27,6 @@ from needs.values import (
     ReferralStatus,
     parse_code,
 )
-
-# What refer() raises for a partner that may not take the case: the next candidate is tried.
-NOT_FOR_THIS_PARTNER = (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError)
-
-
-@dataclass(frozen=True)
-class Lapse:
-    """What became of a case when its referral lapsed."""
-
-    next_referral_id: UUID | None
-    escalated: bool
 
 
 class Sending(Protocol):
