@@ -11,6 +11,7 @@ from uuid import UUID, uuid4, uuid5
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from duties.exceptions import HouseholdNotFoundError
 from kernel.errors import BuildingNotInBlockError
 from web.api.needs import NEED_IDS
 from web.api.scope import check_block_allowed, need_in_scope, needs_in_scope, referral_in_scope
@@ -119,7 +120,7 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
             occurred_at=occurred_at,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{form.key.data}"),
         ), 201
-    except casepage.REFUSALS as error:
+    except (*casepage.REFUSALS, HouseholdNotFoundError) as error:
         status = casepage.refuse(form, error)
         if isinstance(error, BuildingNotInBlockError):
             community = _services().needs.community(g.user.community)
