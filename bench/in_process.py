@@ -137,7 +137,7 @@ def _ranking(
 ) -> UUID:
     section = f"Ranking · {store}"
     community = corpus.community_of(services)
-    need_id = services.needs.log_need(
+    need_id = services.casework.log_need(
         community=community.id,
         category="hardship",
         block="B3",
@@ -198,8 +198,10 @@ def _ranking(
 
 def _fresh_casework(services: Services) -> Casework:
     """The façade over a view object of its own, as a new process or a moved read model has."""
-    view = NeedsView(services.view.store, services.view.address_key)
-    return Casework(services.needs, services.partners, view, services.follower, services.clock)
+    view = NeedsView(services.view.store)
+    return Casework(
+        services.needs, services.partners, view, services.follower, services.clock, services.duties
+    )
 
 
 def _case_read(

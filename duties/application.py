@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from duties.domain import Household
@@ -20,6 +19,7 @@ from duties.exceptions import (
     HouseholdNotFoundError,
     RecordNotFoundError,
 )
+from duties.households import DutiesIndex, HouseholdRegistry
 from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
 from duties.rules import DutyRules
@@ -29,26 +29,16 @@ from kernel.clock import Clock
 from kernel.community import Community
 from kernel.retrying import retry_on_clash
 from store.keystore import KeyStore
-from store.sealed_application import SealedApplication
 from store.sealing import SealingMapper
 from store.transcodings import register_all
 
 log = logging.getLogger(__name__)
+__all__ = ["Duties", "DutiesIndex"]
 T = TypeVar("T")
 CLOCK_ACTOR = "clock"
 
 
-class DutiesIndex(Protocol):
-    """Finds households by address and the household that owes a duty."""
-
-    def find_household(
-        self, community: str, block: str, building: int, unit: str, room: str
-    ) -> UUID | None: ...
-
-    def duty_household(self, duty_id: UUID) -> UUID | None: ...
-
-
-class Duties(SealedApplication):
+class Duties(HouseholdRegistry):
     """The proactive duties: every command loads a household or a record, calls it, saves it."""
 
     def __init__(
@@ -85,46 +75,6 @@ class Duties(SealedApplication):
         return recordings
 
     # --- households ----------------------------------------------------------------------
-
-    def register_household(
-        self,
-        *,
-        community: str,
-        block: str,
-        building: str | int,
-        unit: str | None = None,
-        room: str | None = None,
-        actor: str,
-        occurred_at: datetime | None = None,
-        household_id: UUID | None = None,
-    ) -> UUID:
-        """Register the household at an address; the one already registered there is kept."""
-        where = self.community(community)
-        number = where.building_in_block(block, building)
-        found = self.find_household(community, block, number, unit, room)
-        if found is not None:
-            return found
-        household = Household.register(
-            where,
-            block=block,
-            building=number,
-            unit=unit,
-            room=room,
-            stamp=self.stamp(actor, occurred_at),
-            household_id=household_id,
-        )
-        self.save(household)
-        return household.id
-
-    def find_household(
-        self, community: str, block: str, building: int, unit: str | None, room: str | None
-    ) -> UUID | None:
-        """The household registered at the address, if any."""
-        if self.index is None:
-            return None
-        return self.index.find_household(
-            community, block, building, (unit or "").strip(), (room or "").strip()
-        )
 
     def join_group(
         self, household_id: UUID, member: str, group: str, starts_on: date, *, actor: str, **o: Any
@@ -258,13 +208,6 @@ class Duties(SealedApplication):
             raise DutyNotFoundError(f"no duty {duty_id}")
         return found
 
-    def load_household(self, household_id: UUID, version: int | None = None) -> Household:
-        """The household aggregate itself."""
-        found = self._load(household_id, version)
-        if not isinstance(found, Household):
-            raise HouseholdNotFoundError(f"no household {household_id}")
-        return found
-
     def load_record(self, record_id: UUID) -> Record:
         """The record aggregate itself."""
         found = self._load(record_id, None)
@@ -273,12 +216,6 @@ class Duties(SealedApplication):
         return found
 
     # --- helpers -------------------------------------------------------------------------
-
-    def _load(self, aggregate_id: UUID, version: int | None) -> Any:
-        try:
-            return self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            return None
 
     def _update(
         self,

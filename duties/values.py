@@ -86,3 +86,13 @@ class Duty:
     @property
     def is_open(self) -> bool:
         return self.discharged_at is None
+
+
+@dataclass(frozen=True)
+class HouseholdAddress:
+    """A registered household and where it lives in its block: what a need is logged for."""
+
+    id: UUID
+    building: int
+    unit: str
+    room: str

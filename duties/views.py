@@ -4,13 +4,12 @@ tracking position commit together, like the casework views."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from duties.addresses import AddressIndex
 from duties.domain import Household
 from duties.record import Record
 from duties.rules import DutyRules
@@ -39,17 +38,7 @@ CREATE TABLE IF NOT EXISTS view_tracking (
 TABLES = ("duty_households", "duties_view", "records_view")
 
 
-def address_digest(
-    key: bytes, community: str, block: str, building: int, unit: str, room: str
-) -> str:
-    """A keyed digest of an address: finds a household without storing where it is."""
-    address = "|".join(
-        [community, block, str(building), unit.strip().casefold(), room.strip().casefold()]
-    )
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-
-
-class DutiesView(TrackedSqlView):
+class DutiesView(AddressIndex, TrackedSqlView):
     """The duties read models, kept by following the Duties log exactly once."""
 
     tables = TABLES
@@ -92,9 +81,7 @@ class DutiesView(TrackedSqlView):
                 "c": e.community,
                 "b": e.block,
                 "building": e.building,
-                "d": address_digest(
-                    self.address_key, e.community, e.block, e.building, e.unit, e.room
-                ),
+                "d": self._digest(e.community, e.block, e.building, e.unit, e.room),
                 "at": self._t(e.timestamp),
             },
         )
@@ -183,22 +170,6 @@ class DutiesView(TrackedSqlView):
 
     # --- queries -----------------------------------------------------------------------
 
-    def find_household(
-        self, community: str, block: str, building: int, unit: str, room: str
-    ) -> UUID | None:
-        """The household registered at this address, if any (the first, should two be)."""
-        with self.store.read() as sql:
-            for key in (self.address_key, *self.previous_address_keys):
-                digest = address_digest(key, community, block, building, unit, room)
-                row = sql.execute(
-                    "SELECT household_id FROM duty_households WHERE address_digest=%(d)s "
-                    "ORDER BY registered_at, household_id LIMIT 1",
-                    {"d": digest},
-                ).fetchone()
-                if row:
-                    return UUID(row["household_id"])
-        return None
-
     def duty_household(self, duty_id: UUID) -> UUID | None:
         """The household whose stream holds the duty."""
         with self.store.read() as sql:
@@ -224,6 +195,12 @@ class DutiesView(TrackedSqlView):
                 {**params, "limit": limit, "offset": offset},
             ).fetchall()
         return [UUID(r["household_id"]) for r in rows], int(total["n"] if total else 0)
+
+    def household_ids(self) -> set[UUID]:
+        """Every registered household's id."""
+        with self.store.read() as sql:
+            rows = sql.execute("SELECT household_id FROM duty_households").fetchall()
+        return {UUID(r["household_id"]) for r in rows}
 
     def household_records(self, household_id: UUID) -> list[UUID]:
         """The records made about a household, newest first."""

@@ -13,13 +13,12 @@ from eventsourcing.persistence import IntegrityError
 from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
+from kernel.errors import NotFoundError
 from needs.case_store import CaseStore
 from needs.domain import Need
 from needs.erasure import Erasure
-from needs.exceptions import HouseholdNotFoundError
-from needs.households import HouseholdIndex, household_for
 from needs.referral_clock import Lapse, lapse
-from needs.values import PartnerTerms
+from needs.values import Household, PartnerTerms
 from store.keystore import KeyStore
 from store.shredding import forget_snapshots
 
@@ -33,11 +32,9 @@ class Needs(CaseStore):
         *,
         communities: Mapping[str, Community] | None = None,
         clock: Clock | None = None,
-        households: HouseholdIndex | None = None,
         keys: KeyStore | None = None,
     ) -> None:
         super().__init__(env, communities=communities, clock=clock, keys=keys)
-        self.households = households
 
     # --- commands ----------------------------------------------------------------------
 
@@ -47,11 +44,7 @@ class Needs(CaseStore):
         community: str,
         category: str,
         block: str,
-        building: str | int | None = None,
-        unit: str | None = None,
-        room: str | None = None,
-        household_id: UUID | None = None,
-        registered_household: UUID | None = None,
+        household: Household,
         description: str,
         urgency: str,
         resident_name: str | None = None,
@@ -61,24 +54,12 @@ class Needs(CaseStore):
         occurred_at: datetime | None = None,
         need_id: UUID | None = None,
     ) -> UUID:
-        """Log a need for a household named by address or by id; returns the need's id.
-        A caller that already found the household registered at the address names it in
-        `registered_household`. A caller that retries may choose the id: a need already
-        logged under it is kept."""
+        """Log a need for the household it is given (found or registered by its address
+        outside the cases); returns the need's id. A caller that retries may choose the id:
+        a need already logged under it is kept."""
         if need_id is not None and self._exists(need_id):
             return need_id
         where = self.community(community)
-        household = household_for(
-            where,
-            block,
-            building,
-            unit,
-            room,
-            household_id,
-            registered_household,
-            self.households,
-            self.load,
-        )
         need = Need.log(
             where,
             category=category,
@@ -283,7 +264,7 @@ class Needs(CaseStore):
         keys = self._key_store()
         need_ids = self.list_household_needs(household_id)
         if not need_ids and keys.tombstone(household_id) is None:
-            raise HouseholdNotFoundError(f"no household {household_id}")
+            raise NotFoundError(f"no household {household_id}")
         tombstone = keys.begin_erasure(household_id, actor, self.clock.now())
         for need_id in need_ids:
             self._update(need_id, lambda n, s: n.erase_personal_data(s), actor, commutes=True)

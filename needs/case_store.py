@@ -15,10 +15,10 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, Recording
 from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
-from kernel.errors import ConcurrentUpdateError, VersionConflictError
+from kernel.errors import ConcurrentUpdateError, NotFoundError, VersionConflictError
 from kernel.retrying import retry_on_clash
 from needs.domain import Need
-from needs.exceptions import HouseholdNotFoundError, NeedNotFoundError
+from needs.exceptions import NeedNotFoundError
 from needs.reading import describe_event, describe_need
 from needs.values import ENUMS, RECORDS
 from store.keystore import KeyStore
@@ -194,5 +194,5 @@ class CaseStore(SealedApplication):
 
     def _key_store(self) -> KeyStore:
         if self.keys is None:
-            raise HouseholdNotFoundError("this service keeps no household keys")
+            raise NotFoundError("this service keeps no household keys")
         return self.keys

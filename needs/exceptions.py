@@ -17,10 +17,6 @@ class ReferralNotFoundError(NotFoundError):
     """No referral with this id."""
 
 
-class HouseholdNotFoundError(NotFoundError):
-    """No household with this id in the block."""
-
-
 class NeedResolvedError(ConflictError):
     """The need is resolved; reopen it first."""
 

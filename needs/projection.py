@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -27,7 +25,6 @@ class NeedsProjection:
     """The read models' rows, written from the casework log one event at a time."""
 
     store: SqlStore
-    address_key: bytes
 
     def _apply(self, sql: Sql, event: Any) -> None:
         handler = handler_for(self.row_handlers, type(event))
@@ -65,23 +62,6 @@ class NeedsProjection:
                 "rank": _RANK[e.urgency.value],
                 "actor": e.actor,
                 "logged_at": self._t(e.occurred_at),
-            },
-        )
-        sql.execute(
-            "INSERT INTO households_view (address_digest, household_id, community, block, "
-            "building, last_need_id, last_used_at) VALUES (%(digest)s, %(household_id)s, "
-            "%(community)s, %(block)s, %(building)s, %(need_id)s, %(at)s) "
-            "ON CONFLICT (address_digest) DO UPDATE SET last_need_id=%(need_id)s, "
-            "last_used_at=%(at)s",
-            {
-                **need,
-                "digest": self.address_digest(
-                    e.community, e.block, household.building, household.unit, household.room
-                ),
-                "household_id": str(household.id),
-                "community": e.community,
-                "block": e.block,
-                "building": household.building,
             },
         )
         return None
@@ -174,10 +154,6 @@ class NeedsProjection:
             sql, e, "completed", ", closed_at=%(at)s, outcome=%(outcome)s", outcome=e.outcome.value
         )
 
-    def _erased(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
-        self._forget_household(sql, e.household_id)
-        return ()
-
     # Each event's handler, by the event's class; an event without one only moves the version.
     row_handlers: ClassVar[Mapping[type[Any], RowHandler]] = {
         Need.NeedLogged: _logged,
@@ -194,25 +170,4 @@ class NeedsProjection:
         Need.ReferralExpired: _expired,
         Need.ReferralWithdrawn: _withdrawn,
         Need.ReferralCompleted: _completed,
-        Need.PersonalDataErased: _erased,
     }
-
-    def _forget_household(self, sql: Sql, household_id: Any) -> None:
-        sql.execute(
-            "DELETE FROM households_view WHERE household_id=%(h)s", {"h": str(household_id)}
-        )
-
-    def address_digest(
-        self,
-        community: str,
-        block: str,
-        building: int,
-        unit: str,
-        room: str,
-        key: bytes | None = None,
-    ) -> str:
-        """A keyed digest of an address: finds a household without storing where it is."""
-        address = "|".join(
-            [community, block, str(building), unit.strip().casefold(), room.strip().casefold()]
-        )
-        return hmac.new(key or self.address_key, address.encode(), hashlib.sha256).hexdigest()

@@ -1,14 +1,14 @@
-"""Read models of the casework log: a block's open needs, a partner's inbox, counts, and
-the household index. Each batch of events and its tracking position commit together."""
+"""Read models of the casework log: a block's open needs, a partner's inbox, counts. Each
+batch of events and its tracking position commit together. Households are found by address in
+the duties' index alone: a need keeps only the household id it was logged for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from needs.domain import Need
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
@@ -33,15 +33,10 @@ CREATE TABLE IF NOT EXISTS referrals_view (
     decline_reason TEXT, outcome TEXT, version INTEGER NOT NULL, delivery_failed_at {time});
 CREATE INDEX IF NOT EXISTS referrals_view_inbox ON referrals_view (partner_id, status);
 CREATE INDEX IF NOT EXISTS referrals_view_need ON referrals_view (need_id);
-CREATE TABLE IF NOT EXISTS households_view (
-    address_digest TEXT PRIMARY KEY, household_id TEXT NOT NULL, community TEXT NOT NULL,
-    block TEXT NOT NULL, building INTEGER NOT NULL, last_need_id TEXT NOT NULL,
-    last_used_at {time} NOT NULL);
-CREATE INDEX IF NOT EXISTS households_view_id ON households_view (household_id);
 CREATE TABLE IF NOT EXISTS view_tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL)
 """
-VIEW_TABLES = ("needs_view", "referrals_view", "households_view")
+VIEW_TABLES = ("needs_view", "referrals_view")
 # Columns added after the first release: (table, column, type), added to older tables in place.
 _ADDED_COLUMNS = (
     ("needs_view", "escalated_at", "{time}"),
@@ -50,22 +45,20 @@ _ADDED_COLUMNS = (
 )
 # SQLite indexes a ranking read the whole history through, before partner_stats kept it.
 _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_counts")
+# The cases' own address index, from before the duties' index was the only one (init-db
+# registers with the duties the households it alone knew before dropping it).
+_RETIRED_TABLES = ("households_view",)
 
 
 class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
-    # Only a logged need's address (for its digest) is personal data the rows depend on.
-    personal_events = frozenset({Need.NeedLogged})
+    # No row depends on personal data: every event is read with its seals left shut.
+    personal_events: frozenset[type[Any]] = frozenset()
     tables = VIEW_TABLES + STATS_TABLES
 
-    def __init__(
-        self, store: SqlStore, address_key: bytes, previous_address_keys: Sequence[bytes] = ()
-    ) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self.address_key = address_key
-        # Digests made under a retired CIPHER_KEY still find their household until rotated.
-        self.previous_address_keys = tuple(previous_address_keys)
 
     def create_tables(self) -> None:
         time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
@@ -74,6 +67,8 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
                 sql.execute(statement)
             for index in _RETIRED_INDEXES:
                 sql.execute(f"DROP INDEX IF EXISTS {index}")
+            for table in _RETIRED_TABLES:
+                sql.execute(f"DROP TABLE IF EXISTS {table}")
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(sql, table):
                     sql.execute(
@@ -92,36 +87,17 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
         ).fetchall()
         return {row["column_name"] for row in rows}
 
-    def forget_household(self, household_id: UUID) -> None:
-        """Drop the household's address digest (an erasure): it can no longer be found."""
-        with self.store.write() as sql:
-            self._forget_household(sql, household_id)
-
     # --- queries -----------------------------------------------------------------------
 
-    def find_household(
-        self, community: str, block: str, building: int, unit: str, room: str
-    ) -> UUID | None:
-        """The household at this address, if a need was logged for it before."""
+    def household_latest_needs(self) -> dict[UUID, UUID]:
+        """Each household a need was logged for, with its most recent need (which holds the
+        household's latest address)."""
         with self.store.read() as sql:
-            for key in (self.address_key, *self.previous_address_keys):
-                row = sql.execute(
-                    "SELECT household_id FROM households_view WHERE address_digest=%(d)s",
-                    {"d": self.address_digest(community, block, building, unit, room, key)},
-                ).fetchone()
-                if row:
-                    return UUID(row["household_id"])
-        return None
-
-    def household_need(self, household_id: UUID) -> UUID | None:
-        """The household's most recent need, which holds its address."""
-        with self.store.read() as sql:
-            row = sql.execute(
-                "SELECT last_need_id FROM households_view WHERE household_id=%(h)s "
-                "ORDER BY last_used_at DESC LIMIT 1",
-                {"h": str(household_id)},
-            ).fetchone()
-        return UUID(row["last_need_id"]) if row else None
+            rows = sql.execute(
+                "SELECT household_id, need_id FROM needs_view "
+                "ORDER BY household_id, recorded_at, need_id"
+            ).fetchall()
+        return {UUID(r["household_id"]): UUID(r["need_id"]) for r in rows}
 
     def list_needs(
         self,
@@ -235,11 +211,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every view in a stable order, to compare a rebuild with the live views."""
-        keys = {
-            "needs_view": "need_id",
-            "referrals_view": "referral_id",
-            "households_view": "address_digest",
-        }
+        keys = {"needs_view": "need_id", "referrals_view": "referral_id"}
         # The kept records have no one-column key: theirs comes first, as a dump compares by it.
         selects = {t: f"SELECT * FROM {t} ORDER BY {k}" for t, k in keys.items()}  # noqa: S608
         selects.update(

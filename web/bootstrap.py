@@ -33,7 +33,6 @@ from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
-from web.operations.household_identity import HouseholdDirectory, HouseholdIdentity
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
@@ -130,7 +129,7 @@ def build_services(
 ) -> Services:
     """Build the applications and read models; tables only when asked (init-db)."""
     clock = clock or SystemClock()
-    view = NeedsView(view_store(settings), settings.address_key, settings.previous_address_keys)
+    view = NeedsView(view_store(settings))
     keys_missing = key_store_file_missing(settings)
     keys = build_key_store(settings, view.store)
     if create_tables:
@@ -143,7 +142,6 @@ def build_services(
         event_store_env(settings, "needs", create_tables=create_tables),
         communities={c.id: c for c in settings.communities},
         clock=clock,
-        households=HouseholdDirectory(duties_view, view),
         keys=keys,
     )
     if not create_tables:
@@ -153,7 +151,7 @@ def build_services(
     )
     follower = Follower(needs, view)
     needs.after_save.append(follower.follow)
-    casework = Casework(needs, partners, view, follower, clock, HouseholdIdentity(duties, view))
+    casework = Casework(needs, partners, view, follower, clock, duties)
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)
     outbox = Outbox(view.store, clock)

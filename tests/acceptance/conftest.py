@@ -190,7 +190,7 @@ def logged_need(
     block: str,
     building: str,
 ) -> UUID:
-    return services.needs.log_need(
+    return services.casework.log_need(
         community=community.id,
         category=category,
         block=block,

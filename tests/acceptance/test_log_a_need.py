@@ -39,7 +39,7 @@ def logged_an_hour_apart(
     header, *rows = datatable
     for row in rows:
         need = dict(zip(header, row, strict=True))
-        services.needs.log_need(
+        services.casework.log_need(
             community=community.id,
             category=need["category"],
             block=need["block"],
@@ -67,7 +67,9 @@ def log_need(
         services,
         community,
         refusals,
-        lambda: services.needs.log_need(community=community.id, block=block, actor=actor, **fields),
+        lambda: services.casework.log_need(
+            community=community.id, block=block, actor=actor, **fields
+        ),
     )
 
 

@@ -18,7 +18,7 @@ COMMUNITY = DEMO_COMMUNITY.id
 @pytest.fixture
 def case(running) -> UUID:
     """A case of four events: logged, two notes, a visit."""
-    need_id = running.needs.log_need(
+    need_id = running.casework.log_need(
         community=COMMUNITY,
         category="hardship",
         block="B3",
@@ -192,7 +192,7 @@ def test_with_encryption_an_altered_byte_makes_the_event_unreadable_and_is_named
     assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
     with flask_app.app_context():
         running = services()
-        need_id = running.needs.log_need(
+        need_id = running.casework.log_need(
             community=COMMUNITY,
             category="hardship",
             block="B3",

@@ -35,7 +35,7 @@ class MeddlingClock(ManualClock):
 @pytest.fixture
 def setup(services, settings, clock):
     """A logged need, a referral to the hospital, and a second process on the same store."""
-    need_id = services.needs.log_need(
+    need_id = services.casework.log_need(
         community=DEMO_COMMUNITY.id,
         category="hardship",
         block="B3",

@@ -26,7 +26,7 @@ def settings(tmp_path: object, database_url: str) -> Settings:
 
 
 def log_need(services) -> UUID:
-    return services.needs.log_need(
+    return services.casework.log_need(
         community=COMMUNITY,
         category="hardship",
         block="B3",

@@ -29,7 +29,7 @@ def write_a_case(settings, clock) -> None:
             weekly_capacity=5,
             actor="secretary",
         )
-        need_id = services.needs.log_need(
+        need_id = services.casework.log_need(
             community=DEMO_COMMUNITY.id,
             category="emergency",
             block="B3",

@@ -24,7 +24,7 @@ def app_config(app_config, tmp_path):
 
 
 def log_case(running, *, notes: int = 3) -> UUID:
-    need_id = running.needs.log_need(
+    need_id = running.casework.log_need(
         community=DEMO_COMMUNITY.id,
         category="hardship",
         block="B3",

@@ -46,7 +46,7 @@ def log_need(services, **overrides) -> UUID:
         "actor": "leader3",
     }
     fields.update(overrides)
-    return services.needs.log_need(**fields)
+    return services.casework.log_need(**fields)
 
 
 def fresh_needs(settings, clock) -> Needs:

@@ -54,7 +54,7 @@ def written(open_app) -> dict[str, Any]:
     flask_app = open_app(CIPHER_KEY=OLD)
     assert flask_app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
     old = running(flask_app)
-    need_id = old.needs.log_need(
+    need_id = old.casework.log_need(
         community=DEMO_COMMUNITY.id,
         category="hardship",
         description="水管爆裂，楼下漏水",
@@ -89,7 +89,8 @@ def written(open_app) -> dict[str, Any]:
         "leader3", "phone-key-1", Answer(201, '{"resident_name": "李建国"}'.encode())
     )
     old.seals.seal(old.needs, old.clock.now())
-    household = old.view.find_household(DEMO_COMMUNITY.id, **ADDRESS)
+    household = old.duties.find_household(DEMO_COMMUNITY.id, **ADDRESS)
+    assert household == old.needs.load(need_id).household.id
     watched = old.duties.register_household(
         community=DEMO_COMMUNITY.id, actor="leader3", **{**ADDRESS, "room": "503"}
     )
@@ -113,7 +114,7 @@ def assert_all_readable_with_the_new_key_alone(open_app, written) -> None:
     assert new.accounts.get_user("leader3").role == "block_leader"
     row = new.idempotency.claim("leader3", "phone-key-1", "hash", new.clock.now())
     assert "李建国" in new.idempotency.replay(row).body.decode()
-    assert new.view.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
+    assert new.duties.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
     next_door = {**ADDRESS, "room": "503"}
     assert new.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]
 
@@ -124,7 +125,7 @@ def test_rotating_re_encrypts_everything_and_the_log_still_verifies(open_app, wr
     assert result.exit_code == 0, result.output
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.startswith("rotated: ")
-    assert "1 household digests moved" in summary
+    assert "2 household digests moved" in summary  # the need's household and the one next door
     verified = rotating.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output
     assert_all_readable_with_the_new_key_alone(open_app, written)
@@ -135,7 +136,7 @@ def test_before_the_rotation_runs_the_service_reads_old_rows_and_finds_old_house
 ):
     rotating = running(open_app(CIPHER_KEY=NEW, CIPHER_KEYS_PREVIOUS=OLD))
     assert rotating.needs.get_need(written["need_id"])["resident_name"] == "李建国"
-    assert rotating.view.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
+    assert rotating.duties.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
     next_door = {**ADDRESS, "room": "503"}
     assert rotating.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]
 

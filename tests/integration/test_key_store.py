@@ -46,7 +46,7 @@ def test_a_backup_restores_every_key_but_never_an_erased_one(
     app, running, database_url, clock, tmp_path
 ):
     kept = log_case(running)
-    erased = running.needs.log_need(
+    erased = running.casework.log_need(
         community=DEMO_COMMUNITY.id,
         category="hardship",
         block="B3",

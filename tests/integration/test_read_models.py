@@ -48,7 +48,7 @@ def random_command(rng: random.Random, services, need_ids: list[UUID], partner_i
     if not need_ids or rng.random() < 0.15:
         block = rng.choice(list(BLOCKS))
         need_ids.append(
-            needs.log_need(
+            casework.log_need(
                 community=COMMUNITY,
                 category=rng.choice(CATEGORIES),
                 block=block,
@@ -267,7 +267,7 @@ def test_the_views_show_a_block_most_urgent_then_oldest_first(services, clock):
     ids = {}
     for name, urgency in [("a", "normal"), ("b", "critical"), ("c", "normal"), ("d", "low")]:
         clock.advance(minutes=10)
-        ids[name] = services.needs.log_need(
+        ids[name] = services.casework.log_need(
             community=COMMUNITY,
             category="hardship",
             block="B3",
@@ -276,7 +276,7 @@ def test_the_views_show_a_block_most_urgent_then_oldest_first(services, clock):
             urgency=urgency,
             actor="leader3",
         )
-    services.needs.log_need(
+    services.casework.log_need(
         community=COMMUNITY,
         category="hardship",
         block="B4",
@@ -292,7 +292,7 @@ def test_the_views_show_a_block_most_urgent_then_oldest_first(services, clock):
 
 def test_a_partners_inbox_holds_only_its_own_referrals(services):
     hospital, police, *_ = register_partners(services)
-    need_id = services.needs.log_need(
+    need_id = services.casework.log_need(
         community=COMMUNITY,
         category="emergency",
         block="B3",
@@ -314,7 +314,7 @@ def test_counts_by_block_category_and_status(services):
         ("B3", 16, "hardship"),
         ("B5", 27, "mediation"),
     ]:
-        services.needs.log_need(
+        services.casework.log_need(
             community=COMMUNITY,
             category=category,
             block=block,
@@ -333,7 +333,7 @@ def test_a_second_process_catches_up_on_what_the_first_recorded(services, settin
     other = build_services(settings, clock=clock)
     try:
         other.needs.after_save.clear()  # this one saves without following
-        other.needs.log_need(
+        other.casework.log_need(
             community=COMMUNITY,
             category="hardship",
             block="B3",
@@ -351,7 +351,7 @@ def test_a_second_process_catches_up_on_what_the_first_recorded(services, settin
 
 
 def test_a_need_for_a_known_address_joins_its_household(services):
-    first = services.needs.log_need(
+    first = services.casework.log_need(
         community=COMMUNITY,
         category="hardship",
         block="B3",
@@ -362,7 +362,7 @@ def test_a_need_for_a_known_address_joins_its_household(services):
         urgency="low",
         actor="l",
     )
-    second = services.needs.log_need(
+    second = services.casework.log_need(
         community=COMMUNITY,
         category="mediation",
         block="B3",
@@ -375,7 +375,7 @@ def test_a_need_for_a_known_address_joins_its_household(services):
     )
     household = services.needs.get_need(first)["household"]
     assert services.needs.get_need(second)["household"] == household
-    third = services.needs.log_need(
+    third = services.casework.log_need(
         community=COMMUNITY,
         category="mediation",
         block="B3",

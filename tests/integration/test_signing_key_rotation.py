@@ -41,7 +41,7 @@ def seal_and_state(flask_app: Flask) -> dict:
     """Log something new, seal it, and return the newest seal's statement."""
     runner = flask_app.test_cli_runner()
     with flask_app.app_context():
-        services().needs.log_need(
+        services().casework.log_need(
             community=DEMO_COMMUNITY.id,
             category="hardship",
             block="B3",

@@ -30,7 +30,7 @@ def app(app):
     runner = app.test_cli_runner()
     with app.app_context():
         running = services()
-        running.needs.log_need(
+        running.casework.log_need(
             community=DEMO_COMMUNITY.id,
             category="hardship",
             block="B3",

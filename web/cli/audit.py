@@ -67,7 +67,7 @@ def rebuild_check() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         store = SQLiteStore(str(Path(scratch) / "rebuild.sqlite"))
         try:
-            view = NeedsView(store, running.settings.address_key)
+            view = NeedsView(store)
             view.create_tables()
             replayed = Follower(running.needs, view).catch_up(
                 progress=lambda n: click.echo(f"  … {n} events", err=True)

@@ -15,8 +15,9 @@ from flask.cli import with_appcontext
 
 from kernel.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
-from web.bootstrap import build_services, refuse_demo_passwords, services
+from web.bootstrap import Services, build_services, refuse_demo_passwords, services
 from web.config import ConfigurationError
+from web.operations.adoption import adopt_case_households
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +29,27 @@ def _local(moment: datetime | None) -> str:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the event store's and the read models' tables (run once per deploy)."""
+    """Create the event store's and the read models' tables, and register with the duties the
+    households only the cases know (run once per deploy)."""
     settings = current_app.config["NEEDS_SETTINGS"]
     built = build_services(settings, create_tables=True)
     try:
         if settings.env == "production":
             refuse_demo_passwords(built)
+        _adopt_case_households(built)
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from None
     finally:
         built.close()
     click.echo(f"tables ready on {settings.store}")
+
+
+def _adopt_case_households(built: Services) -> None:
+    adoption = adopt_case_households(built)
+    if adoption.adopted:
+        click.echo(f"households: {adoption.adopted} known only to the cases registered")
+    for household_id, why in adoption.refused.items():
+        click.echo(f"household {household_id} not registered yet: {why}", err=True)
 
 
 @click.command("seed-demo")

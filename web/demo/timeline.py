@@ -61,7 +61,7 @@ class Timeline(Steps):
             if first is not None
             else {"building": plan.building, "unit": plan.unit, "room": plan.room}
         )
-        self.need_ids[plan.number] = self.needs.log_need(
+        self.need_ids[plan.number] = self.casework.log_need(
             community=DEMO_COMMUNITY.id,
             category=plan.category,
             block=plan.block,

@@ -6,19 +6,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from duties.application import Duties
 from kernel.clock import Clock, week_start
 from kernel.errors import DomainError
 from needs.application import Needs
 from needs.described import DescribedNeeds
 from needs.exceptions import ReferralNotFoundError
 from needs.reading import describe_referral
-from needs.values import PartnerTerms
+from needs.values import Household, PartnerTerms
 from needs.views import NeedsView
 from partners.application import Partners
 from partners.exceptions import PartnerNotFoundError
 from partners.matching import Match, NeedFacts, PartnerStats, rank_partners
 from store.follower import Follower
-from web.operations.household_identity import HouseholdIdentity
 
 # Needs logged with an Idempotency-Key (the API) or a form key (the pages, the phone's queue)
 # get the id uuid5(NEED_IDS, "<username>:<key>"): a retry finds the need it logged before.
@@ -43,14 +43,14 @@ class Casework:
         view: NeedsView,
         follower: Follower,
         clock: Clock,
-        households: HouseholdIdentity | None = None,
+        duties: Duties,
     ) -> None:
         self.needs = needs
         self.partners = partners
         self.view = view
         self.follower = follower
         self.clock = clock
-        self.households = households
+        self.duties = duties
         self.described = DescribedNeeds(needs)
 
     def log_need(
@@ -65,21 +65,25 @@ class Casework:
         actor: str,
         **details: Any,
     ) -> UUID:
-        """Log a need for its household, registered with the duties first (found or new)."""
-        address: dict[str, Any] = {"building": building, "unit": unit, "room": room}
-        registered = None
-        if self.households is not None:
-            where = self.needs.community(community)
-            household_id, address, registered = self.households.settle(
-                where, block, household_id, address, actor, details.get("occurred_at")
+        """Log a need for its household: the duties name it — by id, or by address, where
+        they register a new one first — and the needs log the need for it."""
+        if household_id is not None:
+            settled = self.duties.household_address(household_id, community, block)
+        else:
+            settled = self.duties.settle_household(
+                community=community,
+                block=block,
+                building=building,
+                unit=unit,
+                room=room,
+                actor=actor,
+                occurred_at=details.get("occurred_at"),
             )
         return self.needs.log_need(
             community=community,
             block=block,
-            household_id=household_id,
-            registered_household=registered,
+            household=Household(settled.id, settled.building, settled.unit, settled.room),
             actor=actor,
-            **address,
             **details,
         )
 

@@ -12,8 +12,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from duties.exceptions import DutiesNotFoundError
-from needs.exceptions import HouseholdNotFoundError
+from duties.exceptions import DutiesNotFoundError, HouseholdNotFoundError
 from store.keystore import KeyStore
 from store.shredding import forget_snapshots
 from store.sqlstore import SQLiteStore, SqlStore
@@ -97,12 +96,11 @@ def erase_household(
     forget_snapshots(services.duties, [household_id, *record_ids])
     say(f"{len(erasure.need_ids)} case(s) erased; purging remembered answers and the index")
     services.follower.catch_up()
-    services.duties_follower.catch_up()
+    services.duties_follower.catch_up()  # the address index forgets the household's digest
     for need_id in erasure.need_ids:
         services.casework.described.forget(need_id)  # this process's plain copies of the cases
-    services.view.forget_household(household_id)
     services.idempotency.forget_subjects([*erasure.need_ids, household_id, *record_ids])
-    services.view.store.compact(("households_view", "duty_households"))
+    services.duties_view.store.compact(("duty_households",))
     services.keys.finish_erasure(household_id)
     return HouseholdErasure(
         household_id, erasure.erased_at, erasure.erased_by, erasure.need_ids, record_ids

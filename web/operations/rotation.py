@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-from needs.domain import Need
+from duties.domain import Household
 from store import key_maintenance
 from store.cipher import RotatingCipher, rotating_cipher
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
 
 BATCH = 500
 
@@ -26,7 +29,7 @@ class RotationError(RuntimeError):
 class Rotation:
     """What a re-keyer is given: the services, the keys, and where to report progress."""
 
-    services: Any
+    services: Services
     cipher: RotatingCipher
     current_key: str
     previous_keys: tuple[str, ...]
@@ -64,8 +67,6 @@ def rotate_cipher(
     rotation.counts["idempotency answers"] = _reencrypt_answers(rotation)
     rotation.counts["household digests"] = _move_digests(rotation)
     rotation.counts["household keys"] = key_maintenance.rewrap_to_current(services.keys)
-    # The duties' read models hold address digests too: rebuilt from the log under the new key.
-    progress(f"duties read models rebuilt from {services.duties_follower.rebuild()} events")
     for rekeyer in REKEYERS:
         rekeyer(rotation)
     return rotation.counts
@@ -146,47 +147,25 @@ def _reencrypt_answers(rotation: Rotation) -> int:
 
 
 def _move_digests(rotation: Rotation) -> int:
-    """Households are found by an address digest keyed from CIPHER_KEY: move each digest made
-    under a previous key to the current one, reading the addresses from the log."""
+    """Households are found by an address digest keyed from CIPHER_KEY (the duties' address
+    index): move each digest made under a previous key to the current one, reading the
+    addresses from the households' registrations in the log."""
     running = rotation.services
-    view = running.view
-    previous = running.settings.previous_address_keys
-    if not previous:
+    duties = running.duties
+    if not running.duties_view.previous_address_keys:
         return 0
-    topic = get_topic(Need.NeedLogged)
-    start, moved = 0, 0
+    topic = get_topic(Household.HouseholdRegistered)
+    start, moved = 0, 0  # the notification id read up to; the digests moved
     while True:
-        notifications = running.needs.recorder.select_notifications(
+        notifications = duties.recorder.select_notifications(
             start=start, limit=rotation.batch, topics=[topic], inclusive_of_start=False
         )
-        with view.store.write() as sql:
-            for notification in notifications:
-                event: Any = running.needs.mapper.to_domain_event(notification)
-                h = event.household
-                address = (event.community, event.block, h.building, h.unit, h.room)
-                new = view.address_digest(*address)
-                for key in previous:
-                    old = view.address_digest(*address, key=key)
-                    moved += _move_digest(sql, old, new)
+        events: list[Any] = [duties.mapper.to_domain_event(n) for n in notifications]
+        moved += running.duties_view.move_digests(
+            (e.originator_id, e.community, e.block, e.building, e.unit, e.room) for e in events
+        )
         if notifications:
             start = notifications[-1].id
             rotation.progress(f"household digests: {moved} moved")
         if len(notifications) < rotation.batch:
             return moved
-
-
-def _move_digest(sql: Any, old: str, new: str) -> int:
-    params = {"old": old, "new": new}
-    if not sql.execute(
-        "SELECT 1 FROM households_view WHERE address_digest=%(old)s", params
-    ).fetchone():
-        return 0
-    if sql.execute("SELECT 1 FROM households_view WHERE address_digest=%(new)s", params).fetchone():
-        # A need logged since the key changed already made the household's new row.
-        sql.execute("DELETE FROM households_view WHERE address_digest=%(old)s", params)
-    else:
-        sql.execute(
-            "UPDATE households_view SET address_digest=%(new)s WHERE address_digest=%(old)s",
-            params,
-        )
-    return 1

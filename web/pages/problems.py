@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from duties import exceptions as duties_errors
 from kernel import errors as kernel_errors
 from needs import exceptions as needs_errors
 from partners import exceptions as partners_errors
@@ -19,7 +20,7 @@ _MESSAGES: tuple[tuple[type[Exception], object], ...] = (
     (kernel_errors.UnknownBlockError, _l("This block is not one of the community's.")),
     (kernel_errors.UnknownCategoryError, _l("This category is not on the menu.")),
     (needs_errors.DeclineReasonRequiredError, _l("Choose a reason.")),
-    (needs_errors.HouseholdNotFoundError, _l("This household is not in the block.")),
+    (duties_errors.HouseholdNotFoundError, _l("This household is not in the block.")),
     (needs_errors.NeedResolvedError, _l("This need is resolved; reopen it first.")),
     (needs_errors.NeedNotResolvedError, _l("Only a resolved need can be reopened.")),
     (

@@ -33,7 +33,7 @@ def app(tmp_path: Any, clock: Any) -> Iterator[Flask]:
 def case(app: Flask) -> UUID:
     with app.app_context():
         needs = services().needs
-        need_id = needs.log_need(
+        need_id = services().casework.log_need(
             community=DEMO_COMMUNITY.id,
             category="hardship",
             block="B3",

@@ -103,7 +103,7 @@ def logged_and_referred(
     running = service()
     community = running.needs.community(DEMO_COMMUNITY.id)
     (code,) = [c.code for c in community.categories if c.name_zh == category]
-    journey.need_id = running.needs.log_need(
+    journey.need_id = running.casework.log_need(
         community=community.id,
         category=code,
         block="B3",

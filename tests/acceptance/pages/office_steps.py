@@ -44,7 +44,7 @@ def noted_count(journey: Journey, block: str, category: str) -> None:
 
 @when(parsers.re(r"leader3 logs a (?P<category>\S+) need in (?P<block>B\d)"))
 def leader_logs(journey: Journey, category: str, block: str) -> None:
-    journey.need_id = service().needs.log_need(
+    journey.need_id = service().casework.log_need(
         community=DEMO_COMMUNITY.id,
         category=_category(category),
         block=block,

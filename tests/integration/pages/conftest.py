@@ -138,7 +138,7 @@ def log_need(app: Flask, **changes: Any) -> UUID:
         **changes,
     }
     with app.app_context():
-        need_id: UUID = services().needs.log_need(**fields)
+        need_id: UUID = services().casework.log_need(**fields)
     return need_id
 
 

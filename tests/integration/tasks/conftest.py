@@ -99,7 +99,7 @@ def log_need(running: Services) -> Callable[..., UUID]:
             "actor": "leader3",
         }
         fields.update(overrides)
-        return running.needs.log_need(**fields)
+        return running.casework.log_need(**fields)
 
     return log
 

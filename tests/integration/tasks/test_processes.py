@@ -136,7 +136,7 @@ def test_the_run_commands_processes_tell_partners_and_move_an_unanswered_case_on
         )
         for partner_id in (hospital, police):
             running.partners.set_webhook(partner_id, webhook_url=receiver.url, actor="secretary")
-        need_id = running.needs.log_need(
+        need_id = running.casework.log_need(
             community=DEMO_COMMUNITY.id,
             category="emergency",
             block="B3",

@@ -119,7 +119,7 @@ class Deployment:
 
     def referred_need(self, partner_id: UUID, category: str = "emergency") -> tuple[UUID, UUID]:
         """An emergency need in B3, referred to the partner by leader3."""
-        need_id = self.services.needs.log_need(
+        need_id = self.services.casework.log_need(
             community=DEMO_COMMUNITY.id,
             category=category,
             block="B3",

@@ -11,7 +11,7 @@ import pytest
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY
 from needs.application import Needs
-from needs.values import PartnerTerms
+from needs.values import Household, PartnerTerms
 
 COMMUNITY = DEMO_COMMUNITY.id
 
@@ -39,16 +39,17 @@ def police() -> PartnerTerms:
 
 @pytest.fixture
 def log(needs: Needs) -> Callable[..., UUID]:
-    """Log a need in block B3 with sensible defaults; keyword arguments override them."""
+    """Log a need in block B3 with sensible defaults; keyword arguments override them (the
+    household's building, unit and room, or the household itself)."""
 
     def log_need(**overrides: Any) -> UUID:
+        address = {"building": 15, "unit": "2", "room": "502"}
+        address.update((k, overrides.pop(k)) for k in list(address) if k in overrides)
         fields: dict[str, Any] = {
             "community": COMMUNITY,
             "category": "emergency",
             "block": "B3",
-            "building": "15号楼",
-            "unit": "2",
-            "room": "502",
+            "household": Household(uuid4(), **address),
             "description": "王阿姨在家摔倒，无法起身",
             "urgency": "high",
             "resident_name": "王秀英",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -14,6 +14,7 @@ from kernel.clock import ManualClock
 from needs.application import Needs
 from needs.audit import verify_case
 from needs.domain import Need
+from needs.values import Household
 from store.chain import Erased, commitment, link_of
 from store.errors import HouseholdErasedError, KeyStoreLostError, SealBrokenError
 from store.keystore import CHECKED_SECONDS, KeyStore
@@ -44,9 +45,7 @@ def log_case(needs: Needs) -> UUID:
         community=COMMUNITY,
         category="hardship",
         block="B3",
-        building=15,
-        unit="2",
-        room="502",
+        household=Household(uuid4(), 15, "2", "502"),
         resident_name="王秀英",
         contact_phone="139 1234 5678",
         description="独居老人摔倒",
