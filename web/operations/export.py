@@ -3,11 +3,14 @@ verification, and who exported it when. One document for the JSON, the page and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from needs.audit import CaseCheck, verify_case
 from needs.reading import describe_event
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
 
 # Lists whose items carry an id are compared item by item under that id.
 _KEYED = ("referrals",)
@@ -61,7 +64,7 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[
     ]
 
 
-def export_case(running: Any, need: dict[str, Any], exported_by: str) -> dict[str, Any]:
+def export_case(running: Services, need: dict[str, Any], exported_by: str) -> dict[str, Any]:
     """The case now, each event with its hash and changes, its verification, who and when."""
     need_id = UUID(str(need["id"]))
     check = verify_case(running.needs, need_id)
@@ -80,7 +83,7 @@ def export_case(running: Any, need: dict[str, Any], exported_by: str) -> dict[st
     }
 
 
-def _readable_events(running: Any, need_id: UUID, check: CaseCheck) -> list[dict[str, Any]]:
+def _readable_events(running: Services, need_id: UUID, check: CaseCheck) -> list[dict[str, Any]]:
     """Every event; when one cannot be read (altered ciphertext), those before the break."""
     try:
         return list(running.needs.get_history(need_id))
@@ -89,7 +92,7 @@ def _readable_events(running: Any, need_id: UUID, check: CaseCheck) -> list[dict
         return [describe_event(event) for event in stored]
 
 
-def verification(running: Any, need_id: UUID, check: CaseCheck) -> dict[str, Any]:
+def verification(running: Services, need_id: UUID, check: CaseCheck) -> dict[str, Any]:
     """The case's chain check: intact, or the first version where it breaks."""
     return {
         "need_id": need_id,

@@ -4,7 +4,7 @@ people who sign in. Only the secretary opens them; others get a clear 403 page."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
 from partners.domain import PartnerKind
 from web.access import need_in_scope
-from web.bootstrap import services
+from web.bootstrap import Services, services
 from web.pages import casepage
 from web.pages import office_forms as f
 from web.pages.access import roles
@@ -75,7 +75,7 @@ def board() -> str:
     )
 
 
-def responsiveness(running: Any, now: Any) -> list[dict[str, Any]]:
+def responsiveness(running: Services, now: datetime) -> list[dict[str, Any]]:
     """Each partner with its acceptance rate and median time to accept, by name."""
     history = running.view.partner_history(g.user.community, now - timedelta(days=7))
     rows = []
