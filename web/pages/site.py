@@ -19,6 +19,7 @@ from web.pages import (
     household_page,
     leader,
     offline,
+    people,  # noqa: F401 - its routes join the secretary's blueprint
     reminders,
     secretary,
 )

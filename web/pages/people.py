@@ -1,0 +1,206 @@
+"""The secretary's people page: who signs in, with what role and which blocks; adding a block
+leader, handing a block over, resetting a password, disabling and enabling an account. On the
+secretary's blueprint (web/pages/secretary.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
+from web.bootstrap import services
+from web.pages import office_forms as f
+from web.pages.access import roles
+from web.pages.secretary import bp, own_community
+
+
+def _block_choices() -> list[tuple[str, str]]:
+    return [(b.code, f"{b.name} {b.code}") for b in own_community().blocks]
+
+
+def _leaders() -> list[Any]:
+    users = services().accounts.list_users(g.user.community)
+    return [u for u in users if u.role == "block_leader" and u.active]
+
+
+def people_forms() -> dict[str, Any]:
+    add = f.AddLeaderForm(prefix="leader", formdata=None)
+    add.blocks.choices = _block_choices()
+    hand = f.HandOverForm(prefix="handover", formdata=None)
+    hand.block.choices = _block_choices()
+    hand.leader.choices = [(u.username, u.username) for u in _leaders()]
+    return {"leader": add, "handover": hand}
+
+
+def people_page(sent: dict[str, Any] | None = None, status: int = 200) -> Any:
+    users = services().accounts.list_users(g.user.community)
+    page_forms = people_forms()
+    for user in users:
+        if user.username == g.user.username:
+            continue
+        name = f"password-{user.username}"
+        page_forms[name] = f.ResetPasswordForm(prefix=name, formdata=None)
+        name = f"{'disable' if user.active else 'enable'}-{user.username}"
+        form_class = f.DisableForm if user.active else f.EnableForm
+        page_forms[name] = form_class(prefix=name, formdata=None)
+    page_forms.update(sent or {})
+    return render_template("pages/people.html", users=users, forms=page_forms), status
+
+
+@bp.route("/people")
+@roles("secretary")
+def people() -> Any:
+    """Who signs in, with what role and which blocks."""
+    return people_page()
+
+
+def _account_refused(form: Any, error: AccountsError) -> None:
+    if isinstance(error, UsernameTakenError) and "username" in form:
+        form.username.errors = [*form.username.errors, _("This username is taken.")]
+    elif isinstance(error, InvalidAccountError) and error.field == "username":
+        message = _("2 to 40 characters: small letters a–z, digits, “_”, “.” or “-”.")
+        form.username.errors = [*form.username.errors, message]
+    elif isinstance(error, InvalidAccountError) and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, _("Please check this field.")]
+    else:
+        form.form_errors.append(_("This could not be done."))
+
+
+class HandOverRefusedError(Exception):
+    """A block cannot be handed over; the form says why."""
+
+
+def people_command(name: str, form: Any, run: Callable[[], str]) -> Any:
+    """Run a change to people from its form; back to the list, or the form again."""
+    if form.validate_on_submit():
+        try:
+            message = run()
+        except HandOverRefusedError:
+            pass
+        except AccountsError as error:
+            _account_refused(form, error)
+        else:
+            flash(message, "ok")
+            return redirect(url_for(".people"))
+    return people_page({name: form}, 422)
+
+
+@bp.route("/people/leaders", methods=["POST"])
+@roles("secretary")
+def add_leader() -> Any:
+    """Add a block leader for some blocks."""
+    form = f.AddLeaderForm(prefix="leader")
+    form.blocks.choices = _block_choices()
+
+    def run() -> str:
+        username = (form.username.data or "").strip().lower()
+        services().accounts.register_user(
+            community=g.user.community,
+            username=username,
+            password=form.password.data or "",
+            role="block_leader",
+            blocks=form.blocks.data or [],
+            actor=g.user.username,
+        )
+        return cast(str, _("%(name)s can sign in now.", name=username))
+
+    return people_command("leader", form, run)
+
+
+@bp.route("/people/handover", methods=["POST"])
+@roles("secretary")
+def hand_over() -> Any:
+    """Give a block to another leader; whoever led it before no longer does."""
+    form = f.HandOverForm(prefix="handover")
+    form.block.choices = _block_choices()
+    form.leader.choices = [(u.username, u.username) for u in _leaders()]
+
+    def run() -> str:
+        authenticator = services().authenticator
+        block, leader = form.block.data, form.leader.data
+        before = [u for u in _leaders() if block in u.blocks and u.username != leader]
+        for user in before:
+            if list(user.blocks) == [block]:
+                form.form_errors.append(
+                    _(
+                        "%(name)s leads no other block. Disable that account first, "
+                        "then hand the block over.",
+                        name=user.username,
+                    )
+                )
+                raise HandOverRefusedError
+        for user in before:
+            kept = [b for b in user.blocks if b != block]
+            authenticator.change_role(
+                user.username, role="block_leader", blocks=kept, actor=g.user.username
+            )
+        new = services().accounts.get_user(leader)
+        if block not in new.blocks:
+            authenticator.change_role(
+                leader, role="block_leader", blocks=[*new.blocks, block], actor=g.user.username
+            )
+        return cast(str, _("%(leader)s now leads block %(block)s.", leader=leader, block=block))
+
+    return people_command("handover", form, run)
+
+
+def _other_user(username: str) -> Any:
+    """A user of the secretary's community other than the secretary, or 404."""
+    user = services().accounts.find_user(username)
+    if user is None or user.community != g.user.community or user.username == g.user.username:
+        abort(404)
+    return user
+
+
+@bp.route("/people/<username>/password", methods=["POST"])
+@roles("secretary")
+def reset_password(username: str) -> Any:
+    """Set a new password; the person's sessions end."""
+    user = _other_user(username)
+    name = f"password-{user.username}"
+    form = f.ResetPasswordForm(prefix=name)
+
+    def run() -> str:
+        services().authenticator.change_password(
+            user.username, password=form.password.data or "", actor=g.user.username
+        )
+        return cast(
+            str, _("New password set for %(name)s. Tell them in person.", name=user.username)
+        )
+
+    return people_command(name, form, run)
+
+
+@bp.route("/people/<username>/disable", methods=["POST"])
+@roles("secretary")
+def disable(username: str) -> Any:
+    """Stop someone signing in; their sessions end."""
+    user = _other_user(username)
+    name = f"disable-{user.username}"
+    form = f.DisableForm(prefix=name)
+
+    def run() -> str:
+        services().authenticator.disable(
+            user.username, reason=form.reason.data or "", actor=g.user.username
+        )
+        return cast(str, _("%(name)s can no longer sign in.", name=user.username))
+
+    return people_command(name, form, run)
+
+
+@bp.route("/people/<username>/enable", methods=["POST"])
+@roles("secretary")
+def enable(username: str) -> Any:
+    """Let a disabled account sign in again."""
+    user = _other_user(username)
+    name = f"enable-{user.username}"
+    form = f.EnableForm(prefix=name)
+
+    def run() -> str:
+        services().accounts.enable_user(user.username, actor=g.user.username)
+        return cast(str, _("%(name)s can sign in again.", name=user.username))
+
+    return people_command(name, form, run)
