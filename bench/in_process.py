@@ -200,7 +200,12 @@ def _fresh_casework(services: Services) -> Casework:
     """The façade over a view object of its own, as a new process or a moved read model has."""
     view = NeedsView(services.view.store)
     return Casework(
-        services.needs, services.partners, view, services.follower, services.clock, services.duties
+        needs=services.needs,
+        partners=services.partners,
+        view=view,
+        follower=services.follower,
+        clock=services.clock,
+        duties=services.duties,
     )
 
 

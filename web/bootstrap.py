@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Services:
     """Everything a request, a CLI command or a task works with, built once per process."""
 
@@ -151,7 +151,9 @@ def build_services(
     )
     follower = Follower(needs, view)
     needs.after_save.append(follower.follow)
-    casework = Casework(needs, partners, view, follower, clock, duties)
+    casework = Casework(
+        needs=needs, partners=partners, view=view, follower=follower, clock=clock, duties=duties
+    )
     accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)
     outbox = Outbox(view.store, clock)
@@ -163,25 +165,25 @@ def build_services(
         outbox.create_tables()
         seals.create_tables()
     return Services(
-        settings,
-        needs,
-        partners,
-        view,
-        follower,
-        casework,
-        accounts,
-        authenticator,
-        idempotency,
-        clock,
-        Board(view.store),
-        outbox,
-        Follower(needs, outbox),
-        seals,
-        access_log,
-        duties,
-        duties_view,
-        duties_follower,
-        keys,
+        settings=settings,
+        needs=needs,
+        partners=partners,
+        view=view,
+        follower=follower,
+        casework=casework,
+        accounts=accounts,
+        authenticator=authenticator,
+        idempotency=idempotency,
+        clock=clock,
+        board=Board(view.store),
+        outbox=outbox,
+        outbox_follower=Follower(needs, outbox),
+        seals=seals,
+        access_log=access_log,
+        duties=duties,
+        duties_view=duties_view,
+        duties_follower=duties_follower,
+        keys=keys,
     )
 
 

@@ -38,6 +38,7 @@ class Casework:
 
     def __init__(
         self,
+        *,
         needs: Needs,
         partners: Partners,
         view: NeedsView,
