@@ -10,8 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from accounts.directory import Directory, UserRecord, record_of
-from accounts.domain import User, user_id
+from accounts.domain import Role, User, user_id
 from accounts.exceptions import (
     AccountStateError,
     InvalidCredentialsError,
@@ -19,7 +18,9 @@ from accounts.exceptions import (
     UserNotFoundError,
 )
 from accounts.passwords import PasswordHasher
-from accounts.transcodings import register_transcodings
+from accounts.views import Directory, UserRecord, record_of
+from kernel.retrying import retry_on_clash
+from store.transcodings import EnumAsValue
 
 # A concurrent writer can win the race between our read and our save; re-running the
 # command on fresh state is safe because every command validates against current state.
@@ -46,7 +47,7 @@ class Accounts(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add the account types to the library's default transcodings."""
         super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
+        transcoder.register(EnumAsValue(Role, name="user_role"))  # the name stored events carry
 
     def register_user(
         self,
@@ -149,19 +150,20 @@ class Accounts(Application[UUID]):
         return user
 
     def _change(self, username: str, command: Callable[..., None], **arguments: Any) -> None:
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
-            user = self._load(username)
+        def run(user: User) -> None:
             now = self._clock()
             command(user, occurred_at=now, recorded_at=now, **arguments)
-            try:
-                self.save(user)
-            except IntegrityError:
-                if attempt == SAVE_ATTEMPTS:
-                    raise AccountStateError(
-                        f"user {user.username!r} is being changed by someone else; try again"
-                    ) from None
-            else:
-                return
+
+        retry_on_clash(
+            lambda: self._load(username),
+            run,
+            self.save,
+            commutes=True,
+            attempts=SAVE_ATTEMPTS,
+            clash=lambda: AccountStateError(
+                f"user {_lookup_name(username)!r} is being changed by someone else; try again"
+            ),
+        )
 
 
 def _lookup_name(username: str) -> str:

@@ -14,10 +14,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from accounts.exceptions import AccountStateError, InvalidAccountError
+from kernel.checks import ArgumentChecks
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{2,40}")
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 500
+_check = ArgumentChecks(InvalidAccountError, MAX_NAME_LENGTH, MAX_TEXT_LENGTH)
 
 
 class Role(Enum):
@@ -136,11 +138,11 @@ class User(Aggregate):
             cls.Registered,
             id=user_id(name),
             timestamp=recorded_at,
-            community=_required_text("community", community, MAX_NAME_LENGTH),
+            community=_check.required_text("community", community, MAX_NAME_LENGTH),
             username=name,
             password_hash=_hash(password_hash),
             **access,
-            **_stamp(actor, occurred_at),
+            **_check.stamp(actor, occurred_at),
         )
 
     def change_role(
@@ -154,7 +156,7 @@ class User(Aggregate):
         recorded_at: datetime,
     ) -> None:
         """Give the user another role or scope."""
-        access, stamp = _access(role, blocks, partner_id), _stamp(actor, occurred_at)
+        access, stamp = _access(role, blocks, partner_id), _check.stamp(actor, occurred_at)
         if access == {"role": self.role, "blocks": self.blocks, "partner_id": self.partner_id}:
             return
         self.trigger_event(self.RoleChanged, timestamp=recorded_at, **access, **stamp)
@@ -163,7 +165,7 @@ class User(Aggregate):
         self, *, password_hash: str, actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Replace the user's password (given already hashed)."""
-        new_hash, stamp = _hash(password_hash), _stamp(actor, occurred_at)
+        new_hash, stamp = _hash(password_hash), _check.stamp(actor, occurred_at)
         self.trigger_event(
             self.PasswordChanged, timestamp=recorded_at, password_hash=new_hash, **stamp
         )
@@ -172,14 +174,14 @@ class User(Aggregate):
         self, *, reason: str = "", actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Stop the user signing in."""
-        text, stamp = _optional_text("reason", reason), _stamp(actor, occurred_at)
+        text, stamp = _check.optional_text("reason", reason), _check.stamp(actor, occurred_at)
         if not self.active:
             raise AccountStateError(f"user {self.username!r} is already disabled")
         self.trigger_event(self.Disabled, timestamp=recorded_at, reason=text, **stamp)
 
     def enable(self, *, actor: str, occurred_at: datetime, recorded_at: datetime) -> None:
         """Let a disabled user sign in again."""
-        stamp = _stamp(actor, occurred_at)
+        stamp = _check.stamp(actor, occurred_at)
         if self.active:
             raise AccountStateError(f"user {self.username!r} is active, not disabled")
         self.trigger_event(self.Enabled, timestamp=recorded_at, **stamp)
@@ -201,8 +203,8 @@ def valid_username(value: str) -> str:
 def _access(
     role: Role | str, blocks: Sequence[str], partner_id: UUID | str | None
 ) -> dict[str, Any]:
-    checked_role = _role(role)
-    codes = _blocks(blocks)
+    checked_role = _check.choice("role", role, Role)
+    codes = _check.codes("blocks", blocks, noun="block codes")
     partner = _partner_id(partner_id)
     if checked_role is Role.BLOCK_LEADER and not codes:
         raise InvalidAccountError("blocks", "a block leader needs at least one block")
@@ -213,28 +215,6 @@ def _access(
     if checked_role is not Role.PARTNER and partner is not None:
         raise InvalidAccountError("partner_id", "only a partner user has a partner_id")
     return {"role": checked_role, "blocks": codes, "partner_id": partner}
-
-
-def _role(value: Role | str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        known = ", ".join(role.value for role in Role)
-        raise InvalidAccountError("role", f"unknown role {value!r}; use one of {known}") from None
-
-
-def _blocks(values: Sequence[str]) -> list[str]:
-    # A bare string is a Sequence[str] too; iterating it would yield single letters.
-    if isinstance(values, str) or not isinstance(values, Sequence):
-        raise InvalidAccountError("blocks", "blocks must be a list of block codes")
-    codes: list[str] = []
-    for value in values:
-        code = _optional_text("blocks", value, MAX_NAME_LENGTH)
-        if not code:
-            raise InvalidAccountError("blocks", "blocks must not contain empty codes")
-        if code not in codes:
-            codes.append(code)
-    return codes
 
 
 def _partner_id(value: UUID | str | None) -> UUID | None:
@@ -250,28 +230,6 @@ def _hash(value: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidAccountError("password", "a password hash is required")
     return value
-
-
-def _stamp(actor: str, occurred_at: datetime) -> dict[str, Any]:
-    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
-        raise InvalidAccountError("occurred_at", "occurred_at must be a date-time with a time zone")
-    return {"actor": _required_text("actor", actor, MAX_NAME_LENGTH), "occurred_at": occurred_at}
-
-
-def _required_text(field: str, value: str, max_length: int) -> str:
-    text = _optional_text(field, value, max_length)
-    if not text:
-        raise InvalidAccountError(field, f"{field} must not be empty")
-    return text
-
-
-def _optional_text(field: str, value: str, max_length: int = MAX_TEXT_LENGTH) -> str:
-    if not isinstance(value, str):
-        raise InvalidAccountError(field, f"{field} must be text")
-    text = value.strip()
-    if len(text) > max_length:
-        raise InvalidAccountError(field, f"{field} must be at most {max_length} characters")
-    return text
 
 
 # Users' events were stored under `web.accounts.domain:User.<Event>` before the accounts left

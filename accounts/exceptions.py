@@ -1,38 +1,34 @@
-"""Errors raised by the accounts; the web layer maps each to one HTTP status."""
+"""Errors raised by the accounts: each is an AccountsError and, but for wrong credentials, one
+of the kernel's kinds of error (web/errors.py maps the kinds to HTTP); `message` is safe to
+show the caller."""
 
 from __future__ import annotations
 
-
-class AccountsError(Exception):
-    """Base class of every error the accounts raise; `message` is safe to show the caller."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 
-class InvalidAccountError(AccountsError):
+class AccountsError(DomainError):
+    """Base class of every error the accounts raise."""
+
+
+class InvalidAccountError(AccountsError, InvalidInputError):
     """A command was given a value it cannot accept; `field` names the argument at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
 
-
-class UsernameTakenError(AccountsError):
+class UsernameTakenError(AccountsError, ConflictError):
     """Another user already has this username (usernames are unique per deployment)."""
 
     def __init__(self, username: str) -> None:
-        self.username = username
         super().__init__(f"username {username!r} is taken")
+        self.username = username
 
 
-class UserNotFoundError(AccountsError):
+class UserNotFoundError(AccountsError, NotFoundError):
     """No user has this username."""
 
     def __init__(self, username: str) -> None:
-        self.username = username
         super().__init__(f"no user {username!r}")
+        self.username = username
 
 
 class InvalidCredentialsError(AccountsError):
@@ -42,5 +38,5 @@ class InvalidCredentialsError(AccountsError):
         super().__init__("wrong username or password")
 
 
-class AccountStateError(AccountsError):
+class AccountStateError(AccountsError, ConflictError):
     """The user's current state forbids the change (e.g. disabling a disabled user)."""

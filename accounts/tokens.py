@@ -10,7 +10,7 @@ from typing import NamedTuple
 from uuid import UUID
 
 from accounts.application import Accounts
-from accounts.directory import UserRecord
+from accounts.views import UserRecord
 from store.sqlstore import SqlStore
 
 _TABLE = """
@@ -50,10 +50,7 @@ class TokenStore:
         self.users_at = f"({users_at})" if users_at else "NULL"
 
     def create_tables(self) -> None:
-        time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
-        with self.store.write() as sql:
-            for statement in _TABLE.format(time=time_type).split(";"):
-                sql.execute(statement)
+        self.store.run_ddl(_TABLE)
 
     def issue(self, user: UserRecord, now: datetime, ttl: timedelta) -> tuple[str, datetime]:
         """A new token for the user at their current epoch, and when it expires."""

@@ -3,7 +3,6 @@ fall due and their discharge, and the five must-records."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -32,7 +31,6 @@ from store.keystore import KeyStore
 from store.sealing import SealingMapper
 from store.transcodings import register_all
 
-log = logging.getLogger(__name__)
 __all__ = ["Duties", "DutiesIndex"]
 T = TypeVar("T")
 CLOCK_ACTOR = "clock"
@@ -55,7 +53,6 @@ class Duties(HouseholdRegistry):
         super().__init__(env, communities=communities, clock=clock, keys=keys)
         self.rules = rules or DutyRules()
         self.index = index
-        self.after_save: list[Callable[[], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -63,16 +60,6 @@ class Duties(HouseholdRegistry):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(super().construct_mapper(), self.keys, household_named)
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        recordings = super().save(*objs, **kwargs)
-        for follow in self.after_save:
-            # The events are stored; a lagging read model catches up on the next save.
-            try:
-                follow()
-            except Exception:
-                log.exception("a duties read model failed to catch up after a save")
-        return recordings
 
     # --- households ----------------------------------------------------------------------
 

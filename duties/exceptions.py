@@ -1,25 +1,27 @@
-"""Errors of the duties context; web/errors.py maps them to HTTP."""
+"""Errors of the duties context: each is a DutiesError and one of the kernel's kinds of error
+(web/errors.py maps the kinds to HTTP)."""
 
 from __future__ import annotations
 
+from kernel.errors import (
+    ConcurrentUpdateError,
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    NotFoundError,
+    VersionConflictError,
+)
 
-class DutiesError(Exception):
+
+class DutiesError(DomainError):
     """Base of every duties error; the message says what went wrong in plain words."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class InvalidDutyInputError(DutiesError):
+class InvalidDutyInputError(DutiesError, InvalidInputError):
     """A command's argument is missing or wrong; names the field."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class DutiesNotFoundError(DutiesError):
+class DutiesNotFoundError(DutiesError, NotFoundError):
     """A record that does not exist (or, to the web, one outside the user's scope)."""
 
 
@@ -35,7 +37,7 @@ class RecordNotFoundError(DutiesNotFoundError):
     """No record with this id."""
 
 
-class DutiesConflictError(DutiesError):
+class DutiesConflictError(DutiesError, ConflictError):
     """The command is refused by the record's current state."""
 
 
@@ -51,14 +53,15 @@ class RecordWithoutHouseholdError(DutiesConflictError):
     """A need is logged for a household; a record about the whole block names none."""
 
 
-class DutiesVersionConflictError(DutiesError):
+class DutiesVersionConflictError(DutiesError, VersionConflictError):
     """If-Match named a version the record has moved past."""
 
     def __init__(self, expected: int, current: int) -> None:
-        super().__init__(f"the record is at version {current}, not {expected}; reload it")
-        self.expected = expected
+        super().__init__(
+            expected, current, f"the record is at version {current}, not {expected}; reload it"
+        )
         self.current = current
 
 
-class DutiesConcurrentUpdateError(DutiesError):
+class DutiesConcurrentUpdateError(DutiesError, ConcurrentUpdateError):
     """Someone else changed the household at the same moment; nothing was saved."""

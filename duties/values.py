@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from uuid import UUID
 
 from duties.exceptions import InvalidDutyInputError
+from kernel import checks
 from kernel.clock import SHANGHAI
 
-MAX_TEXT = 4000
-
-
-def text(value: str | None, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    """Free text, trimmed; required text may not be blank."""
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InvalidDutyInputError(field, f"{field} may not be empty")
-    if len(cleaned) > limit:
-        raise InvalidDutyInputError(field, f"{field} is longer than {limit} characters")
-    return cleaned
-
+# Free text, trimmed (the kernel's check), refused as the duties' own input error.
+text = partial(checks.text, error=InvalidDutyInputError)
 
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2100, 1, 1)
 

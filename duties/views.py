@@ -57,10 +57,7 @@ class DutiesView(AddressIndex, TrackedSqlView):
         self.rules = rules or DutyRules()
 
     def create_tables(self) -> None:
-        time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
-        with self.store.write() as sql:
-            for statement in _TABLES.format(time=time_type).split(";"):
-                sql.execute(statement)
+        self.store.run_ddl(_TABLES)
 
     def _t(self, moment: datetime | None) -> Any:
         return self.store.to_db_time(moment)

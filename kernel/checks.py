@@ -1,10 +1,13 @@
-"""Checks on a command's input: who gave it and when (the stamp), free text, phone numbers."""
+"""Checks on a command's input: who gave it and when (the stamp), free text, phone numbers,
+codes and choices. A context passes its own InvalidInputError to have its errors raised."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from kernel.errors import InvalidInputError
 
@@ -38,13 +41,20 @@ class Stamp:
         return {"actor": self.actor, "occurred_at": self.occurred_at, "timestamp": self.recorded_at}
 
 
-def text(value: str | None, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+def text(
+    value: str | None,
+    field: str,
+    *,
+    required: bool = True,
+    limit: int = MAX_TEXT,
+    error: type[InvalidInputError] = InvalidInputError,
+) -> str:
     """Free text, trimmed; required text may not be blank."""
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInputError(field, f"{field} may not be empty")
+        raise error(field, f"{field} may not be empty")
     if len(cleaned) > limit:
-        raise InvalidInputError(field, f"{field} is longer than {limit} characters")
+        raise error(field, f"{field} is longer than {limit} characters")
     return cleaned
 
 
@@ -54,3 +64,64 @@ def phone(value: str | None) -> str:
     if number and (not set(number) <= _PHONE_CHARS or sum(c.isdigit() for c in number) < 3):
         raise InvalidInputError("contact_phone", f"{number!r} is not a phone number")
     return number
+
+
+E = TypeVar("E", bound=Enum)
+
+
+@dataclass(frozen=True)
+class ArgumentChecks:
+    """Strict checks of a command's arguments, as the aggregates whose commands take plain
+    values check them: text must be text, codes a list; each refusal is the context's `error`."""
+
+    error: type[InvalidInputError] = InvalidInputError
+    name_length: int = 200
+    text_length: int = 500
+
+    def stamp(self, actor: str, occurred_at: datetime) -> dict[str, Any]:
+        """Who gave the command and when it happened, as the event's fields."""
+        if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+            raise self.error("occurred_at", "occurred_at must be a date-time with a time zone")
+        return {
+            "actor": self.required_text("actor", actor, self.name_length),
+            "occurred_at": occurred_at,
+        }
+
+    def required_text(self, field: str, value: str, max_length: int) -> str:
+        """Text, trimmed, that may not be blank."""
+        text = self.optional_text(field, value, max_length)
+        if not text:
+            raise self.error(field, f"{field} must not be empty")
+        return text
+
+    def optional_text(self, field: str, value: str, max_length: int | None = None) -> str:
+        """Text, trimmed; blank is fine."""
+        limit = self.text_length if max_length is None else max_length
+        if not isinstance(value, str):
+            raise self.error(field, f"{field} must be text")
+        text = value.strip()
+        if len(text) > limit:
+            raise self.error(field, f"{field} must be at most {limit} characters")
+        return text
+
+    def codes(self, field: str, values: Sequence[str], *, noun: str = "codes") -> list[str]:
+        """A list of codes, each once, in the order given; none may be blank."""
+        # A bare string is a Sequence[str] too; iterating it would yield single letters.
+        if isinstance(values, str) or not isinstance(values, Sequence):
+            raise self.error(field, f"{field} must be a list of {noun}")
+        codes: list[str] = []
+        for value in values:
+            code = self.optional_text(field, value, self.name_length)
+            if not code:
+                raise self.error(field, f"{field} must not contain empty codes")
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    def choice(self, field: str, value: E | str, choices: type[E]) -> E:
+        """One of an enum's members, given as itself or as its code."""
+        try:
+            return choices(value)
+        except ValueError:
+            known = ", ".join(str(member.value) for member in choices)
+            raise self.error(field, f"unknown {field} {value!r}; use one of {known}") from None

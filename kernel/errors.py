@@ -42,9 +42,10 @@ class ConflictError(DomainError):
 class VersionConflictError(DomainError):
     """The command was sent against a version that is no longer current."""
 
-    def __init__(self, expected: int, actual: int) -> None:
+    def __init__(self, expected: int, actual: int, message: str | None = None) -> None:
         super().__init__(
-            f"the record is at version {actual}, not {expected}: "
+            message
+            or f"the record is at version {actual}, not {expected}: "
             "someone changed it meanwhile; reload and try again"
         )
         self.expected = expected

@@ -25,10 +25,12 @@ def retry_on_clash(
     commutes: bool,
     clash: Callable[[], Exception],
     overtaken: Callable[[], Exception] | None = None,
+    attempts: int = ATTEMPTS,
 ) -> T:
-    """Load, run the command and save; a clash is retried while the command commutes, else it
-    raises `clash()` — or `overtaken()`, when the caller pinned the version that was overtaken."""
-    for attempt in range(ATTEMPTS):
+    """Load, run the command and save; a clash is retried while the command commutes (`attempts`
+    tries in all), else it raises `clash()` — or `overtaken()`, when the caller pinned the
+    version that was overtaken."""
+    for attempt in range(attempts):
         aggregate = load()
         result = command(aggregate)
         try:
@@ -36,7 +38,7 @@ def retry_on_clash(
         except IntegrityError:
             if overtaken is not None:
                 raise overtaken() from None
-            if commutes and attempt < ATTEMPTS - 1:
+            if commutes and attempt < attempts - 1:
                 time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
                 continue
             raise clash() from None

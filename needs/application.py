@@ -3,7 +3,7 @@ they read are needs.case_store)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
@@ -11,30 +11,17 @@ from uuid import UUID, uuid5
 from eventsourcing.persistence import IntegrityError
 
 from kernel.checks import Stamp
-from kernel.clock import Clock
-from kernel.community import Community
 from kernel.errors import NotFoundError
 from needs.case_store import CaseStore
 from needs.domain import Need
 from needs.erasure import Erasure
 from needs.referral_clock import Lapse, lapse
 from needs.values import Household, PartnerTerms
-from store.keystore import KeyStore
 from store.shredding import forget_snapshots
 
 
 class Needs(CaseStore):
     """The casework application: every command loads a case, calls it and saves it."""
-
-    def __init__(
-        self,
-        env: Mapping[str, str] | None = None,
-        *,
-        communities: Mapping[str, Community] | None = None,
-        clock: Clock | None = None,
-        keys: KeyStore | None = None,
-    ) -> None:
-        super().__init__(env, communities=communities, clock=clock, keys=keys)
 
     # --- commands ----------------------------------------------------------------------
 

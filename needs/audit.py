@@ -112,10 +112,7 @@ class Seals:
         self.store = store
 
     def create_tables(self) -> None:
-        with self.store.write() as sql:
-            sql.execute(
-                _SEALS.format(time="TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ")
-            )
+        self.store.run_ddl(_SEALS)
 
     def all(self) -> list[dict[str, Any]]:
         with self.store.read() as sql:

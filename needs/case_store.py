@@ -3,8 +3,7 @@ and read back; and the one way a command changes a case, retried on a clash."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -13,8 +12,6 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording
 
 from kernel.checks import Stamp
-from kernel.clock import Clock
-from kernel.community import Community
 from kernel.errors import ConcurrentUpdateError, NotFoundError, VersionConflictError
 from kernel.retrying import retry_on_clash
 from needs.domain import Need
@@ -26,8 +23,6 @@ from store.sealed_application import SealedApplication
 from store.sealing import SealingMapper
 from store.transcodings import register_all
 
-log = logging.getLogger(__name__)
-
 T = TypeVar("T")
 
 
@@ -35,18 +30,6 @@ class CaseStore(SealedApplication):
     """The cases' event store, for the Needs application's commands and queries."""
 
     snapshotting_intervals = {Need: 50}  # noqa: RUF012 - the library reads a class attribute
-
-    def __init__(
-        self,
-        env: Mapping[str, str] | None = None,
-        *,
-        communities: Mapping[str, Community] | None = None,
-        clock: Clock | None = None,
-        keys: KeyStore | None = None,
-    ) -> None:
-        super().__init__(env, communities=communities, clock=clock, keys=keys)
-        # Each is given what a save recorded, once it is stored (a read model's follower).
-        self.after_save: list[Callable[[list[Recording[UUID]]], object]] = []
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         recordings = super()._record(processing_event)
@@ -63,16 +46,6 @@ class CaseStore(SealedApplication):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(super().construct_mapper(), self.keys)
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        recordings = super().save(*objs, **kwargs)
-        for follow in self.after_save:
-            # The events are stored; a lagging read model catches up on the next save.
-            try:
-                follow(recordings)
-            except Exception:
-                log.exception("a read model failed to catch up after a save")
-        return recordings
 
     # --- queries -----------------------------------------------------------------------
 

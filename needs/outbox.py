@@ -82,10 +82,7 @@ class Outbox(TrackedSqlView):
         self.clock = clock
 
     def create_tables(self) -> None:
-        time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
-        with self.store.write() as sql:
-            for statement in _TABLES.format(time=time_type).split(";"):
-                sql.execute(statement)
+        self.store.run_ddl(_TABLES)
 
     # --- following the log (store.tracking: its position is kept in outbox_tracking) ------
 

@@ -61,7 +61,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
         self.store = store
 
     def create_tables(self) -> None:
-        time_type = "TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ"
+        time_type = self.store.time_type
         with self.store.write() as sql:
             for statement in (_TABLES + ";" + STATS_DDL).format(time=time_type).split(";"):
                 sql.execute(statement)

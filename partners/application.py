@@ -9,12 +9,13 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder
 
-from partners.directory import Directory, PartnerRecord, record_of
-from partners.domain import Partner
+from kernel.retrying import retry_on_clash
+from partners.domain import Partner, PartnerKind
 from partners.exceptions import PartnerNotFoundError, VersionConflictError
-from partners.transcodings import register_transcodings
+from partners.views import Directory, PartnerRecord, record_of
+from store.transcodings import EnumAsValue
 
 # A concurrent writer can win the race between our read and our save; re-running the
 # command on fresh state is safe because every command validates against current state.
@@ -48,7 +49,7 @@ class Partners(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add the partner types to the library's default transcodings."""
         super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
+        transcoder.register(EnumAsValue(PartnerKind, name="partner_kind"))  # as events carry it
 
     def register_partner(
         self,
@@ -238,18 +239,26 @@ class Partners(Application[UUID]):
         occurred_at: datetime | None,
         **arguments: Any,
     ) -> None:
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
+        read_versions: list[int] = []
+
+        def load() -> Partner:
             partner = self._get(partner_id)
-            read_version = partner.version
-            if expected_version is not None and read_version != expected_version:
-                raise VersionConflictError(partner_id, expected_version, read_version)
+            if expected_version is not None and partner.version != expected_version:
+                raise VersionConflictError(partner_id, expected_version, partner.version)
+            read_versions.append(partner.version)
+            return partner
+
+        def run(partner: Partner) -> None:
             now = self._clock()
             command(partner, occurred_at=occurred_at or now, recorded_at=now, **arguments)
-            try:
-                self.save(partner)
-            except IntegrityError:
-                if attempt == SAVE_ATTEMPTS:
-                    latest = self._get(partner_id).version
-                    raise VersionConflictError(partner_id, read_version, latest) from None
-            else:
-                return
+
+        retry_on_clash(
+            load,
+            run,
+            self.save,
+            commutes=True,  # a pinned version is checked again on the fresh copy
+            attempts=SAVE_ATTEMPTS,
+            clash=lambda: VersionConflictError(
+                partner_id, read_versions[-1], self._get(partner_id).version
+            ),
+        )

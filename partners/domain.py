@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
 
+from kernel.checks import ArgumentChecks
 from partners.exceptions import InvalidPartnerError, PartnerStateError
 
 ALL_BLOCKS = "*"
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 500
+_check = ArgumentChecks(InvalidPartnerError, MAX_NAME_LENGTH, MAX_TEXT_LENGTH)
 
 
 class PartnerKind(Enum):
@@ -152,14 +154,14 @@ class Partner(Aggregate):
             cls.Registered,
             id=uuid4(),
             timestamp=recorded_at,
-            community=_required_text("community", community, MAX_NAME_LENGTH),
-            name=_required_text("name", name, MAX_NAME_LENGTH),
-            kind=_kind(kind),
+            community=_check.required_text("community", community, MAX_NAME_LENGTH),
+            name=_check.required_text("name", name, MAX_NAME_LENGTH),
+            kind=_check.choice("kind", kind, PartnerKind),
             categories=_categories(categories),
             blocks=_blocks(blocks),
             weekly_capacity=_capacity(weekly_capacity),
-            contact=_optional_text("contact", contact),
-            **_stamp(actor, occurred_at),
+            contact=_check.optional_text("contact", contact),
+            **_check.stamp(actor, occurred_at),
         )
 
     def change_services(
@@ -173,7 +175,7 @@ class Partner(Aggregate):
     ) -> None:
         """Change the categories served and the blocks covered."""
         new_categories, new_blocks = _categories(categories), _blocks(blocks)
-        stamp = _stamp(actor, occurred_at)
+        stamp = _check.stamp(actor, occurred_at)
         if (new_categories, new_blocks) == (self.categories, self.blocks):
             return
         self.trigger_event(
@@ -188,7 +190,7 @@ class Partner(Aggregate):
         self, *, weekly_capacity: int, actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Change how many referrals a week the partner takes."""
-        capacity, stamp = _capacity(weekly_capacity), _stamp(actor, occurred_at)
+        capacity, stamp = _capacity(weekly_capacity), _check.stamp(actor, occurred_at)
         if capacity == self.weekly_capacity:
             return
         self.trigger_event(
@@ -199,7 +201,10 @@ class Partner(Aggregate):
         self, *, contact: str, actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Change the partner's contact details."""
-        new_contact, stamp = _optional_text("contact", contact), _stamp(actor, occurred_at)
+        new_contact, stamp = (
+            _check.optional_text("contact", contact),
+            _check.stamp(actor, occurred_at),
+        )
         if new_contact == self.contact:
             return
         self.trigger_event(self.ContactChanged, timestamp=recorded_at, contact=new_contact, **stamp)
@@ -208,14 +213,14 @@ class Partner(Aggregate):
         self, *, reason: str = "", actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Stop new referrals to the partner."""
-        text, stamp = _optional_text("reason", reason), _stamp(actor, occurred_at)
+        text, stamp = _check.optional_text("reason", reason), _check.stamp(actor, occurred_at)
         if not self.active:
             raise PartnerStateError(f"partner {self.name!r} is already suspended")
         self.trigger_event(self.Suspended, timestamp=recorded_at, reason=text, **stamp)
 
     def reactivate(self, *, actor: str, occurred_at: datetime, recorded_at: datetime) -> None:
         """Let the partner receive new referrals again."""
-        stamp = _stamp(actor, occurred_at)
+        stamp = _check.stamp(actor, occurred_at)
         if self.active:
             raise PartnerStateError(f"partner {self.name!r} is active, not suspended")
         self.trigger_event(self.Reactivated, timestamp=recorded_at, **stamp)
@@ -224,7 +229,7 @@ class Partner(Aggregate):
         self, *, url: str, secret: str, actor: str, occurred_at: datetime, recorded_at: datetime
     ) -> None:
         """Set (or, with an empty url, remove) the webhook; a new secret each time."""
-        stamp = _stamp(actor, occurred_at)
+        stamp = _check.stamp(actor, occurred_at)
         address = _webhook_url(url)
         self.trigger_event(
             self.WebhookSet,
@@ -243,47 +248,8 @@ class Partner(Aggregate):
         return ALL_BLOCKS in self.blocks or block in self.blocks
 
 
-def _stamp(actor: str, occurred_at: datetime) -> dict[str, Any]:
-    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
-        raise InvalidPartnerError("occurred_at", "occurred_at must be a date-time with a time zone")
-    return {"actor": _required_text("actor", actor, MAX_NAME_LENGTH), "occurred_at": occurred_at}
-
-
-def _required_text(field: str, value: str, max_length: int) -> str:
-    text = _optional_text(field, value, max_length)
-    if not text:
-        raise InvalidPartnerError(field, f"{field} must not be empty")
-    return text
-
-
-def _optional_text(field: str, value: str, max_length: int = MAX_TEXT_LENGTH) -> str:
-    if not isinstance(value, str):
-        raise InvalidPartnerError(field, f"{field} must be text")
-    text = value.strip()
-    if len(text) > max_length:
-        raise InvalidPartnerError(field, f"{field} must be at most {max_length} characters")
-    return text
-
-
-def _kind(value: PartnerKind | str) -> PartnerKind:
-    try:
-        return PartnerKind(value)
-    except ValueError:
-        known = ", ".join(kind.value for kind in PartnerKind)
-        raise InvalidPartnerError("kind", f"unknown kind {value!r}; use one of {known}") from None
-
-
 def _codes(field: str, values: Sequence[str]) -> list[str]:
-    # A bare string is a Sequence[str] too; iterating it would yield single letters.
-    if isinstance(values, str) or not isinstance(values, Sequence):
-        raise InvalidPartnerError(field, f"{field} must be a list of codes")
-    codes: list[str] = []
-    for value in values:
-        code = _optional_text(field, value, MAX_NAME_LENGTH)
-        if not code:
-            raise InvalidPartnerError(field, f"{field} must not contain empty codes")
-        if code not in codes:
-            codes.append(code)
+    codes = _check.codes(field, values)
     if not codes:
         raise InvalidPartnerError(field, f"{field} must not be empty")
     return codes
@@ -310,7 +276,7 @@ def _capacity(value: int) -> int:
 
 
 def _webhook_url(value: str) -> str:
-    url = _optional_text("webhook_url", value, 500)
+    url = _check.optional_text("webhook_url", value, 500)
     if not url:
         return ""
     parts = urlsplit(url)

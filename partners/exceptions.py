@@ -1,42 +1,40 @@
-"""Errors raised by the partner directory; the web layer maps each to one HTTP status."""
+"""Errors raised by the partner directory: each is a PartnersError and one of the kernel's
+kinds of error (web/errors.py maps the kinds to HTTP)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from kernel import errors
 
-class PartnersError(Exception):
+
+class PartnersError(errors.DomainError):
     """Base class of every error the partner directory raises."""
 
 
-class PartnerNotFoundError(PartnersError):
+class PartnerNotFoundError(PartnersError, errors.NotFoundError):
     """No partner has the given id."""
 
     def __init__(self, partner_id: UUID) -> None:
-        self.partner_id = partner_id
         super().__init__(f"partner {partner_id} not found")
+        self.partner_id = partner_id
 
 
-class InvalidPartnerError(PartnersError):
+class InvalidPartnerError(PartnersError, errors.InvalidInputError):
     """A command was given a value it cannot accept; `field` names the argument at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(message)
 
-
-class PartnerStateError(PartnersError):
+class PartnerStateError(PartnersError, errors.ConflictError):
     """The partner's current state forbids the transition (e.g. suspending a suspended partner)."""
 
 
-class VersionConflictError(PartnersError):
+class VersionConflictError(PartnersError, errors.VersionConflictError):
     """The partner is no longer at the version the caller read, so the command was not applied."""
 
     def __init__(self, partner_id: UUID, expected: int, actual: int) -> None:
-        self.partner_id = partner_id
-        self.expected = expected
-        self.actual = actual
         super().__init__(
-            f"partner {partner_id} is at version {actual}, not the expected version {expected}"
+            expected,
+            actual,
+            f"partner {partner_id} is at version {actual}, not the expected version {expected}",
         )
+        self.partner_id = partner_id

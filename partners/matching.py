@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from partners.directory import PartnerRecord
+from partners.views import PartnerRecord
 
 CAPACITY_WEIGHT = 35.0
 ACCEPTANCE_WEIGHT = 30.0

@@ -39,11 +39,7 @@ class AccessLog:
         self.store = store
 
     def create_tables(self) -> None:
-        with self.store.write() as sql:
-            sql.execute(
-                _TABLE.format(time="TEXT" if self.store.dialect == "sqlite" else "TIMESTAMPTZ")
-            )
-            sql.execute(_INDEX)
+        self.store.run_ddl(_TABLE + ";" + _INDEX)
 
     def record(self, reads: list[dict[str, Any]]) -> None:
         """Write a request's reads in one statement: one round trip, atomic on its own."""

@@ -62,7 +62,7 @@ class IdempotencyStore:
 
     def create_tables(self) -> None:
         sqlite = self.store.dialect == "sqlite"
-        ddl = _TABLE.format(time="TEXT" if sqlite else "TIMESTAMPTZ")
+        ddl = _TABLE.format(time=self.store.time_type)
         with self.store.write() as sql:
             sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
             if sqlite:

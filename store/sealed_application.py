@@ -1,14 +1,17 @@
 """What the casework and the duties applications share: personal values sealed with each
-household's key, the communities the deployment serves, and one clock for every stamp."""
+household's key, the communities the deployment serves, one clock for every stamp, and read
+models that follow each save."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Recording
 
 from kernel.checks import Stamp
 from kernel.clock import Clock, SystemClock
@@ -16,6 +19,8 @@ from kernel.community import DEMO_COMMUNITY, Community
 from kernel.errors import InvalidInputError
 from store.keystore import KeyStore
 from store.sealing import SealingMapper
+
+log = logging.getLogger(__name__)
 
 
 class SealedApplication(Application[UUID]):
@@ -34,6 +39,18 @@ class SealedApplication(Application[UUID]):
         cast(SealingMapper, self.mapper).recorder = self.recorder
         self.communities = dict(communities or {DEMO_COMMUNITY.id: DEMO_COMMUNITY})
         self.clock = clock or SystemClock()
+        # Each is given what a save recorded, once it is stored (a read model's follower).
+        self.after_save: list[Callable[[list[Recording[UUID]]], object]] = []
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        for follow in self.after_save:
+            # The events are stored; a lagging read model catches up on the next save.
+            try:
+                follow(recordings)
+            except Exception:
+                log.exception("a read model of %s failed to catch up after a save", self.name)
+        return recordings
 
     def community(self, community_id: str) -> Community:
         """A community this deployment serves."""

@@ -63,6 +63,14 @@ class SqlStore(ABC):
     """Where read models live: a SQLite file or a PostgreSQL database."""
 
     dialect: str
+    time_type: str  # a time column's type: what to_db_time writes, from_db_time reads
+
+    def run_ddl(self, ddl: str) -> None:
+        """Run `;`-separated statements that make tables, in one transaction; a `{time}` in
+        them is this store's time column type."""
+        with self.write() as sql:
+            for statement in ddl.format(time=self.time_type).split(";"):
+                sql.execute(statement)
 
     @abstractmethod
     @contextmanager
@@ -126,6 +134,7 @@ class SQLiteStore(SqlStore):
     """Read models in their own SQLite file, one connection per thread."""
 
     dialect = "sqlite"
+    time_type = "TEXT"  # fixed-width ISO text, which sorts in order
 
     def __init__(self, path: str, *, secure_delete: bool = False, durable: bool = False) -> None:
         self.path = path
@@ -215,6 +224,7 @@ class PostgresStore(SqlStore):
     """Read models in PostgreSQL, through the event store library's connection pool."""
 
     dialect = "postgres"
+    time_type = "TIMESTAMPTZ"
 
     def __init__(
         self,

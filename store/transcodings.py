@@ -1,4 +1,4 @@
-"""How the case's enums, dates and records are written to the event store and snapshots."""
+"""How the contexts' enums, dates and records are written to the event store and snapshots."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 
 class EnumAsValue(Transcoding):
-    """An enum member stored as its code, under the enum's name."""
+    """An enum member stored as its code, so renaming a member never breaks old events; under
+    the enum's name, or under the `name` its stored events already carry."""
 
-    def __init__(self, enum: type[Enum]) -> None:
+    def __init__(self, enum: type[Enum], name: str | None = None) -> None:
         self.type = enum
-        self.name = f"enum:{enum.__name__}"
+        self.name = name or f"enum:{enum.__name__}"
 
     def encode(self, obj: Enum) -> Any:
         return obj.value

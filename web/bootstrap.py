@@ -213,7 +213,7 @@ def build_duties(
     )
     follower = Follower(duties, view)
 
-    def catch_up() -> None:  # the duties' hook returns nothing; the count is not wanted
+    def catch_up(_: object) -> None:  # it reads the log, not what the save recorded
         follower.catch_up()
 
     duties.after_save.append(catch_up)

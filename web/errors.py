@@ -8,11 +8,8 @@ from typing import Any
 
 from flask import request
 
-from accounts import exceptions as accounts_errors
-from duties import exceptions as duties_errors
+from accounts.exceptions import InvalidCredentialsError
 from kernel import errors as kernel_errors
-from partners import exceptions as partners_errors
-from web.operations.casework import UnknownPartnerError
 
 API_PREFIX = "/api/v1"
 
@@ -22,35 +19,16 @@ def is_api_request() -> bool:
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
-# Most specific first: the first class an error is an instance of decides its status.
+# Most specific first: the first class an error is an instance of decides its status. Every
+# context's errors are of the kernel's kinds; only wrong credentials are a kind of their own.
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (InvalidCredentialsError, 401),
     (kernel_errors.InvalidInputError, 422),
-    (UnknownPartnerError, 422),
-    (partners_errors.InvalidPartnerError, 422),
     (kernel_errors.NotFoundError, 404),
-    (partners_errors.PartnerNotFoundError, 404),
     (kernel_errors.VersionConflictError, 412),
-    (partners_errors.VersionConflictError, 412),
     (kernel_errors.ConflictError, 409),
     (kernel_errors.ConcurrentUpdateError, 409),
-    (partners_errors.PartnerStateError, 409),
-    (accounts_errors.InvalidAccountError, 422),
-    (accounts_errors.InvalidCredentialsError, 401),
-    (accounts_errors.UserNotFoundError, 404),
-    (accounts_errors.UsernameTakenError, 409),
-    (accounts_errors.AccountStateError, 409),
-    (duties_errors.InvalidDutyInputError, 422),
-    (duties_errors.DutiesNotFoundError, 404),
-    (duties_errors.DutiesVersionConflictError, 412),
-    (duties_errors.DutiesConflictError, 409),
-    (duties_errors.DutiesConcurrentUpdateError, 409),
 )
-
-
-def register_status(error_class: type[Exception], status: int) -> None:
-    """Let another package (accounts, the web façade) map its own errors."""
-    global STATUSES
-    STATUSES = ((error_class, status), *STATUSES)
 
 
 def status_of(error: Exception) -> int | None:

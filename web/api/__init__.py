@@ -77,9 +77,7 @@ def handle_domain_error(error: Exception) -> Any:
 
 def init_app(app: Flask) -> Api:
     """Register the API's blueprints, its error handling and its OpenAPI document."""
-    from duties.exceptions import DutiesError
     from kernel.errors import DomainError
-    from partners.exceptions import PartnersError
     from web.api import (
         audit,
         auth,
@@ -112,8 +110,7 @@ def init_app(app: Flask) -> Api:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for error_class in (DomainError, PartnersError, DutiesError, *auth.error_classes()):
-        app.register_error_handler(error_class, handle_domain_error)
+    app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for module in (households, duties, records):

@@ -31,12 +31,6 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 
-def error_classes() -> tuple[type[Exception], ...]:
-    from accounts.exceptions import AccountsError
-
-    return (AccountsError,)
-
-
 def _login_key() -> str:
     body = request.get_json(silent=True)
     username = body.get("username") if isinstance(body, dict) else None

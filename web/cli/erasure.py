@@ -15,7 +15,6 @@ from flask.cli import with_appcontext
 
 from duties.application import Duties
 from duties.domain import Household
-from duties.exceptions import DutiesError
 from kernel.errors import DomainError
 from needs.application import Needs
 from needs.domain import Need
@@ -36,7 +35,7 @@ def erase_household_command(household_id: UUID, actor: str) -> None:
         erasure = erase_household(
             services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
         )
-    except (DomainError, DutiesError) as error:
+    except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(
         f"erased household {erasure.household_id}: {len(erasure.need_ids)} case(s), "

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, Community
-from partners.directory import PartnerRecord
+from partners.views import PartnerRecord
 from web.bootstrap import Services, build_services
 from web.config import Settings
 from web.demo.data import PARTNERS, RANDOM_SEED, WEEKS, DemoPartner

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from duties.exceptions import DutiesError
 from kernel.errors import DomainError
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def adopt_case_households(services: Services) -> Adoption:
                 room=need.household.room,
                 actor=ACTOR,
             )
-        except (DomainError, DutiesError) as error:
+        except DomainError as error:
             adoption.refused[household_id] = str(error)
             continue
         adoption.adopted += int(adopted)

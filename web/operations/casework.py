@@ -8,7 +8,7 @@ from uuid import UUID
 
 from duties.application import Duties
 from kernel.clock import Clock, week_start
-from kernel.errors import DomainError
+from kernel.errors import InvalidInputError
 from needs.application import Needs
 from needs.described import DescribedNeeds
 from needs.exceptions import ReferralNotFoundError
@@ -25,12 +25,11 @@ from store.follower import Follower
 NEED_IDS = UUID("6f1c3a52-5b7e-4b8e-9d0b-1f6f0c1e2a44")
 
 
-class UnknownPartnerError(DomainError):
+class UnknownPartnerError(InvalidInputError):
     """A referral names a partner that is not in the directory."""
 
     def __init__(self, partner_id: UUID) -> None:
-        super().__init__(f"no partner {partner_id}")
-        self.field = "partner_id"
+        super().__init__("partner_id", f"no partner {partner_id}")
 
 
 class Casework:

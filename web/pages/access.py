@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, url_for
 from flask_login import UserMixin, current_user
 
-from accounts.directory import UserRecord
+from accounts.views import UserRecord
 from web.bootstrap import services
 from web.pages.extensions import login
 

@@ -10,7 +10,6 @@ from flask import g
 from flask_wtf import FlaskForm
 
 from kernel.errors import DomainError
-from partners.exceptions import PartnersError
 from web.access import LEADERS
 from web.bootstrap import services
 from web.pages import forms, office_forms
@@ -19,7 +18,8 @@ from web.pages.problems import explain
 from web.presentation import labels
 from web.presentation.timeline import timeline
 
-REFUSALS = (DomainError, PartnersError)
+# What a case form shows as refused, in the user's words: any refusal of the contexts.
+REFUSALS = DomainError
 _FORMS: dict[str, type[FlaskForm]] = {
     "visit": forms.VisitForm,
     "note": forms.NoteForm,

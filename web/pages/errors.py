@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
+from accounts.exceptions import AccountsError
+from duties.exceptions import DutiesError
 from kernel.errors import NotFoundError
-from partners.exceptions import PartnerNotFoundError
 from web.errors import is_api_request
 from web.pages.extensions import csrf
 from web.pages.problems import explain
@@ -71,7 +72,8 @@ def http_error(error: HTTPException) -> tuple[str, int]:
 
 def domain_error(error: Exception) -> tuple[str, int]:
     """A refusal of the contexts that no page caught itself."""
-    if isinstance(error, NotFoundError | PartnerNotFoundError):
+    # The duties' and the accounts' not-founds are told in problems.py's words instead.
+    if isinstance(error, NotFoundError) and not isinstance(error, DutiesError | AccountsError):
         return http_error(NotFound())
     _, message, status = explain(error)
     return error_page(status, message=message)

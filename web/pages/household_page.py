@@ -189,7 +189,7 @@ def to_need(record_id: UUID) -> Response:
                 urgency=form.urgency.data,
                 actor=g.user.username,
             )
-        except (DutiesError, DomainError) as error:
+        except DomainError as error:
             flash(error.message, "error")
         else:
             return redirect(url_for("pages.leader.case", need_id=need_id))

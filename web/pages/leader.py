@@ -11,7 +11,6 @@ from uuid import UUID, uuid4, uuid5
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from duties.exceptions import HouseholdNotFoundError
 from kernel.errors import BuildingNotInBlockError
 from web.access import (
     LEADERS,
@@ -123,7 +122,7 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
             occurred_at=occurred_at,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{form.key.data}"),
         ), 201
-    except (*casepage.REFUSALS, HouseholdNotFoundError) as error:
+    except casepage.REFUSALS as error:
         status = casepage.refuse(form, error)
         if isinstance(error, BuildingNotInBlockError):
             community = services().needs.community(g.user.community)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
-from accounts.exceptions import AccountsError
-from duties.exceptions import DutiesError
 from kernel.errors import DomainError
-from partners.exceptions import PartnersError
 from web.pages import (
     access,
     account,
@@ -39,5 +36,4 @@ for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.
     pages.register_blueprint(part)
 pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
-for error_class in (DomainError, PartnersError, AccountsError, DutiesError):
-    pages.register_error_handler(error_class, errors.domain_error)
+pages.register_error_handler(DomainError, errors.domain_error)

@@ -19,7 +19,7 @@ CREATE TABLE households_view (
 
 def test_init_db_upgrades_older_read_models_in_place(settings, clock):
     old = build_services(settings, clock=clock)
-    time_type = "TEXT" if old.view.store.dialect == "sqlite" else "TIMESTAMPTZ"
+    time_type = old.view.store.time_type
     older = (
         _TABLES.replace(", escalated_at {time}, escalation_reason TEXT", "")
         .replace(", delivery_failed_at {time}", "")

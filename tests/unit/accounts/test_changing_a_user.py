@@ -7,7 +7,6 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from accounts.application import Accounts
-from accounts.directory import record_of
 from accounts.domain import User
 from accounts.exceptions import (
     AccountStateError,
@@ -15,6 +14,7 @@ from accounts.exceptions import (
     InvalidCredentialsError,
     UserNotFoundError,
 )
+from accounts.views import record_of
 from kernel.clock import ManualClock
 
 from .conftest import HOSPITAL_ID, PASSWORD

@@ -9,9 +9,9 @@ import pytest
 
 from accounts import passwords as module
 from accounts.application import Accounts
-from accounts.directory import UserRecord
 from accounts.exceptions import InvalidCredentialsError
 from accounts.passwords import PasswordHasher
+from accounts.views import UserRecord
 
 from .conftest import PASSWORD
 

@@ -6,8 +6,8 @@ from uuid import UUID
 import pytest
 
 from accounts.application import Accounts
-from accounts.directory import record_of
 from accounts.exceptions import UserNotFoundError
+from accounts.views import record_of
 from kernel.clock import ManualClock
 
 from .conftest import HOSPITAL_ID

@@ -32,7 +32,8 @@ def duties(tmp_path: Path, clock: ManualClock) -> Iterator[Duties]:
     view = DutiesView(store, KEY)
     view.create_tables()
     duties = Duties({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock, index=view)
-    duties.after_save.append(Follower(duties, view).catch_up)
+    follower = Follower(duties, view)
+    duties.after_save.append(lambda _: follower.catch_up())
     yield duties
     store.close()
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from partners import Partners
+from partners.application import Partners
 
 START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 

@@ -7,7 +7,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from partners import PartnerNotFoundError, Partners
+from partners.application import Partners
+from partners.exceptions import PartnerNotFoundError
 
 if TYPE_CHECKING:
     from conftest import Clock

@@ -7,8 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from partners import Partner, Partners, PartnerStateError, VersionConflictError
-from partners.exceptions import InvalidPartnerError
+from partners.application import Partners
+from partners.domain import Partner
+from partners.exceptions import InvalidPartnerError, PartnerStateError, VersionConflictError
 
 Hospital = Callable[..., dict[str, Any]]
 SqlitePartners = Callable[..., Partners]

@@ -8,7 +8,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from partners import Match, NeedFacts, PartnerRecord, PartnerStats, Reason, rank_partners
+from partners.matching import Match, NeedFacts, PartnerStats, Reason, rank_partners
+from partners.views import PartnerRecord
 
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 

@@ -7,7 +7,8 @@ from uuid import UUID
 
 import pytest
 
-from partners import InvalidPartnerError, Partners
+from partners.application import Partners
+from partners.exceptions import InvalidPartnerError
 
 Hospital = Callable[..., dict[str, Any]]
 

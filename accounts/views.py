@@ -1,19 +1,16 @@
-"""The user directory: plain user records, and the in-memory projection that looks them up."""
+"""The accounts' read side: plain user records, and the in-memory directory that looks them up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from threading import Lock
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from accounts.domain import User
-
-# Notifications read per query to the store while catching up.
-BATCH_SIZE = 500
+from store import directory
 
 
 @dataclass(frozen=True)
@@ -50,24 +47,19 @@ def record_of(user: User) -> UserRecord:
     )
 
 
-class Directory:
+class Directory(directory.Directory):
     """Every user in the store, kept current by following the application's notification log.
-
-    It only moves forward by notification id, so each event is applied once per process, and it
-    sees users registered by other processes on the same store. It holds records, not
-    aggregates, so no password hash lingers in it.
-    """
+    It holds records, not aggregates, so no password hash lingers in it."""
 
     def __init__(self) -> None:
-        self._lock = Lock()
-        self._last_seen = 0
+        super().__init__()
         self._records: dict[UUID, UserRecord] = {}
         self._ids: dict[str, UUID] = {}
 
     def records(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[UserRecord]:
         """Catch up with the store, then return every user's record."""
-        with self._lock:
-            self._catch_up(recorder, mapper)
+        with self.lock:
+            self.catch_up(recorder, mapper)
             return list(self._records.values())
 
     def find(
@@ -80,24 +72,12 @@ class Directory:
     ) -> UserRecord | None:
         """Catch up with the store (unless already past `seen_up_to`), then return the user
         with this username, if any."""
-        with self._lock:
-            if seen_up_to is None or seen_up_to > self._last_seen:
-                self._catch_up(recorder, mapper)
+        with self.lock:
+            self.catch_up(recorder, mapper, seen_up_to=seen_up_to)
             found = self._ids.get(username)
             return None if found is None else self._records[found]
 
-    def _catch_up(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> None:
-        while True:
-            notifications = recorder.select_notifications(
-                start=self._last_seen, limit=BATCH_SIZE, inclusive_of_start=False
-            )
-            for notification in notifications:
-                self._apply(mapper.to_domain_event(notification))
-                self._last_seen = notification.id
-            if len(notifications) < BATCH_SIZE:
-                return
-
-    def _apply(self, event: object) -> None:
+    def apply(self, event: object) -> None:
         if isinstance(event, User.Registered):
             record = UserRecord(
                 user_id=event.originator_id,

@@ -1,19 +1,16 @@
-"""The directory read side: plain partner records and the in-memory projection that lists them."""
+"""The partners' read side: plain partner records and the in-memory directory that lists them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Lock
 from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from partners.domain import ALL_BLOCKS, Partner
-
-# Notifications read per query to the store while catching up.
-BATCH_SIZE = 500
+from store import directory
 
 
 @dataclass(frozen=True)
@@ -62,37 +59,22 @@ def record_of(partner: Partner) -> PartnerRecord:
     )
 
 
-class Directory:
-    """Every partner in the store, kept current by following the application's notification log.
-
-    It only moves forward by notification id, so each event is applied once per process, and it
-    sees partners registered by other processes on the same store. Rebuilt from the log on start.
-    """
+class Directory(directory.Directory):
+    """Every partner in the store, kept current by following the application's notification log;
+    each record is made from the partner aggregate, replayed."""
 
     def __init__(self) -> None:
-        self._lock = Lock()
-        self._last_seen = 0
+        super().__init__()
         self._partners: dict[UUID, Partner] = {}
         self._records: dict[UUID, PartnerRecord] = {}
 
     def records(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[PartnerRecord]:
         """Catch up with the store, then return every partner's record."""
-        with self._lock:
-            self._catch_up(recorder, mapper)
+        with self.lock:
+            self.catch_up(recorder, mapper)
             return list(self._records.values())
 
-    def _catch_up(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> None:
-        while True:
-            notifications = recorder.select_notifications(
-                start=self._last_seen, limit=BATCH_SIZE, inclusive_of_start=False
-            )
-            for notification in notifications:
-                self._apply(mapper.to_domain_event(notification))
-                self._last_seen = notification.id
-            if len(notifications) < BATCH_SIZE:
-                return
-
-    def _apply(self, event: object) -> None:
+    def apply(self, event: object) -> None:
         # Replaying through the aggregate's own apply() keeps one definition of each event's effect.
         if isinstance(event, Partner.Registered):
             partner = cast(Partner, event.mutate(None))
