@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 from uuid import UUID
 
 from kernel.checks import Stamp
+from needs.domain import Need
 from needs.exceptions import PartnerExcludedError, PartnerOutOfScopeError, PartnerSuspendedError
-from needs.values import PartnerTerms, Referral
+from needs.values import PartnerTerms
 
 # What refer() raises for a partner that may not take the case: the next candidate is tried.
 NOT_FOR_THIS_PARTNER = (PartnerSuspendedError, PartnerExcludedError, PartnerOutOfScopeError)
@@ -26,33 +26,8 @@ class Lapse:
     escalated: bool
 
 
-class Lapsing(Protocol):
-    """What the rule asks of a case (needs.domain.Need)."""
-
-    erased_at: datetime | None
-
-    @property
-    def engaged_partner_ids(self) -> frozenset[UUID]: ...
-
-    def referral(self, referral_id: UUID) -> Referral: ...
-
-    def expire_referral(self, referral_id: UUID, stamp: Stamp) -> None: ...
-
-    def escalate(self, reason: str, stamp: Stamp) -> None: ...
-
-    def refer(
-        self,
-        partner: PartnerTerms,
-        note: str,
-        respond_within: timedelta,
-        stamp: Stamp,
-        *,
-        referral_id: UUID | None = None,
-    ) -> UUID: ...
-
-
 def lapse(
-    need: Lapsing,
+    need: Need,
     referral_id: UUID,
     candidates: Iterable[PartnerTerms],
     respond_within: timedelta,
