@@ -12,7 +12,12 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from web.pages.extensions import babel, csrf, login
-from web.presentation.words import DEFAULT_LANGUAGE, language
+from web.presentation.words import (
+    DEFAULT_LANGUAGE,
+    SHOWN_LANGUAGES,
+    catalogued_languages,
+    language,
+)
 
 SESSION_LIFETIME = timedelta(days=1)
 
@@ -36,6 +41,15 @@ def init_app(app: Flask, *, api_errors: Callable[[HTTPException], Any]) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     app.session_interface = cookies.SessionInterface()
     babel.init_app(app, locale_selector=language)
+    directories = app.extensions["babel"].translation_directories
+    shown = app.extensions[SHOWN_LANGUAGES] = catalogued_languages(directories)
+    if DEFAULT_LANGUAGE not in shown:
+        app.logger.warning(
+            "No compiled %s catalogue in %s: the pages are in English. The build compiles "
+            "them (pip install .); in a source tree run `flask --app web translate compile`.",
+            DEFAULT_LANGUAGE,
+            ", ".join(directories),
+        )
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "pages.account.sign_in"

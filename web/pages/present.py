@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from web.bootstrap import services
 from web.presentation import labels
-from web.presentation.words import address, ago, day, when
+from web.presentation.words import address, ago, day, other_languages, when
 
 
 def language() -> str:
@@ -67,6 +67,7 @@ def register(app: Flask) -> None:
     def page_globals() -> dict[str, Any]:
         return {
             "language": language(),
+            "other_languages": other_languages(),
             "viewer": viewer(),
             "category_names": category_names,
         }

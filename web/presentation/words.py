@@ -4,10 +4,13 @@ PDF."""
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from flask import g, request
+from babel import Locale
+from flask import current_app, g, request
 from flask_babel import format_datetime, format_timedelta
 from flask_babel import gettext as _
 
@@ -15,13 +18,48 @@ from web.bootstrap import services
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
+# The messages are written in English: it is shown right with no catalogue at all.
+SOURCE_LANGUAGE = "en"
+# Each language as the switch offers it: its HTML lang tag and its name in itself.
+LANGUAGE_NAMES = {"zh_CN": ("zh-CN", "中文"), "en": ("en", "English")}
 LANGUAGE_COOKIE = "lang"
+# The app's extension holding what `catalogued_languages` found when the app was built.
+SHOWN_LANGUAGES = "needs.languages"
 
 
 def language() -> str:
-    """The user's language: their choice (a cookie), else Chinese."""
+    """The language the pages are shown in: the user's choice (a cookie), else Chinese — when
+    the service can show it; else English, the messages' own, rather than English words on a
+    page that says it is Chinese."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    wanted = chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    return wanted if wanted in shown_languages() else SOURCE_LANGUAGE
+
+
+def shown_languages() -> tuple[str, ...]:
+    """The languages this app can show its pages in."""
+    found: tuple[str, ...] = current_app.extensions.get(SHOWN_LANGUAGES, (SOURCE_LANGUAGE,))
+    return found
+
+
+def other_languages() -> list[tuple[str, str, str]]:
+    """What the language switch offers: every language it can show but the one shown, as
+    (code, HTML lang tag, name)."""
+    shown = language()
+    return [(code, *LANGUAGE_NAMES[code]) for code in shown_languages() if code != shown]
+
+
+def catalogued_languages(directories: Iterable[str], domain: str = "messages") -> tuple[str, ...]:
+    """English, and each other language with a compiled catalogue (.mo) where Flask-Babel
+    looks, found as it finds them. The build compiles them (setup.py); a service run from a
+    tree nobody compiled has none."""
+    folders = list(directories)
+    return tuple(
+        code
+        for code in LANGUAGES
+        if code == SOURCE_LANGUAGE
+        or any(gettext.find(domain, folder, [str(Locale.parse(code))]) for folder in folders)
+    )
 
 
 TIME_FORMAT = "yyyy-MM-dd HH:mm"

@@ -38,7 +38,8 @@ _TOKEN = re.compile(r'name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"')
 
 @pytest.fixture(scope="session", autouse=True)
 def catalogues() -> None:
-    """The compiled catalogues, fresh from the .po files (a clean clone has none)."""
+    """The compiled catalogues, fresh from the .po files, whether or not an install compiled
+    them (a deploy relies on the build's: tests/integration/test_install.py)."""
     compile_catalogues()
 
 
