@@ -14,7 +14,7 @@ from duties.domain import Household
 from duties.record import Record
 from duties.rules import DutyRules
 from store.sqlstore import Sql, SqlStore
-from store.tracking import Handler, TrackedSqlView
+from store.tracking import Handler, RowPerAggregate, RowPerEvent, TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS duty_households (
@@ -42,6 +42,14 @@ class DutiesView(AddressIndex, TrackedSqlView):
     """The duties read models, kept by following the Duties log exactly once."""
 
     tables = TABLES
+    # What `audit verify` checks against the log: a household's row at its version (every
+    # event moves it), a row for each duty fallen due, for each record and each made a need.
+    kept = (
+        RowPerAggregate("duty_households", "household_id", Household.Event),
+        RowPerEvent("duties_view", (Household.DutyFellDue,)),
+        RowPerAggregate("records_view", "record_id", Record.Event, version=None),
+        RowPerEvent("records_view", (Record.RecordTurnedIntoNeed,), "need_id IS NOT NULL"),
+    )
 
     def __init__(
         self,

@@ -3,6 +3,7 @@ whole command runs again; the failed copy is dropped, never re-saved."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
+log = logging.getLogger(__name__)
 A = TypeVar("A")
 T = TypeVar("T")
 ATTEMPTS = 12
@@ -39,6 +41,9 @@ def retry_on_clash(
             if overtaken is not None:
                 raise overtaken() from None
             if commutes and attempt < attempts - 1:
+                log.debug(
+                    "a clash on try %d of %d: run again on a fresh copy", attempt + 1, attempts
+                )
                 time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
                 continue
             raise clash() from None

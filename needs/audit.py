@@ -12,6 +12,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Notification, StoredEvent
 
 from needs.reading import describe_need
 from store.chain import GENESIS, link_of
@@ -66,12 +67,34 @@ def verify_case(app: Application[UUID], need_id: UUID) -> CaseCheck:
         except Exception as error:
             check.problems.append(Problem(need_id, expected, f"cannot be read ({error})"))
             return check
-        if event.chain and link_of(event, check.head) != event.chain:
+        chain = getattr(event, "chain", "")
+        if not chain and not _predates_chain(app.mapper, stored, type(event)):
+            check.problems.append(Problem(need_id, expected, "altered: its hash is missing"))
+            return check
+        if chain and link_of(event, check.head) != chain:
             check.problems.append(Problem(need_id, expected, "altered: its hash does not match"))
             return check
-        check.versions, check.head = expected, event.chain or check.head
+        # After an event from before the chain the case's next event was chained to GENESIS,
+        # as the aggregate's head was then empty (Need.Event.mutate).
+        check.versions, check.head = expected, chain
     _verify_snapshots(app, check)
     return check
+
+
+def _predates_chain(mapper: Mapper[UUID], stored: StoredEvent, event_class: type[Any]) -> bool:
+    """Whether an event without a hash was stored before the chain existed: only a class whose
+    older versions were unchained (its `first_chained_version`), stored at such a version, as
+    the service wrote it then (no `chain` at all). Any other event without a hash was forged."""
+    first_chained = getattr(event_class, "first_chained_version", 1)
+    if first_chained <= 1:
+        return False
+    state = stored.state
+    if mapper.cipher is not None:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor is not None:
+        state = mapper.compressor.decompress(state)
+    decoded: dict[str, Any] = mapper.transcoder.decode(state)
+    return "chain" not in decoded and int(decoded.get("class_version", 1)) < first_chained
 
 
 def _verify_snapshots(app: Application[UUID], check: CaseCheck) -> None:
@@ -139,10 +162,11 @@ class Seals:
         log_hash = last["log_hash"] if last else GENESIS
         heads: dict[str, list[Any]] = {}
         end = start
-        for notification_id, event in _events_after(app, start):
-            log_hash = _fold(log_hash, notification_id, event)
+        for notification in _notifications_after(app, start):
+            event: Any = app.mapper.to_domain_event(notification)
+            log_hash = _fold(log_hash, notification, event.chain)
             heads[str(event.originator_id)] = [event.originator_version, event.chain]
-            end = notification_id
+            end = notification.id
         if end == start:
             return None
         row = {
@@ -163,30 +187,28 @@ class Seals:
         return row
 
     def verify(self, app: Application[UUID]) -> list[Problem]:
-        """Recompute every seal from the log; the first mismatch is reported."""
+        """Recompute every seal from the log; every mismatch is reported, and each seal is
+        checked from where the one before it says the log was, so one break hides no other."""
+        problems: list[Problem] = []
         previous, log_hash = GENESIS, GENESIS
-        events = _events_after(app, 0)
-        pending = next(events, None)
+        notifications = _notifications_after(app, 0)
+        pending = next(notifications, None)
         for seal in self.all():
             if seal["previous"] != previous or _seal_hash(seal) != seal["seal_hash"]:
-                return [Problem(None, None, f"seal {seal['seal_no']} was altered")]
-            while pending is not None and pending[0] <= int(seal["last_notification_id"]):
-                log_hash = _fold(log_hash, *pending)
-                pending = next(events, None)
+                problems.append(Problem(None, None, f"seal {seal['seal_no']} was altered"))
+            while pending is not None and pending.id <= int(seal["last_notification_id"]):
+                log_hash = _fold(log_hash, pending, _chain_of(app, pending))
+                pending = next(notifications, None)
             for case, (version, chain) in json.loads(seal["heads"]).items():
                 problem = _check_head(app, UUID(case), int(version), chain, seal["seal_no"])
                 if problem is not None:
-                    return [problem]
+                    problems.append(problem)
             if log_hash != seal["log_hash"]:
-                return [
-                    Problem(
-                        None,
-                        None,
-                        f"the log up to seal {seal['seal_no']} was altered, reordered or cut",
-                    )
-                ]
+                what = f"the log up to seal {seal['seal_no']} was altered, reordered or cut"
+                problems.append(Problem(None, None, what))
+                log_hash = seal["log_hash"]
             previous = seal["seal_hash"]
-        return []
+        return problems
 
 
 def _check_head(
@@ -199,26 +221,38 @@ def _check_head(
         event: Any = app.mapper.to_domain_event(stored[0])
     except Exception as error:
         return Problem(need_id, version, f"cannot be read ({error})")
-    if event.chain != chain:
+    if getattr(event, "chain", "") != chain:
         return Problem(need_id, version, f"differs from what seal {seal_no} recorded")
     return None
 
 
-def _events_after(app: Application[UUID], start: int) -> Iterator[tuple[int, Any]]:
+def _notifications_after(app: Application[UUID], start: int) -> Iterator[Notification]:
     while True:
         notifications = app.recorder.select_notifications(
             start=start, limit=BATCH, inclusive_of_start=False
         )
-        for n in notifications:
-            yield n.id, app.mapper.to_domain_event(n)
-            start = n.id
+        yield from notifications
         if len(notifications) < BATCH:
             return
+        start = notifications[-1].id
 
 
-def _fold(log_hash: str, notification_id: int, event: Any) -> str:
-    entry = f"{log_hash}|{notification_id}|{event.originator_id}|{event.originator_version}|"
-    return hashlib.sha256((entry + getattr(event, "chain", "")).encode()).hexdigest()
+def _chain_of(app: Application[UUID], notification: Notification) -> str:
+    """An event's hash as stored; an event that cannot be read folds in as unreadable."""
+    try:
+        return str(getattr(app.mapper.to_domain_event(notification), "chain", ""))
+    except Exception:
+        return "unreadable"
+
+
+def _case_of(notification: Notification) -> UUID:
+    return UUID(str(notification.originator_id))
+
+
+def _fold(log_hash: str, notification: Notification, chain: str) -> str:
+    n = notification
+    entry = f"{log_hash}|{n.id}|{_case_of(n)}|{n.originator_version}|{chain}"
+    return hashlib.sha256(entry.encode()).hexdigest()
 
 
 def _seal_hash(row: dict[str, Any]) -> str:
@@ -229,10 +263,10 @@ def _seal_hash(row: dict[str, Any]) -> str:
 
 
 def case_ids(app: Application[UUID], progress: Callable[[int], None] | None = None) -> list[UUID]:
-    """Every case in the log, in the order they were first recorded."""
+    """Every case in the log, in the order they were first recorded (read as stored)."""
     seen: dict[UUID, None] = {}
-    for count, (_, event) in enumerate(_events_after(app, 0), start=1):
-        seen.setdefault(event.originator_id, None)
+    for count, notification in enumerate(_notifications_after(app, 0), start=1):
+        seen.setdefault(_case_of(notification), None)
         if progress is not None and count % BATCH == 0:
             progress(count)
     return list(seen)

@@ -50,6 +50,9 @@ class Need(Aggregate):
         # Dotted paths of the values about the resident: sealed with the household's key,
         # chained by commitment, erasable (store.sealing). Such events carry a `salt`.
         personal: ClassVar[tuple[str, ...]] = ()
+        # Stored at a class version below this, the event predates the chain and has no hash
+        # (needs.audit lets only those lack one). Only ReferralDeclined was not chained at 1.
+        first_chained_version: ClassVar[int] = 1
         actor: str
         occurred_at: datetime
         chain: str  # this event's hash, chained to the case's previous event (store.chain)
@@ -385,6 +388,7 @@ class Need(Aggregate):
         """A partner declined. Version 1 carried only free text; codes came with version 2."""
 
         class_version = 2
+        first_chained_version = 2
         reason: DeclineReason
         note: str
         personal = ("note",)

@@ -12,7 +12,7 @@ from uuid import UUID, uuid5
 from kernel.clock import Clock
 from needs.domain import Need
 from store.sqlstore import Sql, SqlStore
-from store.tracking import TrackedSqlView, handler_for
+from store.tracking import RowPerEvent, TrackedSqlView, handler_for
 
 # The events a partner is told of, each by the notice it is told with.
 NOTICES: dict[type[Any], str] = {
@@ -74,6 +74,8 @@ class Outbox(TrackedSqlView):
     log again from its start and keeps the notices already owed as they are."""
 
     tracking_table = "outbox_tracking"
+    # What `audit verify` checks against the log: a notice for each event a partner is told of.
+    kept = tuple(RowPerEvent("deliveries", (e,), f"event='{n}'") for e, n in NOTICES.items())
     # A notice may be on its way to a partner as soon as it is written: it waits for the disk.
     derived = False
 

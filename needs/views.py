@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from needs.domain import Need
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
-from store.tracking import TrackedSqlView
+from store.tracking import RowPerAggregate, RowPerEvent, TrackedSqlView
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS needs_view (
@@ -56,6 +57,12 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
     # No row depends on personal data: every event is read with its seals left shut.
     personal_events: frozenset[type[Any]] = frozenset()
     tables = VIEW_TABLES + STATS_TABLES
+    # What `audit verify` checks against the log: a need's row at its version (every event
+    # moves it), a referral's row for each referral sent. The partners' statistics are not.
+    kept = (
+        RowPerAggregate("needs_view", "need_id", Need.Event),
+        RowPerEvent("referrals_view", (Need.Referred,)),
+    )
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store

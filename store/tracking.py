@@ -5,6 +5,7 @@ and processes (store.follower.Follower hands it the batches)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from store.sqlstore import Sql, SqlStore
@@ -21,6 +22,31 @@ def handler_for(handlers: Mapping[type[Any], H], event_class: type[Any]) -> H | 
         if handler is not None:
             return handler
     return None
+
+
+@dataclass(frozen=True)
+class RowPerAggregate:
+    """What a view keeps, for the audit to check against the log (store.positions): a row in
+    `table`, keyed by `key`, for each aggregate whose events derive from `events` — at the
+    aggregate's version as of the view's position, when `version` names the column."""
+
+    table: str
+    key: str
+    events: type[Any]
+    version: str | None = "version"
+
+
+@dataclass(frozen=True)
+class RowPerEvent:
+    """What a view keeps: a row in `table` (those that match `where`, a fixed condition) for
+    each event of one of `events` in the log up to the view's position."""
+
+    table: str
+    events: tuple[type[Any], ...]
+    where: str = ""
+
+
+Kept = RowPerAggregate | RowPerEvent
 
 
 class PositionMovedError(Exception):
@@ -43,11 +69,17 @@ class TrackedSqlView:
     tracking_table = "view_tracking"
     # Only what the log can rebuild: a batch's commit need not wait for the disk.
     derived = True
+    # The rows that `audit verify` checks against the log up to the view's position.
+    kept: ClassVar[tuple[Kept, ...]] = ()
 
     def position(self, application_name: str) -> int:
         """The last notification id this view has processed."""
         with self.store.read() as sql:
-            row = sql.execute(self._position_query(), {"app": application_name}).fetchone()
+            return self.position_in(sql, application_name)
+
+    def position_in(self, sql: Sql, application_name: str) -> int:
+        """The position as a transaction of the caller's reads it, beside the view's rows."""
+        row = sql.execute(self._position_query(), {"app": application_name}).fetchone()
         return int(row["notification_id"]) if row else 0
 
     def process(self, application_name: str, start: int, events: Sequence[tuple[int, Any]]) -> None:

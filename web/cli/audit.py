@@ -15,7 +15,9 @@ from flask.cli import AppGroup
 from needs.audit import case_ids, verify_case
 from needs.views import NeedsView
 from store.follower import Follower
+from store.positions import check_position
 from store.sqlstore import SQLiteStore
+from store.tracking import TrackedSqlView
 from web.bootstrap import services
 
 audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuilds.")
@@ -23,26 +25,45 @@ audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuild
 
 @audit.command("verify")
 def verify() -> None:
-    """Recompute every case's chain, its snapshots and every seal; exit 1 at the first break."""
+    """Recompute every case's chain and snapshots and every seal, and check every read model
+    against the log; print every finding, then a one-line summary; exit 1 on any finding."""
     running = services()
     started = time.perf_counter()
     cases = case_ids(running.needs, progress=lambda n: click.echo(f"  … {n} events", err=True))
-    events = 0
+    events, broken = 0, 0
     for number, need_id in enumerate(cases, start=1):
         check = verify_case(running.needs, need_id)
         events += check.versions
-        if not check.intact:
-            raise click.ClickException(f"BROKEN {check.problems[0]}")
+        broken += not check.intact
+        for problem in check.problems:
+            click.echo(f"BROKEN {problem}")
         if number % 500 == 0:
             click.echo(f"  … {number}/{len(cases)} cases", err=True)
-    problems = running.seals.verify(running.needs)
-    if problems:
-        raise click.ClickException(f"BROKEN {problems[0]}")
-    seals = len(running.seals.all())
+    in_seals = running.seals.verify(running.needs)
+    for problem in in_seals:
+        click.echo(f"BROKEN {problem}")
+    followers = running.followers()
+    in_views = 0
+    for name, follower in followers.items():
+        click.echo(f"  … read model {name}", err=True)
+        if not isinstance(follower.view, TrackedSqlView):
+            raise click.ClickException(f"read model {name} keeps no position to check")
+        for finding in check_position(follower.app, follower.view):
+            click.echo(f"BROKEN read model {name}: {finding}")
+            in_views += 1
+    findings = broken + len(in_seals) + in_views
+    counted = f"{len(cases)} cases, {events} events, {len(running.seals.all())} seals"
+    took = f"in {time.perf_counter() - started:.1f} s"
+    if not findings:
+        in_step = f"{len(followers)} read models in step with the log"
+        click.echo(f"intact: {counted} verified, {in_step}, {took}")
+        return
+    where = f"{broken} of {len(cases)} cases, {len(in_seals)} in the seals, {in_views} in the"
     click.echo(
-        f"intact: {len(cases)} cases, {events} events, {seals} seals verified "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"BROKEN: {findings} finding{'' if findings == 1 else 's'} ({where} read models); "
+        f"{counted}, {len(followers)} read models checked {took}"
     )
+    raise click.exceptions.Exit(1)
 
 
 @audit.command("seal")
