@@ -3,6 +3,7 @@ whole command runs again; the failed copy is dropped, never re-saved."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import time
@@ -17,6 +18,9 @@ T = TypeVar("T")
 ATTEMPTS = 12
 # Commands that commute are retried on a clash, with a short jittered pause between tries.
 MAX_PAUSE = 0.2
+# A clash means another command landed: a commuting command keeps trying for this long (a
+# leader's note is not refused because a busy case kept others writing), however many tries.
+PATIENCE = 5.0
 
 
 def retry_on_clash(
@@ -28,11 +32,13 @@ def retry_on_clash(
     clash: Callable[[], Exception],
     overtaken: Callable[[], Exception] | None = None,
     attempts: int = ATTEMPTS,
+    patience: float = PATIENCE,
 ) -> T:
-    """Load, run the command and save; a clash is retried while the command commutes (`attempts`
-    tries in all), else it raises `clash()` — or `overtaken()`, when the caller pinned the
-    version that was overtaken."""
-    for attempt in range(attempts):
+    """Load, run the command and save; a clash is retried while the command commutes (at least
+    `attempts` tries, and for `patience` seconds), else it raises `clash()` — or `overtaken()`,
+    when the caller pinned the version that was overtaken."""
+    started = time.monotonic()
+    for attempt in itertools.count():
         aggregate = load()
         result = command(aggregate)
         try:
@@ -40,11 +46,12 @@ def retry_on_clash(
         except IntegrityError:
             if overtaken is not None:
                 raise overtaken() from None
-            if commutes and attempt < attempts - 1:
+            trying = attempt < attempts - 1 or time.monotonic() - started < patience
+            if commutes and trying:
                 log.debug(
                     "a clash on try %d of %d: run again on a fresh copy", attempt + 1, attempts
                 )
-                time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2**attempt)))  # noqa: S311
+                time.sleep(random.uniform(0, min(MAX_PAUSE, 0.002 * 2 ** min(attempt, 8))))  # noqa: S311
                 continue
             raise clash() from None
         return result

@@ -70,8 +70,22 @@ def test_a_pinned_version_that_was_overtaken_is_reported_as_such():
     assert store.saved == []
 
 
-def test_a_commuting_command_gives_up_after_its_attempts():
+def test_a_commuting_command_gives_up_after_its_attempts_once_its_patience_has_run_out():
     store = Store(clashes=ATTEMPTS)
     with pytest.raises(ClashError):
-        retry_on_clash(store.load, add_note, store.save, commutes=True, clash=ClashError)
+        retry_on_clash(
+            store.load, add_note, store.save, commutes=True, clash=ClashError, patience=0
+        )
     assert (len(store.loaded), store.saved) == (ATTEMPTS, [])
+
+
+def test_a_commuting_command_keeps_trying_past_its_attempts_while_others_keep_landing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("kernel.retrying.time.sleep", lambda seconds: None)
+    store = Store(clashes=3 * ATTEMPTS)
+    result = retry_on_clash(
+        store.load, add_note, store.save, commutes=True, clash=ClashError, patience=60
+    )
+    assert result == 1
+    assert (len(store.loaded), store.saved) == (3 * ATTEMPTS + 1, [["note"]])
