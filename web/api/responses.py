@@ -89,9 +89,8 @@ def error_statuses(path: str, operation: dict[str, Any]) -> set[int]:
     """Every error status the operation can answer: what it declares, and what its token,
     path, body and headers can cause."""
     declared = {int(code) for code in operation.get("responses", {}) if str(code).isdigit()}
-    headers = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)} - {
-        None
-    }
+    parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
+    headers = {p.get("name") for p in parameters if p.get("in") == "header"}
     statuses = {status for status in declared if status >= 400}
     if operation.get("security") != []:
         statuses.add(401)
@@ -123,8 +122,8 @@ class ErrorResponses(BasePlugin):
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         for operation in (operations or {}).values():
-            # The same status may come both as an int and a str: one from a decorator, one
-            # from a view's manual doc (roles' 403); they are one answer.
+            # Statuses come as ints or strings, as each decorator gave them: one status, one
+            # answer.
             responses: dict[str, Any] = {}
             for code, response in operation.get("responses", {}).items():
                 known = responses.get(str(code))
