@@ -105,9 +105,9 @@ def _check_scope(need: Mapping[str, Any]) -> None:
         raise NeedNotFoundError(f"no need {need['id']}")
 
 
-def check_need(need_id: UUID) -> None:
-    """404 unless the caller may act on the need."""
-    need_in_scope(need_id)
+def check_need(need_id: UUID) -> int:
+    """404 unless the caller may act on the need; its version (what If-Match names)."""
+    return int(need_in_scope(need_id)["version"])
 
 
 def overdue_rule(now: datetime) -> Callable[[Mapping[str, Any]], bool]:

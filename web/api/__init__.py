@@ -8,8 +8,10 @@ from typing import Any
 
 from flask import Flask, request
 from flask_smorest import Api
+from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from web.api.responses import ErrorResponses, ErrorSchema, register_error_schemas
 from web.errors import API_PREFIX, describe, error_body, is_api_request
 
 MAX_BODY_BYTES = 64 * 1024
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 
 class NeedsApi(Api):
     """flask-smorest's Api, with the contract's error body and errors kept to /api/."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not is_api_request():
@@ -40,6 +44,9 @@ class NeedsApi(Api):
             del payload["errors"]
             payload["message"] = "the body is not valid JSON"
         payload.setdefault("message", error.description or HTTPStatus(code).phrase)
+        if code == 422:
+            # Declared required: empty when no field is to blame (a reused Idempotency-Key).
+            payload.setdefault("errors", {})
         allowed: list[str] | None = getattr(error, "valid_methods", None)
         if code == 405 and allowed:
             # flask-smorest drops werkzeug's Allow header; clients and checkers rely on it.
@@ -107,9 +114,12 @@ def init_app(app: Flask) -> Api:
         spec_kwargs={
             "info": {"description": docs.DESCRIPTION},
             "security": [{"bearerAuth": []}],  # every operation but those marked security=[]
+            "extra_plugins": [ErrorResponses()],  # each operation's errors, with their body
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    register_error_schemas(api.spec)
+    api.register_field(fields.URL, "string", "uri")  # apispec's "url" is no OpenAPI format
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

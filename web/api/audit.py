@@ -115,6 +115,7 @@ def _key() -> Any:
 @blp.route("/audit/public-key")
 class PublicKey(MethodView):
     @blp.response(200, PublicKeySchema)
+    @blp.alt_response(404, description="this service has no signing key configured")
     @blp.doc(security=[])
     def get(self) -> dict[str, Any]:
         """The public half of the key that signs seal statements, and of those it replaced

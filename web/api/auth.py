@@ -12,8 +12,9 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from accounts.domain import Role
 from web.bootstrap import services
-from web.operations.representation import Time
+from web.operations.representation import Time, code, codes
 from web.security import limiter
 
 blp = Blueprint("auth", __name__, description="Sign in and receive a bearer token")
@@ -44,7 +45,7 @@ class CredentialsSchema(Schema):
 
 class UserSchema(Schema):
     username = fields.String(required=True)
-    role = fields.String(required=True)
+    role = code(codes(Role), required=True)
     blocks = fields.List(fields.String(), required=True)
     partner_id = fields.UUID(allow_none=True, required=True)
 
@@ -98,7 +99,9 @@ def current_user() -> Any:
 
 
 def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Only these roles may call the view; others get 403 before anything else happens."""
+    """Only these roles may call the view; others get 403 before anything else happens. The
+    403 is declared in the OpenAPI document (web/api/responses.py gives it its body and, unless
+    the view describes its 403 more precisely, its description)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -107,7 +110,8 @@ def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 abort(403, description=f"your role ({g.user.role}) may not do this")
             return view(*args, **kwargs)
 
-        return checked
+        documented: Callable[..., Any] = Blueprint.doc(responses={403: {}})(checked)
+        return documented
 
     return decorate
 

@@ -10,7 +10,9 @@ from flask import abort, g, request
 from marshmallow import Schema, fields, validate
 
 MAX_PER_PAGE = 200
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# One element of If-Match's list (RFC 9110, 5.6.1 and 8.8.3): an entity-tag, [W/]"<etagc>*",
+# or nothing (empty elements are allowed), then a comma or the end.
+_LIST_ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(?:,|\Z)')
 
 
 class PageArgsSchema(Schema):
@@ -43,21 +45,53 @@ def paged(
     return page_of(items, total, args)
 
 
-def if_match() -> int | None:
-    """The version a command was sent against (If-Match: "<version>"), if any."""
+def entity_tags(header: str) -> list[tuple[bool, str]] | None:
+    """If-Match's list as (weak, opaque tag) pairs, or None when it is no such list."""
+    tags: list[tuple[bool, str]] = []
+    position = 0
+    while position < len(header):
+        element = _LIST_ELEMENT.match(header, position)
+        if element is None or element.end() == position:
+            return None
+        if element.group(2) is not None:
+            tags.append((element.group(1) is not None, element.group(2)))
+        position = element.end()
+    return tags or None
+
+
+def if_match(current: int) -> int | None:
+    """The version a command on a record now at version `current` goes ahead against, by its
+    If-Match (RFC 9110, 13.1.1): none without the header or with `*` (the view found the
+    record, so it exists); `current` when one of the listed tags is its ETag, compared
+    strongly (a weak tag, W/"3", never matches); else 412, as for what is no list of entity
+    tags. The command pins the version, so a change that slips in before it saves is a 412."""
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    match = _ETAG.match(header)
-    if match is None:
-        abort(412, description=f'If-Match must be a version in quotes, like "3"; got {header!r}')
-    return int(match.group(1))
+    tags = entity_tags(header)
+    if tags is None:
+        abort(
+            412,
+            description='If-Match must be * or versions in quotes, like "3" or "3", "7"; '
+            f"got {header!r}",
+        )
+    if (False, str(current)) in tags:
+        return current
+    weak = ' (a weak tag, W/"…", never matches)' if any(weak for weak, _ in tags) else ""
+    abort(
+        412,
+        description=f"If-Match names none of the record's current version {current}{weak}: "
+        "someone changed it meanwhile; reload and try again",
+    )
 
 
-def command_opts(args: dict[str, Any], *, version: str = "expected_version") -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it was sent against (passed
-    as `version`: a referral's steps pin the referral's own version)."""
-    opts: dict[str, Any] = {"actor": g.user.username, version: if_match()}
+def command_opts(
+    args: dict[str, Any], current: int, *, version: str = "expected_version"
+) -> dict[str, Any]:
+    """Who gives the command, when it happened, and the version it goes ahead against (by
+    If-Match, against the record's `current` version; passed as `version`: a referral's steps
+    pin the referral's own version)."""
+    opts: dict[str, Any] = {"actor": g.user.username, version: if_match(current)}
     if args.get("occurred_at") is not None:
         opts["occurred_at"] = args["occurred_at"]
     return opts
@@ -72,7 +106,9 @@ IF_MATCH_PARAMETER = {
     "name": "If-Match",
     "required": False,
     "schema": {"type": "string"},
-    "description": 'the record\'s version as read (its ETag, e.g. "3"); a stale one gets 412',
+    "description": 'the record\'s version as read (its ETag, e.g. "3"), or a list of them '
+    '("3", "7"), or * for any; compared strongly (RFC 9110): a weak tag (W/"3") never matches. '
+    "One that names none of the record's current version gets 412",
 }
 IDEMPOTENCY_PARAMETER = {
     "in": "header",

@@ -75,8 +75,8 @@ class Discharge(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
     def post(self, args: dict[str, Any], duty_id: UUID) -> Any:
         """Discharge the duty with the visit's or the contact's notes."""
-        duty_in_scope(duty_id)
-        opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match()}
+        current = duty_in_scope(duty_id)["version"]
+        opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match(current)}
         if args.get("occurred_at") is not None:
             opts["occurred_at"] = args["occurred_at"]
         services().duties.discharge_duty(duty_id, args["notes"], **opts)

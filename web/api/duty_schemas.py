@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from duties.rules import DUE_FILTERS, GROUPS, LIFE_EVENTS, RECORD_KINDS
+from duties.rules import ASK, DUE_FILTERS, GROUPS, LIFE_EVENTS, RECORD_KINDS, VISIT
 from web.api.common import OCCURRED_AT, PageArgsSchema
-from web.api.schemas import TEXT, URGENCIES, code
-from web.operations.representation import Time
+from web.api.schemas import TEXT, URGENCIES
+from web.operations.representation import Time, code
 
 ADDRESS = validate.Length(max=10)
 
@@ -27,7 +27,7 @@ class NewHouseholdSchema(Schema):
 
 
 class GroupSpanSchema(Schema):
-    group = fields.String(required=True)
+    group = code(GROUPS, required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True, required=True)
 
@@ -40,7 +40,7 @@ class MemberSchema(Schema):
 
 class LifeEventSchema(Schema):
     id = fields.UUID(required=True)
-    type = fields.String(required=True)
+    type = code(LIFE_EVENTS, required=True)
     note = fields.String(required=True)
     occurred_at = Time(required=True)
     recorded_by = fields.String(required=True)
@@ -56,11 +56,15 @@ class DutySchema(Schema):
     building = fields.Integer(required=True)
     unit = fields.String(required=True)
     room = fields.String(required=True)
-    kind = fields.String(
-        required=True, metadata={"description": "visit (a must-visit) or ask (a must-ask)"}
+    kind = code(
+        (VISIT, ASK),
+        required=True,
+        metadata={"description": "visit (a must-visit) or ask (a must-ask)"},
     )
-    reason = fields.String(
-        required=True, metadata={"description": "the life event or the watched group"}
+    reason = code(
+        LIFE_EVENTS + GROUPS,
+        required=True,
+        metadata={"description": "the life event or the watched group"},
     )
     member = fields.String(allow_none=True, required=True)
     fell_due_at = Time(required=True)
@@ -148,7 +152,7 @@ class RecordSchema(Schema):
     id = fields.UUID(required=True)
     version = fields.Integer(required=True)
     community = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = code(RECORD_KINDS, required=True)
     block = fields.String(required=True)
     household_id = fields.UUID(allow_none=True, required=True)
     text = fields.String(required=True)

@@ -102,9 +102,9 @@ class LifeEvents(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:
         """Record a life event (a must-visit); the visit it calls for falls due."""
-        household_in_scope(household_id)
+        current = household_in_scope(household_id)["version"]
         services().duties.record_life_event(
-            household_id, args["type"], args["note"], **command_opts(args)
+            household_id, args["type"], args["note"], **command_opts(args, current)
         )
         return answer(household_id)
 
@@ -118,7 +118,7 @@ class Groups(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:
         """Put a member in a watched group (a must-ask), or take them out with `ends_on`."""
-        household_in_scope(household_id)
+        current = household_in_scope(household_id)["version"]
         running = services()
         services().duties.place_in_group(
             household_id,
@@ -126,6 +126,6 @@ class Groups(MethodView):
             args["group"],
             args.get("starts_on") or local_day(running.clock.now()),
             args.get("ends_on"),
-            **command_opts(args),
+            **command_opts(args, current),
         )
         return answer(household_id)

@@ -76,6 +76,7 @@ class Needs(MethodView):
     @blp.arguments(s.LogNeedSchema)
     @blp.response(201, s.NeedSchema)
     @blp.alt_response(403, description="not your block")
+    @blp.alt_response(404, description="no household with that household_id in the block")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> Answer:
         """Log a need for a household named by address or by id."""
@@ -210,9 +211,9 @@ class NeedAssign(MethodView):
     @need_command(s.AssignSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Set who owns the need."""
-        check_need(need_id)
+        current = check_need(need_id)
         check_assignee(args["assignee"])
-        services().needs.assign(need_id, args["assignee"], **command_opts(args))
+        services().needs.assign(need_id, args["assignee"], **command_opts(args, current))
         return answer(need_id)
 
 
@@ -221,8 +222,8 @@ class NeedVisits(MethodView):
     @need_command(s.RecordVisitSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Record a visit to the household."""
-        check_need(need_id)
-        opts = command_opts(args)
+        current = check_need(need_id)
+        opts = command_opts(args, current)
         if args.get("visited_at") is not None:
             opts["occurred_at"] = args["visited_at"]
         services().needs.record_visit(need_id, args["notes"], **opts)
@@ -234,8 +235,8 @@ class NeedNotes(MethodView):
     @need_command(s.AddNoteSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Add a note."""
-        check_need(need_id)
-        services().needs.add_note(need_id, args["text"], **command_opts(args))
+        current = check_need(need_id)
+        services().needs.add_note(need_id, args["text"], **command_opts(args, current))
         return answer(need_id)
 
 
@@ -244,8 +245,8 @@ class NeedUrgency(MethodView):
     @need_command(s.ChangeUrgencySchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Change the urgency, saying why."""
-        check_need(need_id)
-        opts = command_opts(args)
+        current = check_need(need_id)
+        opts = command_opts(args, current)
         services().needs.change_urgency(need_id, args["urgency"], args["reason"], **opts)
         return answer(need_id)
 
@@ -255,8 +256,10 @@ class NeedConsent(MethodView):
     @need_command(s.ConsentSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Record the resident's consent to share, or its withdrawal."""
-        check_need(need_id)
-        services().needs.record_consent(need_id, args["consent_to_share"], **command_opts(args))
+        current = check_need(need_id)
+        services().needs.record_consent(
+            need_id, args["consent_to_share"], **command_opts(args, current)
+        )
         return answer(need_id)
 
 
@@ -265,8 +268,8 @@ class NeedResolve(MethodView):
     @need_command(s.ResolveSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Resolve the need; refused while a referral is open."""
-        check_need(need_id)
-        opts = command_opts(args)
+        current = check_need(need_id)
+        opts = command_opts(args, current)
         services().needs.resolve(need_id, args["outcome"], args["summary"], **opts)
         return answer(need_id)
 
@@ -276,6 +279,6 @@ class NeedReopen(MethodView):
     @need_command(s.ReopenSchema)
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Reopen a resolved need, saying why."""
-        check_need(need_id)
-        services().needs.reopen(need_id, args["reason"], **command_opts(args))
+        current = check_need(need_id)
+        services().needs.reopen(need_id, args["reason"], **command_opts(args, current))
         return answer(need_id)

@@ -23,10 +23,10 @@ from web.api.common import (
     page_schema,
 )
 from web.bootstrap import services
-from web.operations.representation import Time
+from web.operations.representation import Time, code, codes
 
 blp = Blueprint("partners", __name__, description="The partner directory")
-KINDS = tuple(kind.value for kind in PartnerKind)
+KINDS = codes(PartnerKind)
 
 
 class PartnerSchema(Schema):
@@ -34,7 +34,7 @@ class PartnerSchema(Schema):
     version = fields.Integer(required=True)
     community = fields.String(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = code(KINDS, required=True)
     categories = fields.List(fields.String(), required=True)
     blocks = fields.List(fields.String(), required=True)
     weekly_capacity = fields.Integer(required=True)
@@ -51,7 +51,7 @@ class PartnerWithSecretSchema(PartnerSchema):
 
 class RegisterPartnerSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = code(KINDS, required=True)
     categories = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     blocks = fields.List(
         fields.String(),
@@ -92,6 +92,11 @@ def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Ans
     if secret:
         body["webhook_secret"] = secret
     return body, status, etag(record.version)
+
+
+def version_of(partner_id: UUID) -> int:
+    """404 unless the partner is of the caller's community; its version (what If-Match names)."""
+    return int(shown(partner_id)[0]["version"])
 
 
 def check_codes(args: dict[str, Any]) -> None:
@@ -170,8 +175,8 @@ class PartnerSuspend(MethodView):
     @partner_command(SuspendSchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Suspend the partner: it gets no new referrals."""
-        shown(partner_id)
-        services().partners.suspend_partner(partner_id, reason=args["reason"], **command_opts(args))
+        opts = command_opts(args, version_of(partner_id))
+        services().partners.suspend_partner(partner_id, reason=args["reason"], **opts)
         return shown(partner_id)
 
 
@@ -180,8 +185,8 @@ class PartnerReactivate(MethodView):
     @partner_command(EmptySchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Let a suspended partner receive referrals again."""
-        shown(partner_id)
-        services().partners.reactivate_partner(partner_id, **command_opts(args))
+        opts = command_opts(args, version_of(partner_id))
+        services().partners.reactivate_partner(partner_id, **opts)
         return shown(partner_id)
 
 
@@ -190,7 +195,8 @@ class PartnerWebhook(MethodView):
     @partner_command(WebhookSchema, PartnerWithSecretSchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Set or change the webhook; the answer carries a new secret, shown once."""
-        shown(partner_id)
-        url = args["webhook_url"]
-        secret = services().partners.set_webhook(partner_id, webhook_url=url, **command_opts(args))
+        opts = command_opts(args, version_of(partner_id))
+        secret = services().partners.set_webhook(
+            partner_id, webhook_url=args["webhook_url"], **opts
+        )
         return shown(partner_id, secret=secret)

@@ -24,6 +24,7 @@ class Records(MethodView):
     @blp.arguments(s.NewRecordSchema)
     @blp.response(201, s.RecordSchema)
     @blp.alt_response(403, description="not your block")
+    @blp.alt_response(404, description="no household with that household_id in the block")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> Any:
         """Make a record about a household of the block, or about the block."""

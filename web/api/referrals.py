@@ -49,12 +49,12 @@ class NeedReferrals(MethodView):
     @blp.doc(**DOC)
     def post(self, args: dict[str, Any], need_id: UUID) -> Any:
         """Refer the need to a partner; it must answer by `respond_by`."""
-        check_need(need_id)
+        current = check_need(need_id)
         key = getattr(g, "idempotency_key", None)
         secretary = g.user.role == "secretary"
         opts: dict[str, Any] = {
             "actor": g.user.username,
-            "expected_version": if_match(),
+            "expected_version": if_match(current),
             "may_override": secretary,
         }
         if args.get("occurred_at") is not None:
@@ -129,8 +129,8 @@ class ReferralAccept(MethodView):
     @referral_command(s.AcceptSchema, "partner")
     def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
         """Accept the referral."""
-        referral_in_scope(referral_id)
-        opts = command_opts(args, version=PINNED)
+        current = referral_in_scope(referral_id)["version"]
+        opts = command_opts(args, current, version=PINNED)
         services().casework.act_on_referral(referral_id, "accept", args["note"], **opts)
         return answer(referral_id)
 
@@ -140,8 +140,8 @@ class ReferralDecline(MethodView):
     @referral_command(s.DeclineSchema, "partner")
     def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
         """Decline the referral with a reason code."""
-        referral_in_scope(referral_id)
-        opts = command_opts(args, version=PINNED)
+        current = referral_in_scope(referral_id)["version"]
+        opts = command_opts(args, current, version=PINNED)
         reason, note = args["reason"], args["note"]
         services().casework.act_on_referral(referral_id, "decline", reason, note, **opts)
         return answer(referral_id)
@@ -152,8 +152,8 @@ class ReferralComplete(MethodView):
     @referral_command(s.CompleteSchema, "partner")
     def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
         """Report the outcome of an accepted referral."""
-        referral_in_scope(referral_id)
-        opts = command_opts(args, version=PINNED)
+        current = referral_in_scope(referral_id)["version"]
+        opts = command_opts(args, current, version=PINNED)
         outcome, note = args["outcome"], args["note"]
         services().casework.act_on_referral(referral_id, "complete", outcome, note, **opts)
         return answer(referral_id)
@@ -164,7 +164,7 @@ class ReferralWithdraw(MethodView):
     @referral_command(s.WithdrawSchema, "secretary", "block_leader")
     def post(self, args: dict[str, Any], referral_id: UUID) -> Answer:
         """Take a sent or accepted referral back."""
-        referral_in_scope(referral_id)
-        opts = command_opts(args, version=PINNED)
+        current = referral_in_scope(referral_id)["version"]
+        opts = command_opts(args, current, version=PINNED)
         services().casework.act_on_referral(referral_id, "withdraw", args["reason"], **opts)
         return answer(referral_id)

@@ -12,8 +12,9 @@ from marshmallow import Schema, fields
 from web.access import check_block_allowed
 from web.api.auth import roles
 from web.api.common import PageArgsSchema, page_of, page_schema
+from web.api.schemas import URGENCIES
 from web.bootstrap import services
-from web.operations.representation import Time
+from web.operations.representation import Time, code
 
 blp = Blueprint("reminders", __name__, description="What needs a block leader's attention")
 KINDS = ("overdue", "escalated", "referral_expired", "referral_declined", "delivery_failed")
@@ -36,7 +37,7 @@ class ReminderSchema(Schema):
     block = fields.String(required=True)
     building = fields.Integer(required=True)
     category = fields.String(required=True)
-    urgency = fields.String(required=True)
+    urgency = code(URGENCIES, required=True)
     since = Time(required=True, metadata={"description": "since when it has needed you"})
     detail = fields.String(required=True, metadata={"description": "a reason, if there is one"})
 

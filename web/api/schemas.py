@@ -6,34 +6,38 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from needs.values import (
+    DeclineReason,
+    NeedStatus,
+    ReferralOutcome,
+    ReferralStatus,
+    Resolution,
+    Urgency,
+)
 from web.api.common import OCCURRED_AT, PageArgsSchema
-from web.operations.representation import HouseholdSchema, Time
+from web.operations.representation import HouseholdSchema, Time, code, codes
 
-URGENCIES = ("low", "normal", "high", "critical")
-STATUSES = ("open", "in_progress", "resolved")
-REFERRAL_STATUSES = ("sent", "accepted", "declined", "expired", "withdrawn", "completed")
-DECLINE_REASONS = ("no_capacity", "out_of_scope", "not_eligible", "other")
-REFERRAL_OUTCOMES = ("helped", "not_helped", "unreachable")
-RESOLUTIONS = ("helped", "partly_helped", "not_helped", "no_longer_needed", "unreachable")
+URGENCIES = codes(Urgency)
+STATUSES = codes(NeedStatus)
+REFERRAL_STATUSES = codes(ReferralStatus)
+DECLINE_REASONS = codes(DeclineReason)
+REFERRAL_OUTCOMES = codes(ReferralOutcome)
+RESOLUTIONS = codes(Resolution)
 CATEGORIES = ("poverty_relief", "hardship", "emergency", "study_aid", "worry_relief", "mediation")
 TEXT = validate.Length(max=4000)
 SHORT = validate.Length(max=500)
-
-
-def code(codes: tuple[str, ...], **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.OneOf(codes), **kwargs)
 
 
 class ReferralSummarySchema(Schema):
     id = fields.UUID(required=True)
     partner_id = fields.UUID(required=True)
     partner_name = fields.String(required=True)
-    status = fields.String(required=True)
+    status = code(REFERRAL_STATUSES, required=True)
     sent_at = Time(required=True)
     respond_by = Time(required=True)
     version = fields.Integer(required=True)
-    decline_reason = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    decline_reason = code(DECLINE_REASONS, allow_none=True)
+    outcome = code(REFERRAL_OUTCOMES, allow_none=True)
     delivery_failed = fields.Boolean(
         metadata={"description": "every attempt to tell the partner of the referral failed"}
     )
@@ -61,8 +65,8 @@ class NeedSchema(Schema):
     resident_name = fields.String(required=True)
     contact_phone = fields.String(required=True)
     description = fields.String(required=True)
-    urgency = fields.String(required=True)
-    status = fields.String(required=True)
+    urgency = code(URGENCIES, required=True)
+    status = code(STATUSES, required=True)
     consent_to_share = fields.Boolean(required=True)
     assignee = fields.String(allow_none=True, required=True)
     logged_by = fields.String(required=True)
@@ -76,7 +80,7 @@ class NeedSchema(Schema):
     )
     escalated_at = Time(allow_none=True)
     escalation_reason = fields.String(allow_none=True)
-    resolution = fields.String(allow_none=True)
+    resolution = code(RESOLUTIONS, allow_none=True)
     summary = fields.String()
     referrals = fields.List(fields.Nested(ReferralSummarySchema), required=True)
     visits = fields.List(fields.Nested(VisitSchema), required=True)

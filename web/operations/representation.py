@@ -4,11 +4,13 @@ offset, and a referral as its partner sees it — in the API's answers and in th
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from kernel.clock import SHANGHAI
+from needs.values import DeclineReason, ReferralOutcome, ReferralStatus, Urgency
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -35,6 +37,17 @@ class Time(fields.DateTime):
         return moment
 
 
+def codes(enum: type[Enum]) -> tuple[str, ...]:
+    """The codes of one of the domain's enums, as the API writes them."""
+    return tuple(member.value for member in enum)
+
+
+def code(values: tuple[str, ...], **kwargs: Any) -> fields.String:
+    """A code with fixed values: checked when sent in, declared as an enum in the OpenAPI
+    document either way (with null too when it may be null)."""
+    return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
 class HouseholdSchema(Schema):
     id = fields.UUID(dump_only=True)
     building = fields.Raw(
@@ -54,17 +67,17 @@ class ReferralSchema(Schema):
     need_id = fields.UUID(required=True)
     partner_id = fields.UUID(required=True)
     partner_name = fields.String(required=True)
-    status = fields.String(required=True)
+    status = code(codes(ReferralStatus), required=True)
     category = fields.String(required=True)
-    urgency = fields.String(required=True)
+    urgency = code(codes(Urgency), required=True)
     block = fields.String(required=True)
     building = fields.Integer(required=True)
     note = fields.String(required=True)
     sent_at = Time(required=True)
     respond_by = Time(required=True)
     responded_at = Time(allow_none=True)
-    decline_reason = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    decline_reason = code(codes(DeclineReason), allow_none=True)
+    outcome = code(codes(ReferralOutcome), allow_none=True)
     partner_note = fields.String()
     delivery_failed = fields.Boolean(
         metadata={"description": "every attempt to tell the partner of the referral failed"}
