@@ -10,14 +10,14 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from accounts.domain import Role, User, user_id
+from accounts.domain import Role, User, login_name, user_id
 from accounts.exceptions import (
     AccountStateError,
     InvalidCredentialsError,
     UsernameTakenError,
     UserNotFoundError,
 )
-from accounts.passwords import PasswordHasher
+from accounts.passwords import PasswordHasher, check_password
 from accounts.views import Directory, UserRecord, record_of
 from kernel.retrying import retry_on_clash
 from store.transcodings import EnumAsValue
@@ -38,11 +38,14 @@ class Accounts(Application[UUID]):
         *,
         clock: Callable[[], datetime],
         hasher: PasswordHasher | None = None,
+        community_names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(env)
         self._clock = clock
         self._hasher = hasher or PasswordHasher()
         self._directory = Directory()
+        # A password may not be little more than the community's name (by community id).
+        self._community_names = dict(community_names or {})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add the account types to the library's default transcodings."""
@@ -62,6 +65,7 @@ class Accounts(Application[UUID]):
     ) -> UUID:
         """Register a user and return its id; UsernameTakenError if the name is anyone's."""
         now = self._clock()
+        self._check_password(password, username, community)
         user = User.register(
             community=community,
             username=username,
@@ -97,7 +101,8 @@ class Accounts(Application[UUID]):
 
     def change_password(self, username: str, *, password: str, actor: str) -> None:
         """Set a user's password; their tokens stop working."""
-        self._load(username)
+        user = self._load(username)
+        self._check_password(password, user.username, user.community)
         password_hash = self._hasher.hash_password(password)
         self._change(username, User.change_password, password_hash=password_hash, actor=actor)
 
@@ -141,6 +146,10 @@ class Accounts(Application[UUID]):
         chosen = [r for r in records if community is None or r.community == community]
         return sorted(chosen, key=lambda record: record.username)
 
+    def _check_password(self, password: str, username: str, community: str) -> None:
+        personal = (login_name(username), self._community_names.get(community))
+        check_password(password, personal=personal)
+
     def _load(self, username: str) -> User:
         name = _lookup_name(username)
         try:
@@ -167,5 +176,5 @@ class Accounts(Application[UUID]):
 
 
 def _lookup_name(username: str) -> str:
-    # Usernames are stored in lower case; phones capitalise the first letter on their own.
-    return username.strip().lower() if isinstance(username, str) else ""
+    # Usernames are stored as login_name reads them; phones capitalise the first letter.
+    return login_name(username)

@@ -3,10 +3,14 @@ deployment in production must never accept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts.application import Accounts
 from accounts.exceptions import InvalidCredentialsError
 
 DEFAULT_DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented; refused in production
+# Who the demo seed says it is: the actor of the events that give demo accounts their password.
+DEMO_ACTOR = "seed-demo"
 BLOCKS = tuple(f"B{n}" for n in range(1, 8))
 # Demo partners by their name in the directory (DOMAIN.md), and their staff's username.
 PARTNER_USERS = {
@@ -30,16 +34,26 @@ DEMO_USERNAMES = (
 
 
 def users_with_demo_password(
-    accounts: Accounts, password: str = DEFAULT_DEMO_PASSWORD
+    accounts: Accounts, passwords: Iterable[str] = (DEFAULT_DEMO_PASSWORD,)
 ) -> list[str]:
-    """Demo accounts that still sign in with the demo password (production refuses them)."""
-    found = []
+    """Active accounts production refuses: any whose password is still the one the demo seed
+    gave it (whatever DEMO_PASSWORD said then: the seed is the actor of that password's event,
+    and no password is kept to compare with), and any demo account that still signs in with
+    one of `passwords` (the documented demo password unless told otherwise)."""
+    found = [
+        user.username
+        for user in accounts.list_users()
+        if user.active and user.password_set_by == DEMO_ACTOR
+    ]
     for username in DEMO_USERNAMES:
-        if accounts.find_user(username) is None:
+        if username in found or accounts.find_user(username) is None:
             continue
-        try:
-            accounts.authenticate(username, password)
-        except InvalidCredentialsError:
-            continue
-        found.append(username)
-    return found
+        for password in dict.fromkeys(passwords):
+            try:
+                accounts.authenticate(username, password)
+            except InvalidCredentialsError:
+                continue
+            found.append(username)
+            break
+    order = {name: n for n, name in enumerate(DEMO_USERNAMES)}
+    return sorted(found, key=lambda name: (order.get(name, len(order)), name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
@@ -47,6 +48,7 @@ class User(Aggregate):
         blocks: list[str]
         partner_id: UUID | None
         password_hash: str
+        password_set_by: str
         active: bool
         disabled_reason: str
         credentials_epoch: int
@@ -74,6 +76,7 @@ class User(Aggregate):
             user.blocks = list(self.blocks)
             user.partner_id = self.partner_id
             user.password_hash = self.password_hash
+            user.password_set_by = self.actor
             user.active = True
             user.disabled_reason = ""
             user.credentials_epoch = 0
@@ -98,6 +101,7 @@ class User(Aggregate):
 
         def apply(self, user: User) -> None:
             user.password_hash = self.password_hash
+            user.password_set_by = self.actor
             user.credentials_epoch += 1
 
     class Disabled(Event):
@@ -187,11 +191,21 @@ class User(Aggregate):
         self.trigger_event(self.Enabled, timestamp=recorded_at, **stamp)
 
 
+def login_name(value: object) -> str:
+    """A username as typed, read the one way the service reads it everywhere — registering,
+    signing in (API and pages) and counting failed sign-ins: full-width letters and digits as
+    their ASCII selves (NFKC, as a Chinese input method may type them), whitespace around it
+    dropped, lower case. What is inside the name stays, so "leader 3" is no one's name."""
+    if not isinstance(value, str):
+        return ""
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
 def valid_username(value: str) -> str:
-    """The username, trimmed, or InvalidAccountError if it breaks the rule."""
+    """The username read as `login_name` reads it, or InvalidAccountError if it breaks the rule."""
     if not isinstance(value, str):
         raise InvalidAccountError("username", "username must be text")
-    name = value.strip()
+    name = login_name(value)
     if not USERNAME_PATTERN.fullmatch(name):
         raise InvalidAccountError(
             "username",

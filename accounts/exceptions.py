@@ -15,6 +15,16 @@ class InvalidAccountError(AccountsError, InvalidInputError):
     """A command was given a value it cannot accept; `field` names the argument at fault."""
 
 
+class WeakPasswordError(InvalidAccountError):
+    """A password the service refuses; `reason` says why, for the pages to say it again:
+    "length", "common" (one of the most common passwords) or "personal" (little more than the
+    username or the community's name)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__("password", message)
+        self.reason = reason
+
+
 class UsernameTakenError(AccountsError, ConflictError):
     """Another user already has this username (usernames are unique per deployment)."""
 

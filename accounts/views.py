@@ -28,6 +28,8 @@ class UserRecord:
     registered_at: datetime
     updated_at: datetime
     version: int
+    # Who gave the user their current password: "seed-demo" marks a demo account's seeded one.
+    password_set_by: str = ""
 
 
 def record_of(user: User) -> UserRecord:
@@ -44,6 +46,7 @@ def record_of(user: User) -> UserRecord:
         registered_at=user.created_on,
         updated_at=user.modified_on,
         version=user.version,
+        password_set_by=getattr(user, "password_set_by", ""),  # absent from older snapshots
     )
 
 
@@ -91,6 +94,7 @@ class Directory(directory.Directory):
                 registered_at=event.timestamp,
                 updated_at=event.timestamp,
                 version=event.originator_version,
+                password_set_by=event.actor,
             )
             self._ids[record.username] = record.user_id
         elif isinstance(event, User.Event) and event.originator_id in self._records:
@@ -116,7 +120,7 @@ def _changes(event: User.Event, record: UserRecord) -> dict[str, Any]:
             "credentials_epoch": epoch,
         }
     if isinstance(event, User.PasswordChanged):
-        return {"credentials_epoch": epoch}
+        return {"credentials_epoch": epoch, "password_set_by": event.actor}
     if isinstance(event, User.Disabled):
         return {"active": False, "credentials_epoch": epoch}
     if isinstance(event, User.Enabled):

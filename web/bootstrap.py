@@ -4,16 +4,12 @@ façade, and `services()`, the typed way from a request, a command or a task to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
 from accounts.application import Accounts
-from accounts.demo import users_with_demo_password
-from accounts.passwords import PasswordHasher
-from accounts.tokens import Authenticator, TokenStore
+from accounts.tokens import Authenticator
 from duties.application import Duties
 from duties.exceptions import InvalidDutyInputError
 from duties.rules import DutyRules
@@ -26,16 +22,21 @@ from needs.outbox import Outbox
 from needs.views import NeedsView
 from partners.application import Partners
 from store.access_log import AccessLog
+from store.counters import Counters
 from store.follower import Follower
 from store.idempotency import IdempotencyStore
 from store.keystore import KeyStore
-from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
-from web.config import CIPHER_TOPIC, ConfigurationError, Settings
+from store.sqlstore import SqlStore
+from web.account_services import build_accounts, refuse_demo_passwords
+from web.config import ConfigurationError, Settings
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
+from web.stores import event_store_env, view_store
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
+
+# Built here by the other modules of the composition root; imported from here by their callers.
 
 
 @dataclass(kw_only=True)
@@ -61,6 +62,7 @@ class Services:
     duties_view: DutiesView
     duties_follower: Follower
     keys: KeyStore
+    counters: Counters
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -78,50 +80,6 @@ class Services:
         self.view.store.close()
         if self.keys.store is not self.view.store:
             self.keys.store.close()
-
-
-def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -> dict[str, str]:
-    """The eventsourcing settings for one application."""
-    env = {
-        "CREATE_TABLE": "y" if create_tables else "n",
-        "AGGREGATE_CACHE_MAXSIZE": str(settings.cache_size),
-    }
-    if settings.cipher_key:
-        env.update(
-            CIPHER_TOPIC=CIPHER_TOPIC,
-            CIPHER_KEY=settings.cipher_key,
-            CIPHER_KEYS_PREVIOUS=",".join(settings.cipher_keys_previous),
-        )
-    if settings.store == "postgres":
-        params = settings.postgres_params()
-        env.update(
-            PERSISTENCE_MODULE="eventsourcing.postgres",
-            POSTGRES_DBNAME=params["dbname"],
-            POSTGRES_HOST=params["host"],
-            POSTGRES_PORT=params["port"],
-            POSTGRES_USER=params["user"],
-            POSTGRES_PASSWORD=params["password"],
-            POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
-            POSTGRES_MAX_OVERFLOW=str(settings.postgres_max_overflow),
-        )
-    else:
-        path = settings.sqlite_path(app_name)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path)
-    return env
-
-
-def view_store(settings: Settings) -> SqlStore:
-    """Where the read models live: beside the event store."""
-    if settings.store == "postgres":
-        return PostgresStore(
-            **settings.postgres_params(),
-            pool_size=settings.postgres_pool_size,
-            max_overflow=settings.postgres_max_overflow,
-        )
-    path = settings.sqlite_path("views")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path)
 
 
 def build_services(
@@ -159,8 +117,10 @@ def build_services(
     outbox = Outbox(view.store, clock)
     seals = Seals(view.store)
     access_log = AccessLog(view.store)
+    counters = Counters(view.store)
     if create_tables:
         access_log.create_tables()
+        counters.create_tables()
         idempotency.create_tables()
         outbox.create_tables()
         seals.create_tables()
@@ -184,6 +144,7 @@ def build_services(
         duties_view=duties_view,
         duties_follower=duties_follower,
         keys=keys,
+        counters=counters,
     )
 
 
@@ -220,68 +181,19 @@ def build_duties(
     return duties, view, follower
 
 
-def build_accounts(
-    settings: Settings, store: SqlStore, clock: Clock, create_tables: bool
-) -> tuple[Accounts, Authenticator]:
-    """The users' application and the tokens beside the read models; costs from `extra`."""
-    hasher_costs = {
-        "time_cost": _extra_int(settings, "PASSWORD_TIME_COST"),
-        "memory_cost": _extra_int(settings, "PASSWORD_MEMORY_KIB"),
-        "parallelism": _extra_int(settings, "PASSWORD_PARALLELISM"),
-    }
-    accounts = Accounts(
-        event_store_env(settings, "accounts", create_tables=create_tables),
-        clock=clock.now,
-        hasher=PasswordHasher(**{k: v for k, v in hasher_costs.items() if v is not None}),
-    )
-    tokens = TokenStore(store, users_log_position(accounts))
-    if create_tables:
-        tokens.create_tables()
-    ttl = timedelta(hours=_extra_int(settings, "TOKEN_TTL_HOURS") or 12)
-    return accounts, Authenticator(accounts, tokens, clock.now, ttl)
-
-
-def users_log_position(accounts: Accounts) -> str | None:
-    """The query for the users' last notification id, when the tokens share its database."""
-    statement = getattr(accounts.recorder, "max_notification_id_statement", None)
-    return None if statement is None else str(statement.as_string())
-
-
-def _extra_int(settings: Settings, name: str) -> int | None:
-    value = settings.extra.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
-    if number <= 0:
-        raise ConfigurationError(f"{name} must be positive, not {value!r}")
-    return number
-
-
-def services(app: Flask | None = None) -> Services:
-    """This process's services, built on first use."""
+def services(app: Flask | None = None, *, refuse_demo: bool = True) -> Services:
+    """This process's services, built on first use; in production, refused while a demo account
+    keeps its demo password (unless `refuse_demo` is off: the `users` commands that fix it)."""
     app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     built: Services | None = app.extensions.get("needs.services")
     if built is None:
         settings = app.config["NEEDS_SETTINGS"]
         built = build_services(settings, clock=app.extensions["needs.clock"])
-        if settings.env == "production":
+        if settings.env == "production" and refuse_demo:
             try:
-                refuse_demo_passwords(built)
+                refuse_demo_passwords(built.accounts)
             except Exception:
                 built.close()
                 raise
         app.extensions["needs.services"] = built
     return built
-
-
-def refuse_demo_passwords(built: Services) -> None:
-    """Production never runs with a demo account that still has the demo password."""
-    exposed = users_with_demo_password(built.accounts)
-    if exposed:
-        raise ConfigurationError(
-            "refusing to start in production: these accounts still have the demo password: "
-            + ", ".join(exposed)
-        )

@@ -3,14 +3,71 @@ the service may sit behind, and the rate limiter that the sign-in of the API and
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import Storage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from accounts.domain import login_name
+from store.counters import Counters
+from web.bootstrap import services
+
+log = logging.getLogger(__name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# Where the limits count without Redis: the service's own store, which every process shares.
+STORE_STORAGE_URI = "needs-store://"
+SIGN_IN_LIMITS = "5 per minute;20 per hour"
+
+
+def sign_in_key(username: object) -> str:
+    """What the sign-in limits count by: the caller's address and the username as the account
+    look-up reads it (accounts.domain.login_name), so no way of writing a name counts apart."""
+    return f"{get_remote_address()}|{login_name(username)[:64]}"
+
+
+class StoreStorage(Storage):
+    """The limiter's storage in the service's SQL store (store/counters.py), reached through the
+    request's app, so every worker process and every app counts the same failed sign-ins."""
+
+    STORAGE_SCHEME = ["needs-store"]  # noqa: RUF012 - the limits library's registry reads it
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **_: Any) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+
+    @property
+    def base_exceptions(self) -> tuple[type[Exception], ...]:
+        return (PersistenceError, sqlite3.Error)
+
+    @staticmethod
+    def _counters() -> Counters:
+        return services().counters
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self._counters().incr(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        return self._counters().get(key)
+
+    def get_expiry(self, key: str) -> float:
+        return self._counters().get_expiry(key)
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        return self._counters().reset()
+
+    def clear(self, key: str) -> None:
+        self._counters().clear(key)
+
+
 # Swagger UI sets style attributes at run time; nothing else needs inline styles.
 _DOCS_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -53,6 +110,18 @@ def init_app(app: Flask) -> None:
         # (Flask's documented way to wrap its WSGI app; mypy forbids assigning to a method.)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.after_request(secure_headers)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", STORE_STORAGE_URI)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+    uri = str(app.config["RATELIMIT_STORAGE_URI"])
+    if uri == STORE_STORAGE_URI:
+        store = "PostgreSQL" if app.config["NEEDS_SETTINGS"].store == "postgres" else "SQLite"
+        log.info(
+            "failed sign-ins are counted in the store (%s), shared by every process; "
+            "set REDIS_URL to count them in Redis",
+            store,
+        )
+    elif uri.startswith(("redis://", "rediss://", "redis+")):
+        log.info("failed sign-ins are counted in Redis")
+    else:
+        log.info("failed sign-ins are counted in %s", uri.partition("://")[0])

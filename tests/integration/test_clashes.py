@@ -12,8 +12,8 @@ from kernel.community import DEMO_COMMUNITY
 from kernel.errors import ConcurrentUpdateError, VersionConflictError
 from needs.application import Needs
 from needs.values import PartnerTerms
-from web.bootstrap import event_store_env, view_store
 from web.operations.erasure import build_key_store
+from web.stores import event_store_env, view_store
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

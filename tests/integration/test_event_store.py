@@ -12,8 +12,9 @@ from kernel.community import DEMO_COMMUNITY
 from needs.application import Needs
 from needs.domain import Need
 from needs.reading import describe_need
-from web.bootstrap import build_services, event_store_env, view_store
+from web.bootstrap import build_services
 from web.operations.erasure import build_key_store
+from web.stores import event_store_env, view_store
 
 COMMUNITY = DEMO_COMMUNITY.id
 

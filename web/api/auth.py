@@ -8,14 +8,13 @@ from typing import Any, ClassVar
 
 from flask import Flask, abort, g, request
 from flask.views import MethodView
-from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from accounts.domain import Role
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
-from web.security import limiter
+from web.security import SIGN_IN_LIMITS, limiter, sign_in_key
 
 blp = Blueprint("auth", __name__, description="Sign in and receive a bearer token")
 
@@ -34,8 +33,7 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def _login_key() -> str:
     body = request.get_json(silent=True)
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"{get_remote_address()}|{str(username or '')[:64].casefold()}"
+    return sign_in_key(body.get("username") if isinstance(body, dict) else None)
 
 
 class CredentialsSchema(Schema):
@@ -60,7 +58,7 @@ class TokenSchema(Schema):
 class Tokens(MethodView):
     decorators: ClassVar[list[Callable[..., Any]]] = [
         limiter.limit(
-            "5 per minute;20 per hour",
+            SIGN_IN_LIMITS,
             key_func=_login_key,
             deduct_when=lambda response: response.status_code == 401,
         ),

@@ -20,9 +20,10 @@ from needs.application import Needs
 from needs.domain import Need
 from store import key_maintenance
 from store.keystore import ERASED, Tombstone
-from web.bootstrap import event_store_env, services, view_store
+from web.bootstrap import services
 from web.cli.keys import keys  # one `keys` group: rotation there, backup and restore here
 from web.operations.erasure import build_key_store, erase_household
+from web.stores import event_store_env, view_store
 
 
 @click.command("erase-household")

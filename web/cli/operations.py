@@ -15,7 +15,8 @@ from flask.cli import with_appcontext
 
 from kernel.clock import SHANGHAI
 from needs.exceptions import NeedNotFoundError
-from web.bootstrap import Services, build_services, refuse_demo_passwords, services
+from web.account_services import refuse_demo_passwords
+from web.bootstrap import Services, build_services, services
 from web.config import ConfigurationError
 from web.operations.adoption import adopt_case_households
 
@@ -35,7 +36,7 @@ def init_db() -> None:
     built = build_services(settings, create_tables=True)
     try:
         if settings.env == "production":
-            refuse_demo_passwords(built)
+            refuse_demo_passwords(built.accounts)
         _adopt_case_households(built)
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from None

@@ -8,7 +8,7 @@ from uuid import UUID
 import click
 from flask.cli import with_appcontext
 
-from accounts.domain import Role
+from accounts.domain import Role, login_name
 from accounts.exceptions import AccountsError
 from kernel.errors import UnknownBlockError
 from partners.exceptions import PartnerNotFoundError
@@ -25,7 +25,8 @@ def _password(from_stdin: bool) -> str:
 
 @click.group("users")
 def users() -> None:
-    """Manage who can sign in."""
+    """Manage who can sign in (in production too while a demo account keeps its demo password:
+    these commands are how it gets a password of its own)."""
 
 
 @users.command("add")
@@ -39,7 +40,7 @@ def add(
     username: str, role: str, blocks: tuple[str, ...], partner_id: UUID | None, password_stdin: bool
 ) -> None:
     """Add a user to the (first) community; asks for the password twice unless piped."""
-    running = services()
+    running = services(refuse_demo=False)
     community = running.settings.communities[0]
     try:
         for code in blocks:
@@ -62,7 +63,7 @@ def add(
     except PartnerNotFoundError as error:
         raise click.ClickException(str(error)) from None
     scope = " ".join(blocks) or (str(partner_id) if partner_id else community.name)
-    click.echo(f"added {username.strip()}: {role} of {scope}")
+    click.echo(f"added {login_name(username)}: {role} of {scope}")
 
 
 @users.command("disable")
@@ -72,10 +73,10 @@ def add(
 def disable(username: str, reason: str) -> None:
     """Stop a user signing in and end their sessions."""
     try:
-        services().authenticator.disable(username, reason=reason, actor=ACTOR)
+        services(refuse_demo=False).authenticator.disable(username, reason=reason, actor=ACTOR)
     except AccountsError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"disabled {username.strip()}")
+    click.echo(f"disabled {login_name(username)}")
 
 
 @users.command("enable")
@@ -84,10 +85,10 @@ def disable(username: str, reason: str) -> None:
 def enable(username: str) -> None:
     """Let a disabled user sign in again."""
     try:
-        services().accounts.enable_user(username, actor=ACTOR)
+        services(refuse_demo=False).accounts.enable_user(username, actor=ACTOR)
     except AccountsError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"enabled {username.strip()}")
+    click.echo(f"enabled {login_name(username)}")
 
 
 @users.command("set-password")
@@ -96,21 +97,21 @@ def enable(username: str) -> None:
 @with_appcontext
 def set_password(username: str, password_stdin: bool) -> None:
     """Give a user a new password and end their sessions."""
-    running = services()
+    running = services(refuse_demo=False)
     try:
         running.accounts.get_user(username)
         password = _password(password_stdin)
         running.authenticator.change_password(username, password=password, actor=ACTOR)
     except AccountsError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"password changed for {username.strip()}")
+    click.echo(f"password changed for {login_name(username)}")
 
 
 @users.command("list")
 @with_appcontext
 def list_users() -> None:
     """List users: username, role, blocks, partner, active — by username."""
-    records = services().accounts.list_users()
+    records = services(refuse_demo=False).accounts.list_users()
     for user in records:
         click.echo(
             f"{user.username:<20} {user.role:<12} {','.join(user.blocks) or '-':<8} "

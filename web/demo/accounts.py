@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from accounts.demo import BLOCKS, PARTNER_USERS
+from accounts.demo import BLOCKS, DEMO_ACTOR, PARTNER_USERS
 from accounts.exceptions import UsernameTakenError
 from kernel.community import DEMO_COMMUNITY
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
 
-ACTOR = "seed-demo"
+ACTOR = DEMO_ACTOR
 
 
 def create_demo_users(services: Services, password: str) -> list[str]:

@@ -17,24 +17,24 @@ from web.pages.extensions import login
 
 
 class PageUser(UserMixin):
-    """A signed-in user; the session holds the username with the credentials epoch, so a new
-    password, a new role or a disabled account ends page sessions as it ends API tokens."""
+    """A signed-in user. The session cookie holds only the id of a page session kept in the
+    store (accounts/tokens.py), which signing out closes: a copy of the cookie made before then
+    opens nothing after. The session also ends with a new password, a new role or a disabled
+    account, as API tokens do."""
 
-    def __init__(self, record: UserRecord) -> None:
+    def __init__(self, record: UserRecord, session_id: str) -> None:
         self.record = record
+        self.session_id = session_id
 
     def get_id(self) -> str:
-        return f"{self.record.username}|{self.record.credentials_epoch}"
+        return self.session_id
 
 
 @login.user_loader  # type: ignore[untyped-decorator]  # Flask-Login is untyped
 def load_user(session_id: str) -> PageUser | None:
-    """The user a page session names, while their account and credentials are unchanged."""
-    username, _, epoch = session_id.rpartition("|")
-    record = services().accounts.find_user(username)
-    if record is None or not record.active or str(record.credentials_epoch) != epoch:
-        return None
-    return PageUser(record)
+    """The user of a page session that is still open, while their credentials are unchanged."""
+    record = services().authenticator.session_user(session_id)
+    return None if record is None else PageUser(record, session_id)
 
 
 def set_user() -> None:

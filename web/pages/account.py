@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from accounts.exceptions import InvalidCredentialsError
@@ -27,15 +27,30 @@ from web.pages import cookies
 from web.pages.access import PageUser, safe_next
 from web.pages.forms import SignInForm
 from web.presentation.words import LANGUAGE_COOKIE, LANGUAGES
-from web.security import limiter
+from web.security import SIGN_IN_LIMITS, limiter, sign_in_key
 
 bp = Blueprint("account", __name__)
 YEAR = 365 * 24 * 3600
 
 
 def _sign_in_key() -> str:
-    username = str(request.form.get("username") or "")[:64].strip().casefold()
-    return f"{get_remote_address()}|{username}"
+    return sign_in_key(request.form.get("username"))
+
+
+def _end_page_session() -> None:
+    """Close this phone's page session in the store, and empty the session cookie."""
+    if current_user.is_authenticated:
+        services().authenticator.close_session(current_user.get_id())
+    logout_user()
+    session.clear()
+
+
+def _renew_session() -> None:
+    """A new session at every sign-in: nothing planted in the cookie before it (a form token, a
+    session id) counts after it, and the pages get a new CSRF token."""
+    _end_page_session()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def home_for(role: str) -> str:
@@ -58,7 +73,7 @@ def home() -> Response:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
-    "5 per minute;20 per hour",
+    SIGN_IN_LIMITS,
     methods=["POST"],
     key_func=_sign_in_key,
     deduct_when=lambda response: bool(g.get("sign_in_failed")),
@@ -70,14 +85,17 @@ def sign_in() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            record = services().accounts.authenticate(
-                form.username.data or "", form.password.data or ""
+            session_id, record = services().authenticator.open_session(
+                form.username.data or "",
+                form.password.data or "",
+                current_app.permanent_session_lifetime,
             )
         except InvalidCredentialsError:
             g.sign_in_failed = True
             form.password.errors = [_("Wrong username or password.")]
         else:
-            login_user(PageUser(record))
+            _renew_session()
+            login_user(PageUser(record, session_id))
             session.permanent = True
             return redirect(safe_next(request.args.get("next")) or home_for(record.role))
     status = 422 if form.errors else 200
@@ -86,9 +104,8 @@ def sign_in() -> Any:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
-    """End the session on this phone."""
-    logout_user()
-    session.clear()
+    """End the session on this phone, in the store too (the user's other phones stay signed in)."""
+    _end_page_session()
     flash(_("You are signed out."), "ok")
     return redirect(url_for("pages.account.sign_in"))
 

@@ -9,8 +9,15 @@ from typing import Any, cast
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from accounts.exceptions import AccountsError, InvalidAccountError, UsernameTakenError
+from accounts.domain import login_name
+from accounts.exceptions import (
+    AccountsError,
+    InvalidAccountError,
+    UsernameTakenError,
+    WeakPasswordError,
+)
 from web.bootstrap import services
 from web.pages import office_forms as f
 from web.pages.access import roles
@@ -57,8 +64,22 @@ def people() -> Any:
     return people_page()
 
 
+# Why a password was refused (accounts.exceptions.WeakPasswordError.reason), in the reader's words.
+_PASSWORD_REFUSED = {
+    "length": _l("A password is 8 to 128 characters long."),
+    "common": _l("This password is too common: it is easily guessed. Choose another."),
+    "personal": _l(
+        "A password may not be the username or the community's name, "
+        "or one of them with a few characters around it."
+    ),
+}
+
+
 def _account_refused(form: Any, error: AccountsError) -> None:
-    if isinstance(error, UsernameTakenError) and "username" in form:
+    if isinstance(error, WeakPasswordError) and "password" in form:
+        words = _PASSWORD_REFUSED.get(error.reason, _PASSWORD_REFUSED["length"])
+        form.password.errors = [*form.password.errors, str(words)]
+    elif isinstance(error, UsernameTakenError) and "username" in form:
         form.username.errors = [*form.username.errors, _("This username is taken.")]
     elif isinstance(error, InvalidAccountError) and error.field == "username":
         message = _("2 to 40 characters: small letters a–z, digits, “_”, “.” or “-”.")
@@ -96,7 +117,7 @@ def add_leader() -> Any:
     form.blocks.choices = _block_choices()
 
     def run() -> str:
-        username = (form.username.data or "").strip().lower()
+        username = login_name(form.username.data or "")
         services().accounts.register_user(
             community=g.user.community,
             username=username,

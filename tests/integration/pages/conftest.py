@@ -100,8 +100,12 @@ class Phone:
         return response
 
     def sign_in(self, username: str, password: str = PASSWORD) -> TestResponse:
+        """Sign in, and land where a browser would: the form token of the new session."""
         self.open("/sign-in")
-        return self.send("/sign-in", username=username, password=password)
+        response = self.send("/sign-in", username=username, password=password)
+        if response.status_code == 302:
+            self._remember(self.client.get(response.headers["Location"]))
+        return response
 
     def _remember(self, response: TestResponse) -> None:
         found = _TOKEN.search(response.get_data(as_text=True))

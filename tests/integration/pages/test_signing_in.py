@@ -64,6 +64,7 @@ def test_signing_in_never_sends_someone_to_another_site(phone: Phone) -> None:
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = phone.send(f"/sign-in?next={target}", username="leader3", password=PASSWORD)
         assert response.headers["Location"] == "/needs"
+        phone.open("/needs")
         phone.send("/sign-out")
         phone.open("/sign-in")
 
@@ -161,3 +162,53 @@ def test_a_form_sent_after_the_account_was_disabled_leads_to_sign_in(
         services().authenticator.disable("leader3", actor="secretary")
     response = leader.send("/needs/new", description="太晚了")
     assert response.headers["Location"] == "/sign-in"
+
+
+def test_a_session_cookie_copied_before_signing_out_opens_nothing_afterwards(
+    app: Flask, leader: Phone
+) -> None:
+    leader.open("/needs")
+    copied = leader.client.get_cookie("session")
+    assert copied is not None
+    leader.send("/sign-out")
+    thief = app.test_client()
+    thief.set_cookie("session", copied.value)
+
+    response = thief.get("/needs")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_on_one_phone_leaves_the_other_phone_signed_in(app: Flask) -> None:
+    first, second = Phone(app.test_client()), Phone(app.test_client())
+    first.sign_in("leader3")
+    second.sign_in("leader3")
+    first.open("/needs")
+    first.send("/sign-out")
+
+    assert second.open("/needs").status_code == 200
+
+
+def test_signing_in_starts_a_new_session_with_a_new_form_token(phone: Phone) -> None:
+    phone.open("/sign-in")
+    planted = phone.token
+    assert phone.send("/sign-in", username="leader3", password=PASSWORD).status_code == 302
+
+    refused = phone.client.post("/sign-out", data={"csrf_token": planted})
+
+    assert refused.status_code == 400
+    phone.open("/needs")
+    assert phone.token != planted
+    assert phone.send("/sign-out").headers["Location"] == "/sign-in"
+
+
+def test_spaces_around_the_username_buy_no_more_guesses_on_the_pages(phone: Phone) -> None:
+    phone.open("/sign-in")
+    statuses = [
+        phone.send("/sign-in", username=name, password="guess").status_code
+        for name in ("leader5", " leader5", "leader5 ", "Leader5", "\u3000leader5")
+    ]
+    assert statuses == [422] * 5
+    late = phone.send("/sign-in", username=" " * 70 + "leader5", password=PASSWORD)
+    assert late.status_code == 429

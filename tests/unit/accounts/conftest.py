@@ -93,4 +93,6 @@ def tokens(tmp_path: Path) -> Iterator[TokenStore]:
 
 @pytest.fixture
 def authenticator(accounts: Accounts, tokens: TokenStore, clock: ManualClock) -> Authenticator:
-    return Authenticator(accounts, tokens, clock.now, timedelta(hours=12))
+    built = Authenticator(accounts, tokens, clock.now, timedelta(hours=12))
+    built.sessions.create_tables()  # the pages' sessions, beside the tokens
+    return built

@@ -69,7 +69,7 @@ def test_a_username_registered_by_another_process_is_refused_by_the_store(
 
 @pytest.mark.parametrize(
     "username",
-    ["a", "x" * 41, "Leader3", "leader 3", "块长", "leader3!", "", "  ", "ä1"],
+    ["a", "x" * 41, "leader 3", "块长", "leader3!", "", "  ", "ä1"],
 )
 def test_a_username_is_2_to_40_lower_case_letters_digits_dots_dashes_or_underscores(
     register: Register, username: str
