@@ -258,6 +258,7 @@ class Partners(Application[UUID]):
             self.save,
             commutes=True,  # a pinned version is checked again on the fresh copy
             attempts=SAVE_ATTEMPTS,
+            patience=0,  # a change to the directory that keeps losing races says so at once
             clash=lambda: VersionConflictError(
                 partner_id, read_versions[-1], self._get(partner_id).version
             ),
