@@ -169,7 +169,7 @@ class Accounts(Application[UUID]):
             self.save,
             commutes=True,
             attempts=SAVE_ATTEMPTS,
-            patience=0,  # a change to the directory that keeps losing races says so at once
+            patience=0,  # a change to an account that keeps losing races says so at once
             clash=lambda: AccountStateError(
                 f"user {_lookup_name(username)!r} is being changed by someone else; try again"
             ),
