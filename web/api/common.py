@@ -1,4 +1,5 @@
-"""Pieces every resource shares: times in Shanghai, paging, ETag and If-Match."""
+"""Pieces every resource shares: times in Shanghai, paging, ETag and If-Match, and what the
+Idempotency-Key of a command needs to know of it: the command's name, the record it shows."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, g, request, url_for
 from marshmallow import Schema, fields, validate
+
+from store.commands import CommandKey
 
 MAX_PER_PAGE = 200
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -54,13 +57,39 @@ def if_match() -> int | None:
     return int(match.group(1))
 
 
-def command_opts(args: dict[str, Any], *, version: str = "expected_version") -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it was sent against (passed
-    as `version`: a referral's steps pin the referral's own version)."""
+def command_opts(
+    args: dict[str, Any], *, version: str = "expected_version", keyed: bool = True
+) -> dict[str, Any]:
+    """Who gives the command, when it happened, the version it was sent against (passed as
+    `version`: a referral's steps pin the referral's own version) and, `keyed`, the command's
+    name when its sender gave an Idempotency-Key (its events carry it: a command sent again
+    after a crash finds itself done)."""
     opts: dict[str, Any] = {"actor": g.user.username, version: if_match()}
     if args.get("occurred_at") is not None:
         opts["occurred_at"] = args["occurred_at"]
+    if keyed and command_key() is not None:
+        opts["key"] = command_key()
     return opts
+
+
+def command_key() -> CommandKey | None:
+    """This request's command, named by its Idempotency-Key (once web/api/idempotency.py has
+    claimed the key), or None."""
+    key: CommandKey | None = g.get("command_key")
+    return key
+
+
+def shows(endpoint: str, **values: Any) -> None:
+    """Say which record this request's answer shows (the endpoint that reads it, and its
+    arguments): a replay of the request shows that record as it is then, through that
+    endpoint. An answer that names none is replayed as it was sent."""
+    g.answer_shows = url_for(endpoint, **values)[len(request.script_root) :]
+
+
+def shown_once() -> None:
+    """Say that this request's answer holds what no read shows again (a webhook's secret): a
+    replay gives it as it was sent."""
+    g.pop("answer_shows", None)
 
 
 def etag(version: int) -> dict[str, str]:

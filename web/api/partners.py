@@ -17,10 +17,13 @@ from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
     PageArgsSchema,
+    command_key,
     command_opts,
     etag,
     page_of,
     page_schema,
+    shown_once,
+    shows,
 )
 from web.bootstrap import services
 from web.operations.representation import Time
@@ -91,6 +94,9 @@ def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Ans
     }
     if secret:
         body["webhook_secret"] = secret
+        shown_once()
+    else:
+        shows("partners.Partner", partner_id=partner_id)
     return body, status, etag(record.version)
 
 
@@ -130,7 +136,7 @@ class Partners(MethodView):
         check_codes(args)
         running = services()
         partner_id = running.partners.register_partner(
-            community=g.user.community, actor=g.user.username, **args
+            community=g.user.community, actor=g.user.username, key=command_key(), **args
         )
         secret = running.partners.webhook_secret(partner_id) if args.get("webhook_url") else None
         body, status, headers = shown(partner_id, 201, secret)
@@ -171,7 +177,8 @@ class PartnerSuspend(MethodView):
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Suspend the partner: it gets no new referrals."""
         shown(partner_id)
-        services().partners.suspend_partner(partner_id, reason=args["reason"], **command_opts(args))
+        opts = command_opts(args, keyed=False)
+        services().partners.suspend_partner(partner_id, reason=args["reason"], **opts)
         return shown(partner_id)
 
 
@@ -181,7 +188,7 @@ class PartnerReactivate(MethodView):
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Let a suspended partner receive referrals again."""
         shown(partner_id)
-        services().partners.reactivate_partner(partner_id, **command_opts(args))
+        services().partners.reactivate_partner(partner_id, **command_opts(args, keyed=False))
         return shown(partner_id)
 
 
@@ -192,5 +199,6 @@ class PartnerWebhook(MethodView):
         """Set or change the webhook; the answer carries a new secret, shown once."""
         shown(partner_id)
         url = args["webhook_url"]
-        secret = services().partners.set_webhook(partner_id, webhook_url=url, **command_opts(args))
+        opts = command_opts(args, keyed=False)
+        secret = services().partners.set_webhook(partner_id, webhook_url=url, **opts)
         return shown(partner_id, secret=secret)
