@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.persistence import JSONTranscoder, Mapper
@@ -21,12 +21,13 @@ from duties.exceptions import (
 from duties.households import DutiesIndex, HouseholdRegistry
 from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
-from duties.rules import DutyRules
+from duties.rules import LIFE_EVENT, DutyRules
 from duties.sealing import household_named, records_of
 from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
 from kernel.retrying import retry_on_clash
+from store.commands import CommandKey, CommandRan, made_by
 from store.keystore import KeyStore
 from store.sealing import SealingMapper
 from store.transcodings import register_all
@@ -91,14 +92,29 @@ class Duties(HouseholdRegistry):
         )
 
     def record_life_event(
-        self, household_id: UUID, life_event: str, note: str = "", *, actor: str, **o: Any
+        self,
+        household_id: UUID,
+        life_event: str,
+        note: str = "",
+        *,
+        actor: str,
+        key: CommandKey | None = None,
+        **o: Any,
     ) -> UUID:
         """Record a life event; returns the id of the visit duty it makes fall due."""
+
+        def repeated(household: Household) -> UUID:
+            # The visit due for the life event this (keyed) command recorded the first time.
+            event_id = made_by(cast(CommandKey, key).id, LIFE_EVENT)
+            return next(d.id for d in household.duties if d.cause_id == event_id)
+
         return self._update(
             household_id,
             lambda h, s: h.record_life_event(life_event, note, s, self.rules),
             actor,
             commutes=True,
+            key=key,
+            repeated=repeated,
             **o,
         )
 
@@ -134,8 +150,15 @@ class Duties(HouseholdRegistry):
         text: str,
         actor: str,
         occurred_at: datetime | None = None,
+        key: CommandKey | None = None,
     ) -> UUID:
-        """Make one of the five must-records, about a household of the block or the block."""
+        """Make one of the five must-records, about a household of the block or the block;
+        a command sent again finds the record it made."""
+        record_id = None
+        if key is not None:
+            record_id = key.makes("record")
+            if key.ran_in(self._load(record_id, None)):
+                return record_id
         self.community(community).block(block)
         if household_id is not None:
             household = self.load_household(household_id)
@@ -148,7 +171,8 @@ class Duties(HouseholdRegistry):
             household_id=household_id,
             kind=kind,
             text_=text,
-            stamp=self.stamp(actor, occurred_at),
+            stamp=self.stamp(actor, occurred_at, key),
+            record_id=record_id,
         )
         self.save(record)
         return record.id
@@ -213,21 +237,30 @@ class Duties(HouseholdRegistry):
         commutes: bool = False,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
+        key: CommandKey | None = None,
+        repeated: Callable[[Household], T] | None = None,
     ) -> T:
         # A clash reloads the household and runs the whole command again; discharges and new
-        # life events commute with each other, group changes are reported instead.
+        # life events commute with each other, group changes are reported instead. A command
+        # the household's stream holds already (sent again after a crash) is not run again:
+        # it answers `repeated(household)`, by default nothing.
         def load() -> Household:
             household = self.load_household(household_id)
+            if key is not None:
+                key.refuse_to_repeat(household)
             if expected_version is not None and household.version != expected_version:
                 raise DutiesVersionConflictError(expected_version, household.version)
             return household
 
-        return retry_on_clash(
-            load,
-            lambda household: command(household, self.stamp(actor, occurred_at)),
-            self.save,
-            commutes=commutes and expected_version is None,
-            clash=lambda: DutiesConcurrentUpdateError(
-                "someone else changed this household at the same moment; nothing was saved"
-            ),
-        )
+        try:
+            return retry_on_clash(
+                load,
+                lambda household: command(household, self.stamp(actor, occurred_at, key)),
+                self.save,
+                commutes=commutes and expected_version is None,
+                clash=lambda: DutiesConcurrentUpdateError(
+                    "someone else changed this household at the same moment; nothing was saved"
+                ),
+            )
+        except CommandRan as ran:
+            return cast(T, None) if repeated is None else repeated(ran.aggregate)

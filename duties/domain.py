@@ -17,11 +17,12 @@ from duties.exceptions import (
     DutyNotFoundError,
     InvalidDutyInputError,
 )
-from duties.rules import ASK, GROUPS, LIFE_EVENTS, VISIT, DutyRules, code
+from duties.rules import ASK, GROUPS, LIFE_EVENT, LIFE_EVENTS, VISIT, DutyRules, code
 from duties.values import Duty, LifeEvent, Membership, day, day_end, text
 from kernel.checks import Stamp
 from kernel.community import Community
 from store.chain import Erased
+from store.commands import CommandEvent, made_by
 from store.errors import HouseholdErasedError
 
 
@@ -32,7 +33,7 @@ class Household(Aggregate):
     erased_at = cast("datetime | None", None)
     erased_by = cast("str | None", None)
 
-    class Event(Aggregate.Event):
+    class Event(CommandEvent, Aggregate.Event):
         actor: str
         occurred_at: datetime
 
@@ -215,7 +216,7 @@ class Household(Aggregate):
         code(life_event, LIFE_EVENTS, "type")
         if (note or "").strip():
             self.refuse_personal_data("note")
-        event_id = uuid4()
+        event_id = made_by(stamp.command, LIFE_EVENT)  # a retry's, the same
         self.trigger_event(
             self.LifeEventRecorded,
             life_event_id=event_id,

@@ -15,6 +15,7 @@ from duties.values import HouseholdAddress
 from kernel.checks import text
 from kernel.community import Community, parse_building
 from kernel.errors import InvalidInputError
+from store.commands import CommandKey
 from store.sealed_application import SealedApplication
 
 
@@ -44,14 +45,22 @@ class HouseholdRegistry(SealedApplication):
         actor: str,
         occurred_at: datetime | None = None,
         household_id: UUID | None = None,
+        key: CommandKey | None = None,
     ) -> UUID:
-        """Register the household at an address; the one already registered there is kept."""
+        """Register the household at an address; the one already registered there is kept,
+        and a command sent again finds the one it registered."""
+        if key is not None:
+            household_id = household_id or key.makes("household")
+            if key.ran_in(self._load(household_id, None)):
+                return household_id
         where = self.community(community)
         number = where.building_in_block(block, building)
         found = self.find_household(community, block, number, unit, room)
         if found is not None:
             return found
-        return self._register(where, block, number, unit, room, actor, occurred_at, household_id)
+        return self._register(
+            where, block, number, unit, room, actor, occurred_at, household_id, key
+        )
 
     def find_household(
         self, community: str, block: str, building: int, unit: str | None, room: str | None
@@ -73,10 +82,12 @@ class HouseholdRegistry(SealedApplication):
         room: str | None,
         actor: str,
         occurred_at: datetime | None = None,
+        key: CommandKey | None = None,
     ) -> HouseholdAddress:
         """The household a new need at this address is for: the one registered there, else
-        one registered now. Bad input is refused with the fields named as a need names them
-        (household.building, household.unit, household.room)."""
+        one registered now (a command sent again finds the one it registered). Bad input is
+        refused with the fields named as a need names them (household.building,
+        household.unit, household.room)."""
         where = self.community(community)
         where.block(block)
         if building is None or building == "":
@@ -84,9 +95,14 @@ class HouseholdRegistry(SealedApplication):
         number = parse_building(building)
         unit_text = text(unit, "household.unit", required=False, limit=10)
         room_text = text(room, "household.room", required=False, limit=10)
+        made = None if key is None else key.makes("household")
         found = self.find_household(community, block, number, unit_text, room_text)
+        if found is None and made is not None and self._load(made, None) is not None:
+            found = made  # registered by this command before a crash; the index may lag
         if found is None:
-            found = self._register(where, block, number, unit_text, room_text, actor, occurred_at)
+            found = self._register(
+                where, block, number, unit_text, room_text, actor, occurred_at, made, key
+            )
         return HouseholdAddress(found, number, unit_text, room_text)
 
     def household_address(self, household_id: UUID, community: str, block: str) -> HouseholdAddress:
@@ -143,6 +159,7 @@ class HouseholdRegistry(SealedApplication):
         actor: str,
         occurred_at: datetime | None,
         household_id: UUID | None = None,
+        key: CommandKey | None = None,
     ) -> UUID:
         household = Household.register(
             where,
@@ -150,7 +167,7 @@ class HouseholdRegistry(SealedApplication):
             building=building,
             unit=unit,
             room=room,
-            stamp=self.stamp(actor, occurred_at),
+            stamp=self.stamp(actor, occurred_at, key),
             household_id=household_id,
         )
         self.save(household)

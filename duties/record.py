@@ -13,6 +13,7 @@ from duties.rules import RECORD_KINDS, TURNS_INTO_NEED, code
 from duties.values import text
 from kernel.checks import Stamp
 from store.chain import Erased
+from store.commands import CommandEvent
 
 
 class Record(Aggregate):
@@ -20,7 +21,7 @@ class Record(Aggregate):
 
     erased_at = cast("datetime | None", None)  # records made before erasure existed
 
-    class Event(Aggregate.Event):
+    class Event(CommandEvent, Aggregate.Event):
         actor: str
         occurred_at: datetime
 
@@ -61,11 +62,13 @@ class Record(Aggregate):
         kind: str,
         text_: str,
         stamp: Stamp,
+        record_id: UUID | None = None,
     ) -> Record:
-        """Make a record; the caller has checked the block and the household."""
+        """Make a record (under `record_id` if given); the caller has checked the block and
+        the household."""
         return cls._create(
             cls.RecordMade,
-            id=uuid4(),
+            id=record_id or uuid4(),
             community=community,
             block=block,
             household_id=household_id,

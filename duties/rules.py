@@ -25,6 +25,8 @@ TURNS_INTO_NEED = ("concern", "suggestion")
 DUE_FILTERS = ("today", "overdue", "all")
 VISIT = "visit"
 ASK = "ask"
+# What a keyed command derives its life event's id from (a retry finds the one it recorded).
+LIFE_EVENT = "life event"
 
 _VISIT_DAYS = MappingProxyType(
     {

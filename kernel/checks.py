@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
+from uuid import UUID
 
 from kernel.errors import InvalidInputError
 
@@ -21,11 +22,13 @@ _PHONE_CHARS = set("0123456789+-() ")
 
 @dataclass(frozen=True)
 class Stamp:
-    """Who did it, when it happened (maybe offline, earlier) and when the service recorded it."""
+    """Who did it, when it happened (maybe offline, earlier) and when the service recorded it;
+    and the command it came from, when its sender named it (an Idempotency-Key)."""
 
     actor: str
     occurred_at: datetime
     recorded_at: datetime
+    command: UUID | None = None
 
     def __post_init__(self) -> None:
         if not self.actor:
@@ -38,7 +41,12 @@ class Stamp:
             raise InvalidInputError("occurred_at", "occurred_at is more than a year ago")
 
     def event_kwargs(self) -> dict[str, Any]:
-        return {"actor": self.actor, "occurred_at": self.occurred_at, "timestamp": self.recorded_at}
+        return {
+            "actor": self.actor,
+            "occurred_at": self.occurred_at,
+            "timestamp": self.recorded_at,
+            "command_id": self.command,
+        }
 
 
 def text(

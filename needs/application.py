@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid5
 
 from eventsourcing.persistence import IntegrityError
@@ -17,6 +17,7 @@ from needs.domain import Need
 from needs.erasure import Erasure
 from needs.referral_clock import Lapse, lapse
 from needs.values import Household, PartnerTerms
+from store.commands import CommandKey
 from store.shredding import forget_snapshots
 
 
@@ -40,11 +41,14 @@ class Needs(CaseStore):
         actor: str,
         occurred_at: datetime | None = None,
         need_id: UUID | None = None,
+        key: CommandKey | None = None,
     ) -> UUID:
         """Log a need for the household it is given (found or registered by its address
         outside the cases); returns the need's id. A caller that retries may choose the id:
         a need already logged under it is kept."""
         if need_id is not None and self._exists(need_id):
+            if key is not None:
+                key.ran_in(self.load(need_id))
             return need_id
         where = self.community(community)
         need = Need.log(
@@ -57,7 +61,7 @@ class Needs(CaseStore):
             description=description,
             urgency=urgency,
             consent_to_share=consent_to_share,
-            stamp=self.stamp(actor, occurred_at),
+            stamp=self.stamp(actor, occurred_at, key),
             need_id=need_id,
         )
         try:
@@ -114,7 +118,7 @@ class Needs(CaseStore):
         referral_id: UUID | None = None,
         **opts: Any,
     ) -> UUID:
-        """Refer the case to a partner; returns the new referral's id."""
+        """Refer the case to a partner; returns the new referral's id (a retry's, its own)."""
 
         def command(need: Need, stamp: Stamp) -> UUID:
             sla = self.community(need.community).category(need.category).sla_hours
@@ -128,7 +132,11 @@ class Needs(CaseStore):
                 referral_id=referral_id,
             )
 
-        return self._update(need_id, command, actor, **opts)
+        def repeated(need: Need) -> UUID:
+            # The referral a command sent again made the first time: the API names it.
+            return need.referral(cast(UUID, referral_id)).id
+
+        return self._update(need_id, command, actor, repeated=repeated, **opts)
 
     def accept_referral(
         self, need_id: UUID, referral_id: UUID, note: str = "", *, actor: str, **opts: Any

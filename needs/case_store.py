@@ -18,6 +18,7 @@ from needs.domain import Need
 from needs.exceptions import NeedNotFoundError
 from needs.reading import describe_event, describe_need
 from needs.values import ENUMS, RECORDS
+from store.commands import CommandKey, CommandRan
 from store.keystore import KeyStore
 from store.sealed_application import SealedApplication
 from store.sealing import SealingMapper
@@ -123,7 +124,10 @@ class CaseStore(SealedApplication):
     ) -> T:
         # A referral step depends only on its referral, whose state and version a retry checks
         # again; so steps commute with other commands.
-        return self._update(need_id, command, actor, referral_id=referral_id, commutes=True, **opts)
+        done: T = self._update(
+            need_id, command, actor, referral_id=referral_id, commutes=True, **opts
+        )
+        return done
 
     def _update(
         self,
@@ -136,11 +140,17 @@ class CaseStore(SealedApplication):
         expected_referral_version: int | None = None,
         referral_id: UUID | None = None,
         occurred_at: datetime | None = None,
+        key: CommandKey | None = None,
+        repeated: Callable[[Need], T] | None = None,
     ) -> T:
         # Notes, visits and referral steps commute; other commands depend on the whole case,
-        # so a clash is reported.
+        # so a clash is reported. A command whose events the case holds already (sent again
+        # after a crash) is not run again, nor held to the version it was sent against: it
+        # answers `repeated(need)` (by default nothing).
         def load() -> Need:
             need = self.load(need_id)
+            if key is not None:
+                key.refuse_to_repeat(need)
             if expected_version is not None and need.version != expected_version:
                 raise VersionConflictError(expected_version, need.version)
             if expected_referral_version is not None and referral_id is not None:
@@ -153,17 +163,20 @@ class CaseStore(SealedApplication):
             # The version the client pinned was overtaken while this command ran.
             return VersionConflictError(cast(int, expected_version), self.load(need_id).version)
 
-        return retry_on_clash(
-            load,
-            lambda need: command(need, self.stamp(actor, occurred_at)),
-            self.save,
-            commutes=commutes,
-            clash=lambda: ConcurrentUpdateError(
-                "someone else changed this case at the same moment; nothing was saved, "
-                "reload it and try again"
-            ),
-            overtaken=None if expected_version is None else overtaken,
-        )
+        try:
+            return retry_on_clash(
+                load,
+                lambda need: command(need, self.stamp(actor, occurred_at, key)),
+                self.save,
+                commutes=commutes,
+                clash=lambda: ConcurrentUpdateError(
+                    "someone else changed this case at the same moment; nothing was saved, "
+                    "reload it and try again"
+                ),
+                overtaken=None if expected_version is None else overtaken,
+            )
+        except CommandRan as ran:
+            return cast(T, None) if repeated is None else repeated(ran.aggregate)
 
     def _key_store(self) -> KeyStore:
         if self.keys is None:

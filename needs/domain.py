@@ -32,6 +32,7 @@ from needs.values import (
     parse_code,
 )
 from store.chain import GENESIS, Erased, link
+from store.commands import CommandEvent
 
 SENT, ACCEPTED = ReferralStatus.SENT, ReferralStatus.ACCEPTED
 
@@ -46,7 +47,7 @@ class Need(Aggregate):
     erased_at = cast("datetime | None", None)
     erased_by = cast("str | None", None)
 
-    class Event(Aggregate.Event):
+    class Event(CommandEvent, Aggregate.Event):
         # Dotted paths of the values about the resident: sealed with the household's key,
         # chained by commitment, erasable (store.sealing). Such events carry a `salt`.
         personal: ClassVar[tuple[str, ...]] = ()
@@ -385,9 +386,10 @@ class Need(Aggregate):
         self._referral_event(self.ReferralDeclined, referral_id, stamp, reason=code, note=note)
 
     class ReferralDeclined(ReferralEvent):
-        """A partner declined. Version 1 carried only free text; codes came with version 2."""
+        """A partner declined. Version 1 carried only free text; codes came with version 2,
+        the command's id (as every event's) with version 3."""
 
-        class_version = 2
+        class_version = 3
         first_chained_version = 2
         reason: DeclineReason
         note: str
@@ -400,6 +402,8 @@ class Need(Aggregate):
             state["reason"] = DeclineReason.OTHER
             state.setdefault("chain", "")  # declines of version 1 predate the chain
             state.setdefault("salt", "")
+
+        upcast_v2_v3 = staticmethod(CommandEvent.upcast_v1_v2)
 
         def change(self, referral: Referral) -> None:
             rules.declined(referral, self.timestamp, self.reason, self.note)

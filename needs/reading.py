@@ -11,7 +11,8 @@ from uuid import UUID
 from needs.domain import Need
 from needs.values import Referral
 
-# Attributes every event has; a history entry shows them apart from the event's own data.
+# Attributes every event has; a history entry shows them apart from the event's own data (the
+# command an event came from is the service's own bookkeeping: not shown).
 _COMMON = frozenset(
     {
         "originator_id",
@@ -22,6 +23,7 @@ _COMMON = frozenset(
         "originator_topic",
         "chain",
         "salt",
+        "command_id",
     }
 )
 

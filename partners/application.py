@@ -15,6 +15,7 @@ from kernel.retrying import retry_on_clash
 from partners.domain import Partner, PartnerKind
 from partners.exceptions import PartnerNotFoundError, VersionConflictError
 from partners.views import Directory, PartnerRecord, record_of
+from store.commands import CommandKey
 from store.transcodings import EnumAsValue
 
 # A concurrent writer can win the race between our read and our save; re-running the
@@ -64,8 +65,16 @@ class Partners(Application[UUID]):
         webhook_url: str = "",
         actor: str,
         occurred_at: datetime | None = None,
+        key: CommandKey | None = None,
     ) -> UUID:
-        """Register a partner in a community's directory and return its id."""
+        """Register a partner in a community's directory and return its id; a command sent
+        again finds the partner it registered."""
+        partner_id = None
+        if key is not None:
+            partner_id = key.makes("partner")
+            if self._exists(partner_id):
+                key.repeated = True
+                return partner_id
         now = self._clock()
         partner = Partner.register(
             community=community,
@@ -78,6 +87,7 @@ class Partners(Application[UUID]):
             actor=actor,
             occurred_at=occurred_at or now,
             recorded_at=now,
+            partner_id=partner_id,
         )
         if webhook_url:
             partner.set_webhook(
@@ -223,6 +233,9 @@ class Partners(Application[UUID]):
             if record.name == wanted:
                 return record
         return None
+
+    def _exists(self, partner_id: UUID) -> bool:
+        return any(True for _ in self.events.get(partner_id, lte=1))
 
     def _get(self, partner_id: UUID) -> Partner:
         try:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
@@ -148,11 +148,12 @@ class Partner(Aggregate):
         actor: str,
         occurred_at: datetime,
         recorded_at: datetime,
+        partner_id: UUID | None = None,
     ) -> Partner:
-        """Register a new partner in a community's directory."""
+        """Register a new partner in a community's directory (under `partner_id` if given)."""
         return cls._create(
             cls.Registered,
-            id=uuid4(),
+            id=partner_id or uuid4(),
             timestamp=recorded_at,
             community=_check.required_text("community", community, MAX_NAME_LENGTH),
             name=_check.required_text("name", name, MAX_NAME_LENGTH),

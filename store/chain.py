@@ -20,6 +20,10 @@ GENESIS = ""
 _NOT_CONTENT = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "chain", "salt"}
 )
+# Attributes events gained after the first release: out of the content while None, so an
+# event stored before them (upcast to None) hashes as it always did; in it once they name
+# something (the command an event came from).
+_ADDED_LATER = frozenset({"command_id"})
 ERASED_TEXT = "[erased]"
 
 
@@ -60,7 +64,13 @@ def get_path(state: Mapping[str, Any], path: str) -> Any:
 
 def committed(content: Mapping[str, Any], personal: tuple[str, ...], salt: str) -> dict[str, Any]:
     """The content as the chain sees it: each personal value replaced by its commitment."""
-    plain_content = canonical({k: v for k, v in content.items() if k not in _NOT_CONTENT})
+    plain_content = canonical(
+        {
+            k: v
+            for k, v in content.items()
+            if k not in _NOT_CONTENT and not (k in _ADDED_LATER and v is None)
+        }
+    )
     for path in personal:
         value = commitment(salt, path, get_path(content, path))
         *parents, last = path.split(".")

@@ -1,5 +1,7 @@
 """Remembered answers to requests sent with an Idempotency-Key: one per user and key, stored
-(not cached), so a retried request gets the first answer across workers and restarts."""
+(not cached), so a retried request gets the first answer across workers and restarts. An
+answer that shows a record is remembered by what it showed (the record's path), not by its
+body: a replay shows the record as it is then. Other answers keep their body."""
 
 from __future__ import annotations
 
@@ -22,9 +24,11 @@ _TABLE = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     username TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     state TEXT NOT NULL, status INTEGER, body BYTEA_OR_BLOB, headers TEXT,
-    created_at {time} NOT NULL, subject TEXT, PRIMARY KEY (username, key))
+    created_at {time} NOT NULL, subject TEXT, shows TEXT, PRIMARY KEY (username, key))
 """
-# The case an answer is about, so an erasure can drop it (added after the first release).
+# Columns added after the first release: the case an answer is about, so an erasure can drop
+# its body; the record an answer shows, so a replay shows it as it is then.
+_ADDED_COLUMNS = ("subject", "shows")
 _SUBJECT_INDEX = "CREATE INDEX IF NOT EXISTS idempotency_keys_subject ON idempotency_keys (subject)"
 _SQLITE_COLUMNS = "PRAGMA table_info(idempotency_keys)"
 MAX_KEY_LENGTH = 100
@@ -43,11 +47,13 @@ def checked_key(raw: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer as remembered: its status, body and the headers worth replaying."""
+    """An answer as remembered: its status, the headers worth replaying, and either the path of
+    the record it shows or its body (None once an erasure dropped it)."""
 
     status: int
-    body: bytes
+    body: bytes | None
     headers: Mapping[str, str] = field(default_factory=dict)
+    shows: str | None = None
 
 
 class IdempotencyStore:
@@ -65,12 +71,16 @@ class IdempotencyStore:
         ddl = _TABLE.format(time=self.store.time_type)
         with self.store.write() as sql:
             sql.execute(ddl.replace("BYTEA_OR_BLOB", "BLOB" if sqlite else "BYTEA"))
-            if sqlite:
-                columns = {row["name"] for row in sql.execute(_SQLITE_COLUMNS).fetchall()}
-                if "subject" not in columns:
-                    sql.execute("ALTER TABLE idempotency_keys ADD COLUMN subject TEXT")
-            else:
-                sql.execute("ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS subject TEXT")
+            columns = (
+                {row["name"] for row in sql.execute(_SQLITE_COLUMNS).fetchall()} if sqlite else ()
+            )
+            for column in _ADDED_COLUMNS:
+                if column not in columns:
+                    sql.execute(
+                        "ALTER TABLE idempotency_keys ADD COLUMN "
+                        + ("" if sqlite else "IF NOT EXISTS ")
+                        + f"{column} TEXT"
+                    )
             sql.execute(_SUBJECT_INDEX)
 
     def claim(
@@ -117,20 +127,22 @@ class IdempotencyStore:
         return at is not None and until is not None and at <= until
 
     def remember(self, username: str, key: str, answer: Answer, subject: str | None = None) -> None:
-        """Keep the answer to replay it; `subject` names the case it is about (for erasure)."""
-        body = answer.body
-        if self.cipher is not None:
+        """Keep the answer to replay it — by the record it shows, else by its body; `subject`
+        names the case it is about (an erasure drops a kept body)."""
+        body = None if answer.shows is not None else answer.body
+        if body is not None and self.cipher is not None:
             body = self.cipher.encrypt(body)
-        headers = dict(answer.headers)
         with self.store.write() as sql:
             sql.execute(
                 "UPDATE idempotency_keys SET state='done', status=%(s)s, body=%(b)s, "
-                "headers=%(hd)s, subject=%(subject)s WHERE username=%(u)s AND key=%(k)s",
+                "headers=%(hd)s, subject=%(subject)s, shows=%(shows)s "
+                "WHERE username=%(u)s AND key=%(k)s",
                 {
                     "subject": subject,
                     "s": answer.status,
                     "b": body,
-                    "hd": json.dumps(headers),
+                    "hd": json.dumps(dict(answer.headers)),
+                    "shows": answer.shows,
                     "u": username,
                     "k": key,
                 },
@@ -144,12 +156,15 @@ class IdempotencyStore:
             )
 
     def forget_subjects(self, subjects: list[UUID]) -> int:
-        """Drop the remembered answers about these cases, households or records (an
-        erasure); how many went."""
+        """Drop the bodies kept of answers about these cases, households or records (an
+        erasure); how many went. The keys stay taken: the same key with another request is
+        still refused, and an answer that shows a record still shows it, erased."""
         with self.store.write() as sql:
             gone = sum(
                 sql.execute(
-                    "DELETE FROM idempotency_keys WHERE subject=%(s)s", {"s": str(subject)}
+                    "UPDATE idempotency_keys SET body=NULL "
+                    "WHERE subject=%(s)s AND body IS NOT NULL",
+                    {"s": str(subject)},
                 ).rowcount
                 for subject in subjects
             )
@@ -157,8 +172,8 @@ class IdempotencyStore:
         return gone
 
     def replay(self, row: dict[str, Any]) -> Answer:
-        """The answer a claimed key's first request got."""
-        body = bytes(row["body"])
-        if self.cipher is not None:
+        """The answer a claimed key's first request got, as remembered."""
+        body = None if row["body"] is None else bytes(row["body"])
+        if body is not None and self.cipher is not None:
             body = self.cipher.decrypt(body)
-        return Answer(row["status"], body, json.loads(row["headers"]))
+        return Answer(row["status"], body, json.loads(row["headers"]), row.get("shows"))

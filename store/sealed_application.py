@@ -17,6 +17,7 @@ from kernel.checks import Stamp
 from kernel.clock import Clock, SystemClock
 from kernel.community import DEMO_COMMUNITY, Community
 from kernel.errors import InvalidInputError
+from store.commands import CommandKey
 from store.keystore import KeyStore
 from store.sealing import SealingMapper
 
@@ -59,7 +60,11 @@ class SealedApplication(Application[UUID]):
         except KeyError:
             raise InvalidInputError("community", f"unknown community {community_id}") from None
 
-    def stamp(self, actor: str, occurred_at: datetime | None) -> Stamp:
-        """Who and when, with the service's own clock for the recorded time."""
+    def stamp(
+        self, actor: str, occurred_at: datetime | None, command: CommandKey | None = None
+    ) -> Stamp:
+        """Who and when, with the service's own clock for the recorded time; and the command,
+        when its sender named it."""
         now = self.clock.now()
-        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now)
+        named = None if command is None else command.id
+        return Stamp(actor=actor, occurred_at=occurred_at or now, recorded_at=now, command=named)

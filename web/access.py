@@ -224,14 +224,15 @@ def record_in_scope(record_id: UUID) -> dict[str, Any]:
 
 def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
     """Remember, for this request, that the caller was shown these personal fields (of a
-    case, or of a household: its id stands where the case's would)."""
+    case, or of a household: its id stands where the case's would) — via the path the request
+    came by (a replay reads the record through its GET: `g.shown_via` names the POST)."""
     if not fields:
         return
     read = {
         "username": g.user.username,
         "need_id": str(need_id),
         "fields": ",".join(fields),
-        "via": via,
+        "via": g.get("shown_via", via),
         "read_at": at,
     }
     # Once: a command checks its household, then answers with it.

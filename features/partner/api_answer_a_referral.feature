@@ -46,6 +46,16 @@ Feature: Answer a referral from the partner's inbox
     When the clerk of 利群医院 opens the referral
     Then it shows nothing of the resident: no name, phone, household or description
 
+  Scenario: An answer sent again shows the resident only while the resident still consents
+    Given leader3 has logged a critical emergency need at 15号楼, unit 2, room 502, for 王秀英, who consents to share it
+    And leader3 has referred the need to 利群医院, noting "老人独居，请医生上门"
+    And the clerk of 利群医院 has accepted the referral with the Idempotency-Key "accept-1", seeing 王秀英
+    And leader3 has recorded that the resident withdrew consent to share
+    When the clerk of 利群医院 sends the acceptance again with the Idempotency-Key "accept-1"
+    Then it is answered as a replay with 200 OK
+    And the referral to 利群医院 is accepted, at version 2
+    And it shows nothing of the resident: no name, phone, household or description
+
   Scenario: Without the resident's consent the clerk sees only the case
     Given leader3 has logged a critical emergency need at 15号楼, unit 2, room 502, for 王秀英, who does not consent to share it
     And leader3 has referred the need to 利群医院, noting "老人独居，请医生上门"

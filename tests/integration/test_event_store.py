@@ -10,8 +10,10 @@ from eventsourcing.persistence import StoredEvent
 
 from kernel.community import DEMO_COMMUNITY
 from needs.application import Needs
+from needs.audit import verify_case
 from needs.domain import Need
 from needs.reading import describe_need
+from store.chain import link
 from web.bootstrap import build_services
 from web.operations.erasure import build_key_store
 from web.stores import event_store_env, view_store
@@ -132,6 +134,34 @@ def test_a_version_1_decline_is_read_through_the_version_2_class(services):
     assert declined["status"] == "declined"
     assert (declined["decline_reason"], declined["partner_note"]) == ("other", "本周排满了")
     assert services.needs.get_history(need_id)[-1]["data"]["reason"] == "other"
+
+
+def test_an_event_stored_before_events_named_their_command_is_read_and_its_chain_verifies(
+    services,
+):
+    """Events once carried no command id; stored ones read with none, and still verify."""
+    need_id = log_need(services)
+    head = services.needs.load(need_id).chain_head
+    at = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    content = {"assignee": "leader3", "actor": "leader3", "occurred_at": at}
+    v1_state = {
+        **content,
+        "timestamp": at,
+        "chain": link(head, need_id, 2, "Assigned", at, content),
+    }
+    mapper = services.needs.mapper
+    state = mapper.transcoder.encode(v1_state)
+    if mapper.cipher is not None:
+        state = mapper.cipher.encrypt(state)
+    stored = StoredEvent(
+        originator_id=need_id, originator_version=2, topic="needs.domain:Need.Assigned", state=state
+    )
+    services.needs.recorder.insert_events([stored])
+    services.needs.repository.cache.clear() if services.needs.repository.cache else None
+    assert services.needs.get_need(need_id)["assignee"] == "leader3"
+    (_, assigned) = list(services.needs.events.get(need_id))
+    assert assigned.command_id is None
+    assert verify_case(services.needs, need_id).intact
 
 
 def test_tables_are_created_once_and_processes_start_without_creating_them(settings, clock):

@@ -1,4 +1,5 @@
-"""Pieces every resource shares: times in Shanghai, paging, ETag and If-Match."""
+"""Pieces every resource shares: times in Shanghai, paging, ETag and If-Match, and what the
+Idempotency-Key of a command needs to know of it: the command's name, the record it shows."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, g, request, url_for
 from marshmallow import Schema, fields, validate
+
+from store.commands import CommandKey
 
 MAX_PER_PAGE = 200
 # One element of If-Match's list (RFC 9110, 5.6.1 and 8.8.3): an entity-tag, [W/]"<etagc>*",
@@ -59,7 +62,7 @@ def entity_tags(header: str) -> list[tuple[bool, str]] | None:
     return tags or None
 
 
-def if_match(current: int) -> int | None:
+def if_match(current: int, *, keyed: bool = False) -> int | None:
     """The version a command on a record now at version `current` goes ahead against, by its
     If-Match (RFC 9110, 13.1.1): none without the header or with `*` (the view found the
     record, so it exists); `current` when one of the listed tags is its ETag, compared
@@ -77,6 +80,11 @@ def if_match(current: int) -> int | None:
         )
     if (False, str(current)) in tags:
         return current
+    pinned = [int(tag) for weak, tag in tags if not weak and tag.isdigit()]
+    if keyed and pinned:
+        # A command sent again after a crash may itself have moved the record on: the
+        # application finds it done by its key (a replay), or refuses the stale version (412).
+        return max(pinned)
     weak = ' (a weak tag, W/"…", never matches)' if any(weak for weak, _ in tags) else ""
     abort(
         412,
@@ -86,15 +94,47 @@ def if_match(current: int) -> int | None:
 
 
 def command_opts(
-    args: dict[str, Any], current: int, *, version: str = "expected_version"
+    args: dict[str, Any],
+    current: int,
+    *,
+    version: str = "expected_version",
+    keyed: bool = True,
 ) -> dict[str, Any]:
-    """Who gives the command, when it happened, and the version it goes ahead against (by
-    If-Match, against the record's `current` version; passed as `version`: a referral's steps
-    pin the referral's own version)."""
-    opts: dict[str, Any] = {"actor": g.user.username, version: if_match(current)}
+    """Who gives the command, when it happened, the version it goes ahead against (by If-Match,
+    against the record's `current` version; passed as `version`: a referral's steps pin the
+    referral's own version) and, `keyed`, the command's name when its sender gave an
+    Idempotency-Key (its events carry it: a command sent again after a crash finds itself
+    done)."""
+    key = command_key() if keyed else None
+    opts: dict[str, Any] = {
+        "actor": g.user.username,
+        version: if_match(current, keyed=key is not None),
+    }
     if args.get("occurred_at") is not None:
         opts["occurred_at"] = args["occurred_at"]
+    if key is not None:
+        opts["key"] = key
     return opts
+
+
+def command_key() -> CommandKey | None:
+    """This request's command, named by its Idempotency-Key (once web/api/idempotency.py has
+    claimed the key), or None."""
+    key: CommandKey | None = g.get("command_key")
+    return key
+
+
+def shows(endpoint: str, **values: Any) -> None:
+    """Say which record this request's answer shows (the endpoint that reads it, and its
+    arguments): a replay of the request shows that record as it is then, through that
+    endpoint. An answer that names none is replayed as it was sent."""
+    g.answer_shows = url_for(endpoint, **values)[len(request.script_root) :]
+
+
+def shown_once() -> None:
+    """Say that this request's answer holds what no read shows again (a webhook's secret): a
+    replay gives it as it was sent."""
+    g.pop("answer_shows", None)
 
 
 def etag(version: int) -> dict[str, str]:

@@ -16,10 +16,11 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_opts,
     etag,
-    if_match,
     page_of,
     page_schema,
+    shows,
 )
 from web.bootstrap import services
 
@@ -62,8 +63,7 @@ class Duty(MethodView):
     @blp.response(200, s.DutySchema)
     def get(self, duty_id: UUID) -> Any:
         """One duty, with whether it is overdue."""
-        duty = duty_in_scope(duty_id)
-        return duty, 200, etag(duty["version"])
+        return answer(duty_id)
 
 
 @blp.route("/duties/<uuid:duty_id>/discharge")
@@ -76,9 +76,11 @@ class Discharge(MethodView):
     def post(self, args: dict[str, Any], duty_id: UUID) -> Any:
         """Discharge the duty with the visit's or the contact's notes."""
         current = duty_in_scope(duty_id)["version"]
-        opts: dict[str, Any] = {"actor": g.user.username, "expected_version": if_match(current)}
-        if args.get("occurred_at") is not None:
-            opts["occurred_at"] = args["occurred_at"]
-        services().duties.discharge_duty(duty_id, args["notes"], **opts)
-        duty = duty_in_scope(duty_id)
-        return duty, 200, etag(duty["version"])
+        services().duties.discharge_duty(duty_id, args["notes"], **command_opts(args, current))
+        return answer(duty_id)
+
+
+def answer(duty_id: UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+    duty = duty_in_scope(duty_id)
+    shows("duties.Duty", duty_id=duty_id)
+    return duty, 200, etag(duty["version"])

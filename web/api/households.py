@@ -16,10 +16,12 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_key,
     command_opts,
     etag,
     page_schema,
     paged,
+    shows,
 )
 from web.api.schemas import ReadsSchema
 from web.bootstrap import services
@@ -32,6 +34,7 @@ HouseholdPageSchema = page_schema(s.HouseholdDetailSchema, "HouseholdPage")
 
 def answer(household_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
     household = household_in_scope(household_id)
+    shows("households.Household", household_id=household_id)
     return household, status, etag(household["version"])
 
 
@@ -66,10 +69,12 @@ class Households(MethodView):
         )
         address = (g.user.community, args["block"], number, args["unit"], args["room"])
         known = duties.find_household(*address)
-        household_id = known or duties.register_household(
-            community=g.user.community, actor=g.user.username, **args
+        key = command_key()
+        household_id = duties.register_household(
+            community=g.user.community, actor=g.user.username, key=key, **args
         )
-        household, status, headers = answer(household_id, 200 if known else 201)
+        registered_here = household_id != known or (key is not None and key.repeated)
+        household, status, headers = answer(household_id, 201 if registered_here else 200)
         headers["Location"] = url_for("households.Household", household_id=household_id)
         return household, status, headers
 

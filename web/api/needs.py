@@ -27,10 +27,12 @@ from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
+    command_key,
     command_opts,
     etag,
     page_schema,
     paged,
+    shows,
 )
 from web.api.people import check_assignee
 from web.bootstrap import services
@@ -46,6 +48,7 @@ Answer = tuple[dict[str, Any], int, dict[str, str]]
 def answer(need_id: UUID, status: int = 200) -> Answer:
     """The answer to a command on the need: the case as this request has just saved it."""
     need = need_in_scope(need_id, as_saved=True)
+    shows("needs.Need", need_id=need_id)
     return need, status, etag(need["version"])
 
 
@@ -89,6 +92,7 @@ class Needs(MethodView):
             **household,
             **args,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{key}") if key else None,
+            key=command_key(),
         )
         need, status, headers = answer(need_id, 201)
         headers["Location"] = url_for("needs.Need", need_id=need_id, _external=False)

@@ -17,10 +17,13 @@ from web.api.common import (
     IDEMPOTENCY_PARAMETER,
     IF_MATCH_PARAMETER,
     PageArgsSchema,
+    command_key,
     command_opts,
     etag,
     page_of,
     page_schema,
+    shown_once,
+    shows,
 )
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
@@ -91,6 +94,9 @@ def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Ans
     }
     if secret:
         body["webhook_secret"] = secret
+        shown_once()
+    else:
+        shows("partners.Partner", partner_id=partner_id)
     return body, status, etag(record.version)
 
 
@@ -135,7 +141,7 @@ class Partners(MethodView):
         check_codes(args)
         running = services()
         partner_id = running.partners.register_partner(
-            community=g.user.community, actor=g.user.username, **args
+            community=g.user.community, actor=g.user.username, key=command_key(), **args
         )
         secret = running.partners.webhook_secret(partner_id) if args.get("webhook_url") else None
         body, status, headers = shown(partner_id, 201, secret)
@@ -175,7 +181,7 @@ class PartnerSuspend(MethodView):
     @partner_command(SuspendSchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Suspend the partner: it gets no new referrals."""
-        opts = command_opts(args, version_of(partner_id))
+        opts = command_opts(args, version_of(partner_id), keyed=False)
         services().partners.suspend_partner(partner_id, reason=args["reason"], **opts)
         return shown(partner_id)
 
@@ -185,7 +191,7 @@ class PartnerReactivate(MethodView):
     @partner_command(EmptySchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Let a suspended partner receive referrals again."""
-        opts = command_opts(args, version_of(partner_id))
+        opts = command_opts(args, version_of(partner_id), keyed=False)
         services().partners.reactivate_partner(partner_id, **opts)
         return shown(partner_id)
 
@@ -195,7 +201,7 @@ class PartnerWebhook(MethodView):
     @partner_command(WebhookSchema, PartnerWithSecretSchema)
     def post(self, args: dict[str, Any], partner_id: UUID) -> Answer:
         """Set or change the webhook; the answer carries a new secret, shown once."""
-        opts = command_opts(args, version_of(partner_id))
+        opts = command_opts(args, version_of(partner_id), keyed=False)
         secret = services().partners.set_webhook(
             partner_id, webhook_url=args["webhook_url"], **opts
         )

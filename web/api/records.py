@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from web.access import LEADERS, READERS, check_block_allowed, record_in_scope
 from web.api import duty_schemas as s
 from web.api.auth import roles
-from web.api.common import IDEMPOTENCY_PARAMETER, etag
+from web.api.common import IDEMPOTENCY_PARAMETER, command_key, etag, shows
 from web.bootstrap import services
 
 blp = Blueprint("records", __name__, description="The five must-records")
@@ -30,14 +30,11 @@ class Records(MethodView):
         """Make a record about a household of the block, or about the block."""
         check_block_allowed(args["block"])
         record_id = services().duties.make_record(
-            community=g.user.community, actor=g.user.username, **args
+            community=g.user.community, actor=g.user.username, key=command_key(), **args
         )
-        record = record_in_scope(record_id)
-        headers = {
-            **etag(record["version"]),
-            "Location": url_for("records.Record", record_id=record_id),
-        }
-        return record, 201, headers
+        record, status, headers = answer(record_id, 201)
+        headers["Location"] = url_for("records.Record", record_id=record_id)
+        return record, status, headers
 
 
 @blp.route("/records/<uuid:record_id>")
@@ -46,8 +43,7 @@ class Record(MethodView):
     @blp.response(200, s.RecordSchema)
     def get(self, record_id: UUID) -> Any:
         """One record, with the need it became."""
-        record = record_in_scope(record_id)
-        return record, 200, etag(record["version"])
+        return answer(record_id)
 
 
 @blp.route("/records/<uuid:record_id>/to-need")
@@ -63,5 +59,10 @@ class ToNeed(MethodView):
 
         record_in_scope(record_id)
         turn_record_into_need(services(), record_id, actor=g.user.username, **args)
-        record = record_in_scope(record_id)
-        return record, 200, etag(record["version"])
+        return answer(record_id)
+
+
+def answer(record_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    record = record_in_scope(record_id)
+    shows("records.Record", record_id=record_id)
+    return record, status, etag(record["version"])

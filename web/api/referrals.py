@@ -19,9 +19,9 @@ from web.api.common import (
     IF_MATCH_PARAMETER,
     command_opts,
     etag,
-    if_match,
     page_of,
     page_schema,
+    shows,
 )
 from web.bootstrap import services
 from web.operations.representation import ReferralSchema
@@ -36,6 +36,7 @@ PINNED = "expected_referral_version"
 
 def answer(referral_id: UUID, status: int = 200) -> Answer:
     referral = referral_in_scope(referral_id)
+    shows("referrals.Referral", referral_id=referral_id)
     return referral, status, etag(referral["version"])
 
 
@@ -51,14 +52,7 @@ class NeedReferrals(MethodView):
         """Refer the need to a partner; it must answer by `respond_by`."""
         current = check_need(need_id)
         key = getattr(g, "idempotency_key", None)
-        secretary = g.user.role == "secretary"
-        opts: dict[str, Any] = {
-            "actor": g.user.username,
-            "expected_version": if_match(current),
-            "may_override": secretary,
-        }
-        if args.get("occurred_at") is not None:
-            opts["occurred_at"] = args["occurred_at"]
+        opts = {**command_opts(args, current), "may_override": g.user.role == "secretary"}
         if "override_reason" in args:
             opts["override_reason"] = args["override_reason"]
         referral_id = services().casework.refer(

@@ -78,6 +78,7 @@ class Casework:
                 room=room,
                 actor=actor,
                 occurred_at=details.get("occurred_at"),
+                key=details.get("key"),
             )
         return self.needs.log_need(
             community=community,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +302,12 @@ def refused(answer: Answer, status: str, phrase: str, words: str | None) -> None
     assert answer.body["message"], str(answer)
     if words is not None:
         assert words in answer.body["message"], str(answer)
+
+
+@then(parsers.re(r"it is answered as a replay with (?P<status>\d{3}) (?P<phrase>[A-Z][A-Za-z ]+)"))
+def answered_as_a_replay(answer: Answer, status: str, phrase: str) -> None:
+    assert (answer.status, HTTPStatus(answer.status).phrase) == (int(status), phrase), str(answer)
+    assert answer.headers.get("Idempotent-Replayed") == "true", str(answer.headers)
 
 
 @then(

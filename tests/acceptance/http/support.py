@@ -138,9 +138,18 @@ class Api:
         return self._call(username, "GET", path, query_string=query)
 
     def post(
-        self, username: str, path: str, body: dict[str, Any], *, if_match: int | None = None
+        self,
+        username: str,
+        path: str,
+        body: dict[str, Any],
+        *,
+        if_match: int | None = None,
+        key: str | None = None,
     ) -> Answer:
+        """POST as the user; `key` is sent as the Idempotency-Key."""
         headers = {} if if_match is None else {"If-Match": f'"{if_match}"'}
+        if key is not None:
+            headers["Idempotency-Key"] = key
         return self._call(username, "POST", path, json=body, headers=headers)
 
     def unheard_refusals(self) -> list[str]:

@@ -27,6 +27,7 @@ from tests.acceptance.http.support import (
 )
 
 scenarios("partner/api_answer_a_referral.feature")
+ACCEPTANCE = {"note": "医生今天上门"}
 
 
 @given(parsers.re(USER + r" has recorded that the resident withdrew consent to share"))
@@ -85,6 +86,46 @@ def accepts(
     version = read_versions[partners[partner].clerk] if pinned else None
     body = {"note": note or ""}
     return clerk_answers(api, partners, need, partner, "accept", body, if_match=version)
+
+
+@given(
+    parsers.re(
+        r"the clerk of "
+        + PARTNER
+        + r" has accepted the referral with the Idempotency-Key "
+        + QUOTED.format("key")
+        + r", seeing (?P<resident>\S+)"
+    )
+)
+def has_accepted_with_key(
+    api: Api,
+    partners: dict[str, Partner],
+    need: dict[str, Any],
+    partner: str,
+    key: str,
+    resident: str,
+) -> None:
+    referral = referral_to(api, need, partner)
+    path = f"/referrals/{referral['id']}/accept"
+    accepted = succeeded(api.post(partners[partner].clerk, path, ACCEPTANCE, key=key))
+    assert (accepted["status"], accepted["resident_name"]) == ("accepted", resident)
+
+
+@when(
+    parsers.re(
+        r"the clerk of "
+        + PARTNER
+        + r" sends the acceptance again with the Idempotency-Key "
+        + QUOTED.format("key")
+    ),
+    target_fixture="answer",
+)
+def accepts_again(
+    api: Api, partners: dict[str, Partner], need: dict[str, Any], partner: str, key: str
+) -> Answer:
+    referral = referral_to(api, need, partner)
+    path = f"/referrals/{referral['id']}/accept"
+    return api.post(partners[partner].clerk, path, ACCEPTANCE, key=key)
 
 
 @when(

@@ -117,3 +117,66 @@ def referral(
     )
     assert response.status_code == 201, response.json
     return dict(response.json)
+
+
+API = "/api/v1"
+
+
+@dataclass
+class Scene:
+    """The API as the tests' people call it, about one need referred to the hospital."""
+
+    client: FlaskClient
+    as_user: Callable[[str], dict[str, str]]
+    world: World
+    need: dict[str, Any]
+    referral: dict[str, Any]
+
+    def post(self, user: str, path: str, body: dict[str, Any], key: str | None = None) -> Any:
+        headers = self.as_user(user)
+        if key is not None:
+            headers = {**headers, "Idempotency-Key": key}
+        return self.client.post(f"{API}{path}", json=body, headers=headers)
+
+    def done(self, user: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self.post(user, path, body)
+        assert answer.status_code in (200, 201), answer.json
+        return dict(answer.json)
+
+    @property
+    def household(self) -> str:
+        return str(self.need["household"]["id"])
+
+    def partner(self, name: str) -> str:
+        return str(self.world.partner_ids[name])
+
+    def a_duty(self) -> str:
+        made = self.done(
+            "leader3", f"/households/{self.household}/life-events", {"type": "moved_in"}
+        )
+        return str(made["duties"][-1]["id"])
+
+    def a_record(self) -> str:
+        body = {"kind": "concern", "block": "B3", "household_id": self.household, "text": "漏水"}
+        return str(self.done("leader3", "/records", body)["id"])
+
+
+@pytest.fixture
+def scene(
+    client: FlaskClient,
+    as_user: Callable[[str], dict[str, str]],
+    world: World,
+    need: dict[str, Any],
+    referral: dict[str, Any],
+) -> Scene:
+    return Scene(client, as_user, world, need, referral)
+
+
+def on_need(verb: str) -> Callable[[Scene], str]:
+    """The path of a command on the scene's need."""
+    return lambda scene: f"/needs/{scene.need['id']}/{verb}"
+
+
+def on_referral(verb: str) -> Callable[[Scene], str]:
+    """The path of a step of the scene's referral."""
+    return lambda scene: f"/referrals/{scene.referral['id']}/{verb}"

@@ -12,6 +12,7 @@ from uuid import UUID
 import pytest
 
 from kernel.community import DEMO_COMMUNITY
+from store.idempotency import Answer
 from tests.integration.test_erasure import key_material, on_disk, restart
 from web import create_app, services
 
@@ -23,7 +24,7 @@ CONCERN = {"kind": "concern", "block": "B3"}
 
 class Api:
     """The API as leader3 and the secretary; every POST carries an Idempotency-Key, so the
-    answers (which hold the personal data) are remembered, as a phone's retries would be."""
+    answers are remembered (by the record each shows), as a phone's retries would be."""
 
     def __init__(self, client: Any, as_user: Any) -> None:
         self.client, self.as_user, self.sent = client, as_user, 0
@@ -91,10 +92,16 @@ def test_after_erasure_no_byte_holds_the_household_s_duties_data_or_its_key(
     with app.app_context():
         running = services()
         keys = key_material(running, household_id)
+        # Answers remembered with their bodies, as they were before replays read the record
+        # again (or a refusal that repeats what was sent): an erasure drops them.
+        running.idempotency.claim("leader3", "an-old-try", "hash", running.clock.now())
+        old = json.dumps({"id": str(household_id), "version": 9, "said": PERSONAL})
+        answer = Answer(200, old.encode(), {"Content-Type": "application/json"})
+        running.idempotency.remember("leader3", "an-old-try", answer, str(household_id))
         before = on_disk(running, tmp_path)
     if running.settings.store == "sqlite":
         assert (tmp_path / "needs-duties.sqlite").stat().st_size > 0  # scanned with the rest
-    # The control: the remembered answers hold every value, the key store the wrapped key.
+    # The control: the remembered answer holds every value, the key store the wrapped key.
     assert [s for s in PERSONAL if not found_in(before, s)] == []
     assert keys[-1] in before
     erased = erase(api, household["id"])
