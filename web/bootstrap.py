@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
@@ -29,7 +28,9 @@ from store.access_log import AccessLog
 from store.follower import Follower
 from store.idempotency import IdempotencyStore
 from store.keystore import KeyStore
-from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
+from store.pgstore import PostgresStore
+from store.private import private_sqlite
+from store.sqlstore import SQLiteStore, SqlStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
@@ -106,7 +107,7 @@ def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -
         )
     else:
         path = settings.sqlite_path(app_name)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(path)  # before the library opens it: mode 600, its -wal and -shm too
         env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path)
     return env
 
@@ -118,10 +119,9 @@ def view_store(settings: Settings) -> SqlStore:
             **settings.postgres_params(),
             pool_size=settings.postgres_pool_size,
             max_overflow=settings.postgres_max_overflow,
+            purge_seconds=settings.purge_seconds,
         )
-    path = settings.sqlite_path("views")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path)
+    return SQLiteStore(settings.sqlite_path("views"), purge_seconds=settings.purge_seconds)
 
 
 def build_services(
