@@ -54,3 +54,8 @@ class VersionConflictError(DomainError):
 
 class ConcurrentUpdateError(DomainError):
     """Another command changed the record at the same moment; nothing was saved."""
+
+
+class UnfinishedError(DomainError):
+    """The command did what it could and what it did stands, but it could not finish yet: the
+    same command, run again later, finishes it."""

@@ -264,5 +264,5 @@ class Needs(CaseStore):
         for need_id in need_ids:
             self._update(need_id, lambda n, s: n.erase_personal_data(s), actor, commutes=True)
         keys.destroy_key(household_id)
-        forget_snapshots(self, need_ids)
+        forget_snapshots(self, need_ids, keys.store.purge_seconds)
         return Erasure(household_id, tombstone.erased_at, tombstone.erased_by, need_ids)

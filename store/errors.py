@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kernel.errors import ConflictError, DomainError
+from kernel.errors import ConflictError, DomainError, UnfinishedError
 
 
 class HouseholdErasedError(ConflictError):
@@ -19,3 +19,8 @@ class KeyStoreLostError(KeyStoreError):
 
 class SealBrokenError(KeyStoreError):
     """A sealed value does not open with its key, or does not match its commitment: tampered."""
+
+
+class PurgeIncompleteError(UnfinishedError):
+    """Deleted data could not yet be purged from every copy (a reader holds a log): the work
+    done so far stands, and running it again later finishes it."""

@@ -4,11 +4,11 @@ household back), and re-wrapping the keys when CIPHER_KEY is rotated."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from uuid import UUID
 
-from store.keystore import KEY_TABLE, KeyStore, Tombstone, unwrap, wrap
+from store.keystore import KEY_TABLE, NEXT_GENERATION, KeyStore, Tombstone, unwrap, wrap
+from store.private import write_private
 
 
 def backup(keys: KeyStore, path: Path) -> int:
@@ -18,15 +18,17 @@ def backup(keys: KeyStore, path: Path) -> int:
             table: sql.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
             for table in (KEY_TABLE, "erased_households")
         }
-    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.chmod(path, 0o600)
+    write_private(path, json.dumps(data, indent=1).encode())  # mode 600 before a byte goes in
     return len(data[KEY_TABLE])
 
 
 def restore(keys: KeyStore, path: Path, erased: list[Tombstone]) -> int:
     """Load a backup, then tombstone again the households the log says were erased and
-    destroy their keys, so an old backup cannot bring erased data back; how many keys."""
+    destroy their keys, so an old backup cannot bring erased data back; how many keys. The key
+    of a household tombstoned in the backup or erased in the log is never written at all."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    gone = {row["household_id"] for row in data["erased_households"]}
+    gone |= {str(t.household_id) for t in erased}
     with keys.store.write() as sql:
         for table, columns in (
             (KEY_TABLE, ("household_id", "wrapped", "created_at")),
@@ -35,23 +37,22 @@ def restore(keys: KeyStore, path: Path, erased: list[Tombstone]) -> int:
             names = ", ".join(columns)
             values = ", ".join(f"%({c})s" for c in columns)
             for row in data[table]:
+                if table == KEY_TABLE and row["household_id"] in gone:
+                    continue
                 sql.execute(
                     f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
                     f"ON CONFLICT ({columns[0]}) DO NOTHING",
                     {c: row[c] for c in columns},
                 )
+        for household_id in gone:  # a key the store held already
+            sql.execute("DELETE FROM household_keys WHERE household_id=%(h)s", {"h": household_id})
+        sql.execute(NEXT_GENERATION)  # every process drops the keys it holds
     for tombstone in erased:
         keys.begin_erasure(tombstone.household_id, tombstone.erased_by, tombstone.erased_at)
-        keys.finish_erasure(tombstone.household_id)
-    tombstoned = {UUID(row["household_id"]) for row in data["erased_households"]}
-    for household_id in tombstoned | {t.household_id for t in erased}:
-        with keys.store.write() as sql:
-            sql.execute(
-                "DELETE FROM household_keys WHERE household_id=%(h)s",
-                {"h": str(household_id)},
-            )
-    keys.store.compact((KEY_TABLE,))
     keys.forget_cached()
+    keys.store.compact((KEY_TABLE,))
+    for tombstone in erased:
+        keys.finish_erasure(tombstone.household_id)
     with keys.store.read() as sql:
         row = sql.execute("SELECT COUNT(*) AS n FROM household_keys").fetchone()
     return int(row["n"]) if row else 0

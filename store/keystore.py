@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from store.errors import HouseholdErasedError, KeyStoreError
+from store.key_cache import TRUSTED_SECONDS, KeyCache
 from store.sqlstore import SqlStore
 
 KEY_TABLE = "household_keys"
@@ -26,8 +26,16 @@ CREATE TABLE IF NOT EXISTS household_keys (
     household_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL){rowid};
 CREATE TABLE IF NOT EXISTS erased_households (
     household_id TEXT PRIMARY KEY, state TEXT NOT NULL, erased_at TEXT NOT NULL,
-    erased_by TEXT NOT NULL)
+    erased_by TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erasure_generation (id INTEGER PRIMARY KEY, generation BIGINT NOT NULL);
+INSERT INTO erasure_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING
 """
+# Every erasure moves the generation, in the transaction that tombstones or destroys a key, so
+# that every process drops the keys it holds (store/key_cache.py).
+NEXT_GENERATION = (
+    "INSERT INTO erasure_generation (id, generation) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET generation = erasure_generation.generation + 1"
+)
 _KEY_OR_TOMBSTONE = (
     "SELECT (SELECT wrapped FROM household_keys WHERE household_id=%(h)s) AS wrapped, "
     "(SELECT state FROM erased_households WHERE household_id=%(h)s) AS state"
@@ -53,13 +61,14 @@ _MAKE_OR_READ_PG = (
     "(SELECT state FROM erased_households WHERE household_id=%(h)s) AS state"
 )
 ERASING, ERASED = "erasing", "erased"
-# Decrypted keys stay in memory this long, so an erasure elsewhere reaches every process soon.
+# Decrypted keys stay in memory at most this long, and only until an erasure anywhere moves the
+# erasure generation (every process sees that within TRUSTED_SECONDS, and the erasure waits
+# that long before it returns).
 KEY_TTL_SECONDS = 30.0
 # A household found not erased this recently is not asked about again: a request registers a
 # new household with the duties and seals its need a moment later, with one look at the
 # tombstones. No wider than the moment between any look and the commit that follows it.
 CHECKED_SECONDS = 1.0
-CACHED_KEYS = 1024  # past this, expired keys are dropped from memory at once
 _KEYS_A_QUERY = 500  # households named in one read of many keys (SQLite caps its parameters)
 
 
@@ -105,11 +114,9 @@ class KeyStore:
         self.kek = kek
         # Keys wrapped under a CIPHER_KEY being rotated away still open until re-wrapped.
         self.previous_keks = tuple(previous_keks)
-        self.ttl = ttl
-        self.monotonic = monotonic
-        self._keys: dict[UUID, tuple[bytes, float]] = {}
-        self._checked: dict[UUID, float] = {}  # households found not erased, until when
-        self._lock = threading.Lock()
+        self.cache = KeyCache(
+            self._read_generation, ttl=ttl, checked_for=CHECKED_SECONDS, monotonic=monotonic
+        )
 
     def create_tables(self) -> None:
         # SQLite: keyed by the primary key alone, so making a key writes fewer pages.
@@ -117,12 +124,15 @@ class KeyStore:
         with self.store.write() as sql:
             for statement in _TABLES.format(rowid=rowid).split(";"):
                 sql.execute(statement)
+            if self.store.dialect == "postgres":  # ANALYZE samples no wrapped key into stats
+                sql.execute("ALTER TABLE household_keys ALTER COLUMN wrapped SET STATISTICS 0")
 
     # --- keys --------------------------------------------------------------------------
 
     def key(self, household_id: UUID) -> bytes | None:
         """The household's key, or None once destroyed (or never made)."""
-        cached = self._cached(household_id)
+        generation = self.cache.generation()
+        cached = self.cache.key(household_id, generation)
         if cached is not None:
             return cached
         with self.store.read() as sql:
@@ -130,21 +140,20 @@ class KeyStore:
                 "SELECT wrapped FROM household_keys WHERE household_id=%(h)s",
                 {"h": str(household_id)},
             ).fetchone()
-        return self._remember(household_id, row["wrapped"]) if row else None
+        return self._keep(household_id, row["wrapped"], generation) if row else None
 
     def keys_for(self, household_ids: Iterable[UUID]) -> dict[UUID, bytes]:
         """The live keys of these households, read together (a batch of events to open):
         a household whose key was destroyed (or never made) is absent."""
+        generation = self.cache.generation()
         found: dict[UUID, bytes] = {}
         missing: list[UUID] = []
-        now = self.monotonic()
-        with self._lock:
-            for household_id in set(household_ids):
-                cached = self._keys.get(household_id)
-                if cached is not None and cached[1] > now:
-                    found[household_id] = cached[0]
-                else:
-                    missing.append(household_id)
+        for household_id in set(household_ids):
+            cached = self.cache.key(household_id, generation)
+            if cached is not None:
+                found[household_id] = cached
+            else:
+                missing.append(household_id)
         for start in range(0, len(missing), _KEYS_A_QUERY):
             chunk = {str(h): h for h in missing[start : start + _KEYS_A_QUERY]}
             names = {f"h{i}": text for i, text in enumerate(chunk)}
@@ -158,7 +167,7 @@ class KeyStore:
             for row in rows:
                 household_id = chunk[row["household_id"]]
                 unwrapped[household_id] = self.unwrap_any(household_id, row["wrapped"])[0]
-            self._remember_keys(unwrapped)
+            self.cache.keep(unwrapped, generation)
             found.update(unwrapped)
         return found
 
@@ -166,8 +175,9 @@ class KeyStore:
         """The household's key for a case logged now, made on the household's first case;
         HouseholdErasedError once the household was erased."""
         params = {"h": str(household_id)}
-        cached = self._cached(household_id)
-        if cached is not None and self._checked.get(household_id, 0.0) > self.monotonic():
+        generation = self.cache.generation()
+        cached = self.cache.key(household_id, generation)
+        if cached is not None and self.cache.checked(household_id, generation):
             return cached
         row: dict[str, Any] = {}
         if cached is None:
@@ -182,30 +192,23 @@ class KeyStore:
                 else:
                     row = {"made": 1}
             if row.get("made"):
-                self._not_erased(household_id)
-                return self._remember_key(household_id, key)
+                self.cache.not_erased(household_id, generation)
+                self.cache.keep({household_id: key}, generation)
+                return key
         else:
             with self.store.read() as sql:
                 row = sql.execute(_KEY_OR_TOMBSTONE, params).fetchone() or {}
         if row.get("state") is not None:
             raise HouseholdErasedError(f"household {household_id} was erased")
-        self._not_erased(household_id)
-        return cached if cached is not None else self._remember(household_id, row["wrapped"])
+        self.cache.not_erased(household_id, generation)
+        if cached is not None:
+            return cached
+        return self._keep(household_id, row["wrapped"], generation)
 
-    def _not_erased(self, household_id: UUID) -> None:
-        now = self.monotonic()
-        with self._lock:
-            if len(self._checked) >= CACHED_KEYS:
-                self._checked = {h: until for h, until in self._checked.items() if until > now}
-            self._checked[household_id] = now + CHECKED_SECONDS
-
-    def _cached(self, household_id: UUID) -> bytes | None:
-        with self._lock:
-            cached = self._keys.get(household_id)
-        return cached[0] if cached is not None and cached[1] > self.monotonic() else None
-
-    def _remember(self, household_id: UUID, wrapped: str) -> bytes:
-        return self._remember_key(household_id, self.unwrap_any(household_id, wrapped)[0])
+    def _keep(self, household_id: UUID, wrapped: str, generation: int) -> bytes:
+        key = self.unwrap_any(household_id, wrapped)[0]
+        self.cache.keep({household_id: key}, generation)
+        return key
 
     def unwrap_any(self, household_id: UUID, wrapped: str) -> tuple[bytes, bool]:
         """The key, and whether it was wrapped under the current key-encryption key."""
@@ -219,22 +222,10 @@ class KeyStore:
             "CIPHER_KEYS_PREVIOUS"
         )
 
-    def _remember_key(self, household_id: UUID, key: bytes) -> bytes:
-        self._remember_keys({household_id: key})
-        return key
-
-    def _remember_keys(self, keys: dict[UUID, bytes]) -> None:
-        now = self.monotonic()
-        expires = now + self.ttl
-        with self._lock:
-            for household_id, key in keys.items():
-                if len(self._keys) >= CACHED_KEYS:
-                    self._keys = {h: kept for h, kept in self._keys.items() if kept[1] > now}
-                    if len(self._keys) >= CACHED_KEYS:
-                        # None expired yet (a rebuild reads many households at once): drop the
-                        # older half, or every new key would copy the whole cache again.
-                        self._keys = dict(list(self._keys.items())[CACHED_KEYS // 2 :])
-                self._keys[household_id] = (key, expires)
+    def _read_generation(self) -> int:
+        with self.store.read() as sql:
+            row = sql.execute("SELECT generation FROM erasure_generation WHERE id = 1").fetchone()
+        return int(row["generation"]) if row else 0
 
     def count(self) -> int:
         """How many keys and tombstones the store holds; 0 for a lost or never-used store."""
@@ -254,31 +245,38 @@ class KeyStore:
         return _tombstone(row) if row else None
 
     def begin_erasure(self, household_id: UUID, actor: str, at: datetime) -> Tombstone:
-        """Tombstone the household (once: a repeated erasure keeps the first)."""
-        with self._lock:
-            self._checked.pop(household_id, None)
+        """Tombstone the household (once: a repeated erasure keeps the first); every process
+        stops sealing new cases for it."""
+        self.cache.forget(household_id)
         with self.store.write() as sql:
             sql.execute(
                 "INSERT INTO erased_households (household_id, state, erased_at, erased_by) "
                 "VALUES (%(h)s, %(s)s, %(at)s, %(by)s) ON CONFLICT (household_id) DO NOTHING",
                 {"h": str(household_id), "s": ERASING, "at": at.isoformat(), "by": actor},
             )
+            sql.execute(NEXT_GENERATION)
         tombstone = self.tombstone(household_id)
         assert tombstone is not None
         return tombstone
 
     def destroy_key(self, household_id: UUID) -> None:
-        """Delete the wrapped key so that no copy survives in free pages, logs or caches."""
-        with self._lock:
-            self._keys.pop(household_id, None)
-            self._checked.pop(household_id, None)
+        """Delete the wrapped key so that no copy survives in free pages, logs or caches.
+        Returns once no process opens the household's values any more, even when a copy is
+        left to purge (PurgeIncompleteError: run the erasure again later)."""
+        self.cache.forget(household_id)
         with self.store.write() as sql:
             sql.execute(
                 "DELETE FROM household_keys WHERE household_id=%(h)s", {"h": str(household_id)}
             )
-        self.store.compact((KEY_TABLE,))
+            sql.execute(NEXT_GENERATION)
+        every_process_knows = time.monotonic() + TRUSTED_SECONDS
+        try:
+            self.store.compact((KEY_TABLE,))
+        finally:
+            time.sleep(max(0.0, every_process_knows - time.monotonic()))
 
     def finish_erasure(self, household_id: UUID) -> None:
+        """Mark the tombstone done: every copy of the key is gone."""
         with self.store.write() as sql:
             sql.execute(
                 "UPDATE erased_households SET state=%(s)s WHERE household_id=%(h)s",
@@ -286,9 +284,7 @@ class KeyStore:
             )
 
     def forget_cached(self) -> None:
-        with self._lock:
-            self._keys.clear()
-            self._checked.clear()
+        self.cache.clear()
 
 
 def _tombstone(row: dict[str, Any]) -> Tombstone:

@@ -11,45 +11,43 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.sqlite import SQLiteDatastore
 
+from store.pgstore import vacuum_full
+from store.private import tighten_sqlite
+from store.purging import PURGE_SECONDS, purge_file
 
-def forget_snapshots(app: Application[UUID], need_ids: Sequence[UUID]) -> None:
-    """Delete the cases' snapshots and compact the snapshot table; the events stay."""
+
+def forget_snapshots(
+    app: Application[UUID], need_ids: Sequence[UUID], purge_seconds: float = PURGE_SECONDS
+) -> None:
+    """Delete the cases' snapshots and compact the snapshot table; the events stay.
+    PurgeIncompleteError when a reader of the store's log keeps a copy past `purge_seconds`."""
     if app.snapshots is None or not need_ids:
         return
     recorder: Any = app.snapshots.recorder
     datastore = getattr(recorder, "datastore", None)
     if datastore is None:
         return  # an in-memory store: nothing on disk, gone with the process
+    table = recorder.events_table_name
     if isinstance(datastore, SQLiteDatastore):
-        _forget_in_sqlite(datastore.pool.db_name, recorder.events_table_name, need_ids)
-    else:
-        _forget_in_postgres(datastore, recorder.events_table_name, need_ids)
-
-
-def _forget_in_sqlite(path: str, table: str, need_ids: Sequence[UUID]) -> None:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    try:
-        conn.execute("PRAGMA secure_delete=ON")
-        conn.executemany(
-            f"DELETE FROM {table} WHERE originator_id=?",  # noqa: S608 - the library's table
-            [(need_id.hex,) for need_id in need_ids],
-        )
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
-def _forget_in_postgres(datastore: Any, table: str, need_ids: Sequence[UUID]) -> None:
+        _forget_in_sqlite(datastore.pool.db_name, table, need_ids, purge_seconds)
+        return
     with datastore.transaction(commit=True) as cursor:
         cursor.execute(
             f"DELETE FROM {table} WHERE originator_id = ANY(%s)",  # noqa: S608
             (list(need_ids),),
         )
-    with datastore.get_connection() as conn:
-        conn.commit()
-        conn.autocommit = True
-        try:
-            conn.execute(f"VACUUM FULL {table}")
-        finally:
-            conn.autocommit = False
+    vacuum_full(datastore, (table,), purge_seconds)
+
+
+def _forget_in_sqlite(path: str, table: str, need_ids: Sequence[UUID], seconds: float) -> None:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        tighten_sqlite(path)
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.executemany(
+            f"DELETE FROM {table} WHERE originator_id=?",  # noqa: S608 - the library's table
+            [(need_id.hex,) for need_id in need_ids],
+        )
+        purge_file(conn, path, seconds)
+    finally:
+        conn.close()

@@ -15,6 +15,9 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from store.private import private_sqlite, tighten_sqlite
+from store.purging import PURGE_SECONDS, purge_file
+
 _NAMED = re.compile(r"%\((\w+)\)s")
 BULK_CACHE_KIB = 65_536  # SQLite's page cache for a rebuild: at most this much memory
 
@@ -64,6 +67,7 @@ class SqlStore(ABC):
 
     dialect: str
     time_type: str  # a time column's type: what to_db_time writes, from_db_time reads
+    purge_seconds: float = PURGE_SECONDS  # how long `compact` waits for readers of old copies
 
     def run_ddl(self, ddl: str) -> None:
         """Run `;`-separated statements that make tables, in one transaction; a `{time}` in
@@ -107,7 +111,8 @@ class SqlStore(ABC):
 
     @abstractmethod
     def compact(self, tables: tuple[str, ...]) -> None:
-        """Rewrite these tables so deleted rows leave no copy in free space or logs."""
+        """Rewrite these tables so deleted rows leave no copy in free space or logs;
+        PurgeIncompleteError when a reader keeps a copy alive past the store's patience."""
 
     def to_db_time(self, moment: datetime | None) -> Any:
         """Times go in as UTC; SQLite keeps them as fixed-width text that sorts in order."""
@@ -136,9 +141,17 @@ class SQLiteStore(SqlStore):
     dialect = "sqlite"
     time_type = "TEXT"  # fixed-width ISO text, which sorts in order
 
-    def __init__(self, path: str, *, secure_delete: bool = False, durable: bool = False) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        secure_delete: bool = False,
+        durable: bool = False,
+        purge_seconds: float = PURGE_SECONDS,
+    ) -> None:
         self.path = path
         self.secure_delete = secure_delete
+        self.purge_seconds = purge_seconds
         # NORMAL: a commit survives a crash of the service, not always a power cut; FULL: the
         # disk has it before the commit returns (what another store's data depends on).
         self.synchronous = "FULL" if durable else "NORMAL"
@@ -149,11 +162,13 @@ class SQLiteStore(SqlStore):
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            private_sqlite(self.path)  # mode 600, and its -wal and -shm with it
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
+            tighten_sqlite(self.path)
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             if self.secure_delete:
@@ -208,9 +223,8 @@ class SQLiteStore(SqlStore):
             conn.execute("PRAGMA shrink_memory")
 
     def compact(self, tables: tuple[str, ...]) -> None:
-        conn = self._connection()
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The whole file, and its log checked to be empty (PurgeIncompleteError if held).
+        purge_file(self._connection(), self.path, self.purge_seconds)
 
     def close(self) -> None:
         with self._lock:
@@ -218,79 +232,3 @@ class SQLiteStore(SqlStore):
                 conn.close()
             self._all.clear()
         self._local = threading.local()
-
-
-class PostgresStore(SqlStore):
-    """Read models in PostgreSQL, through the event store library's connection pool."""
-
-    dialect = "postgres"
-    time_type = "TIMESTAMPTZ"
-
-    def __init__(
-        self,
-        *,
-        dbname: str,
-        host: str,
-        port: str,
-        user: str,
-        password: str,
-        pool_size: int = 2,
-        max_overflow: int = 2,
-    ) -> None:
-        from eventsourcing.postgres import PostgresDatastore
-
-        self.datastore = PostgresDatastore(
-            dbname=dbname,
-            host=host,
-            port=port,
-            user=user,
-            password=password,
-            pool_size=pool_size,
-            max_overflow=max_overflow,
-        )
-
-    @contextmanager
-    def write(self) -> Iterator[Sql]:
-        with self.datastore.transaction(commit=True) as cursor:
-            yield Sql(cursor, self.dialect)
-
-    @contextmanager
-    def read(self) -> Iterator[Sql]:
-        # The pool's connections autocommit: at READ COMMITTED a transaction around reads
-        # gives them no common snapshot, only a BEGIN and a ROLLBACK more to wait for.
-        with self.statement() as sql:
-            yield sql
-
-    @contextmanager
-    def statement(self) -> Iterator[Sql]:
-        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            yield Sql(cursor, self.dialect)
-
-    @contextmanager
-    def pipelined(self, *, derived: bool = False) -> Iterator[Sql]:
-        # psycopg's pipeline mode, as the event store's own inserts use it: BEGIN and the first
-        # read go together, then the writes and the COMMIT.
-        with (
-            self.datastore.get_connection() as conn,
-            conn.pipeline(),
-            conn.transaction(),
-            conn.cursor() as cursor,
-        ):
-            if derived:
-                # An asynchronous commit is atomic still: after a crash the rows and their
-                # position are there together or not at all.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            yield Sql(cursor, self.dialect)
-
-    def compact(self, tables: tuple[str, ...]) -> None:
-        with self.datastore.get_connection() as conn:
-            conn.commit()
-            conn.autocommit = True
-            try:
-                for table in tables:
-                    conn.execute(f"VACUUM FULL {table}")
-            finally:
-                conn.autocommit = False
-
-    def close(self) -> None:
-        self.datastore.close()

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kernel.community import DEMO_COMMUNITY, Community, community_from_dict
 from store.cipher import split_keys
+from store.purging import PURGE_SECONDS
 from store.statements import check_public_key
 
 CIPHER_TOPIC = "store.cipher:RotatingCipher"
@@ -28,6 +29,7 @@ TUNING: tuple[str, ...] = (
     "PASSWORD_MEMORY_KIB",
     "PASSWORD_PARALLELISM",
     "PDF_FONT",
+    "ERASURE_PURGE_SECONDS",
 )
 # The three fives' rules, e.g. DUTY_VISIT_DAYS="hospitalised=1" and DUTY_ASK_DAYS="unemployed=14".
 TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
@@ -87,6 +89,12 @@ class Settings:
     def previous_key_encryption_keys(self) -> tuple[bytes, ...]:
         """The wrapping keys of CIPHER_KEYS_PREVIOUS, read until `keys rotate-cipher` re-wraps."""
         return tuple(key_encryption_key(key) for key in self.cipher_keys_previous)
+
+    @property
+    def purge_seconds(self) -> float:
+        """How long an erasure waits for another reader of a deleted copy before it says it
+        could not finish yet (ERASURE_PURGE_SECONDS)."""
+        return float(self.extra.get("ERASURE_PURGE_SECONDS", PURGE_SECONDS))
 
     def sqlite_path(self, purpose: str) -> str:
         """The SQLite file for one application ('needs', 'partners', 'views')."""

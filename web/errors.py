@@ -28,6 +28,7 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (kernel_errors.VersionConflictError, 412),
     (kernel_errors.ConflictError, 409),
     (kernel_errors.ConcurrentUpdateError, 409),
+    (kernel_errors.UnfinishedError, 503),
 )
 
 

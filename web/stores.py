@@ -3,9 +3,9 @@ the event store library for one application, and the SQL store beside it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from store.sqlstore import PostgresStore, SQLiteStore, SqlStore
+from store.pgstore import PostgresStore
+from store.private import private_sqlite
+from store.sqlstore import SQLiteStore, SqlStore
 from web.config import CIPHER_TOPIC, ConfigurationError, Settings
 
 
@@ -35,7 +35,7 @@ def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -
         )
     else:
         path = settings.sqlite_path(app_name)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(path)  # before the library opens it: mode 600, its -wal and -shm too
         env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path)
     return env
 
@@ -47,10 +47,9 @@ def view_store(settings: Settings) -> SqlStore:
             **settings.postgres_params(),
             pool_size=settings.postgres_pool_size,
             max_overflow=settings.postgres_max_overflow,
+            purge_seconds=settings.purge_seconds,
         )
-    path = settings.sqlite_path("views")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path)
+    return SQLiteStore(settings.sqlite_path("views"), purge_seconds=settings.purge_seconds)
 
 
 def extra_int(settings: Settings, name: str) -> int | None:

@@ -45,6 +45,21 @@ Feature: Erase a household's personal data at the resident's request
     And the auditor finds the case's chain intact
     And the case as it was at version 1 reads "[erased]" for the resident
 
+  Scenario: Every process of the service forgets the household once the erasure has answered
+    Given the service also runs in two server processes of its own, each of which has shown the need as it was at version 1
+    When the secretary erases the need's household through the first of them
+    Then the second at once shows the need as it was at version 1 with "[erased]" for the resident and the phone
+    And neither the history nor the export the second shows holds the resident's name or phone
+
+  Scenario: An erasure held up by a reader of the key store says so, and is finished later
+    Given another connection keeps a read open on the household key store
+    When the secretary erases the need's household
+    Then it is refused with 503 Service Unavailable, saying "not finished"
+    And the case as it was at version 1 reads "[erased]" for the resident
+    When the other connection has finished reading and the secretary erases the need's household again
+    Then the erasure names the household and its 1 case
+    And no file of the store holds the household's key
+
   Scenario: Nothing personal can be added to an erased household's case
     Given the secretary has erased the need's household
     When leader3 adds a note: "再次回访"

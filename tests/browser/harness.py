@@ -5,20 +5,16 @@ needs of its own). `Harness.app` is the same service in this process, for settin
 
 from __future__ import annotations
 
-import os
-import re
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests import servers
 from web.pages.cli import compile_catalogues
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,7 +31,6 @@ CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "8", "PASSWOR
 PASSWORD = "demo-password"
 PHONE = "Pixel 7"
 NARROW = {"width": 360, "height": 740}
-GUNICORN = ["--no-control-socket", "--workers", "2", "--bind", "127.0.0.1:0", "--log-level", "info"]
 
 
 @dataclass
@@ -118,38 +113,9 @@ def _serve(stops: list[Any]) -> tuple[Any, str]:
     for command in ("init-db", "seed-demo"):
         result = runner.invoke(args=[command], env={"DEMO_PASSWORD": PASSWORD})
         assert result.exit_code == 0, result.output
-    log = folder / "gunicorn.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), *GUNICORN, "web:create_app()"],
-            env={**os.environ, **settings},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    stops.append(lambda: _stop(server))
-    return app, _address(server, log)
-
-
-def _address(server: subprocess.Popen[bytes], log: Path) -> str:
-    """The URL gunicorn says it listens at, once it does."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        found = re.search(r"Listening at: (http://\S+)", log.read_text(errors="replace"))
-        if found:
-            return found.group(1)
-        if server.poll() is not None:
-            break
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text(errors='replace')}")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    server, url = servers.start(settings, folder / "gunicorn.log")
+    stops.append(lambda: servers.stop(server))
+    return app, url
 
 
 def _close(app: Any) -> None:

@@ -37,10 +37,16 @@ class HouseholdErasure(MethodView):
     @roles("secretary")
     @blp.response(200, ErasureSchema)
     @blp.alt_response(404, description="No such household")
+    @blp.alt_response(
+        503,
+        description="The key is destroyed (no process opens the household's data any more), "
+        "but another reader kept a copy of it past ERASURE_PURGE_SECONDS: POST again to finish",
+    )
     def post(self, household_id: UUID) -> dict[str, Any]:
         """Destroy the household's key: its name, phone, unit, room, members and every note
-        or record about it read [erased] from now on, in its cases and its duties, while
-        history, chains, duties and statistics stay. Idempotent."""
+        or record about it read [erased] from now on — in every process of the service once
+        this answers — in its cases and its duties, while history, chains, duties and
+        statistics stay. Answers 200 only once every copy of the key is purged. Idempotent."""
         from web.operations.erasure import erase_household
 
         erasure = erase_household(services(), household_id, g.user.username)

@@ -29,12 +29,22 @@ from web.stores import event_store_env, view_store
 @click.command("erase-household")
 @click.argument("household_id", type=click.UUID)
 @click.option("--actor", default="operator", show_default=True, help="Who asked for it.")
+@click.option(
+    "--finish",
+    is_flag=True,
+    help="Finish an erasure begun before whose copies were not all purged yet.",
+)
 @with_appcontext
-def erase_household_command(household_id: UUID, actor: str) -> None:
-    """Destroy a household's key: its personal data reads [erased] everywhere, for good."""
+def erase_household_command(household_id: UUID, actor: str, finish: bool) -> None:
+    """Destroy a household's key: its personal data reads [erased] everywhere, for good.
+    Says "copies purged" only once no copy of the key is left in the key store's files."""
     try:
         erasure = erase_household(
-            services(), household_id, actor, progress=lambda line: click.echo(f"  … {line}")
+            services(),
+            household_id,
+            actor,
+            progress=lambda line: click.echo(f"  … {line}"),
+            finish=finish,
         )
     except DomainError as error:
         raise click.ClickException(error.message) from None

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from duties.exceptions import DutiesNotFoundError, HouseholdNotFoundError
+from store.errors import PurgeIncompleteError
 from store.keystore import KeyStore
 from store.shredding import forget_snapshots
 from store.sqlstore import SQLiteStore, SqlStore
@@ -29,10 +30,13 @@ def build_key_store(settings: Settings, shared: SqlStore) -> KeyStore:
     previous = settings.previous_key_encryption_keys
     if settings.store == "postgres":
         return KeyStore(shared, settings.key_encryption_key, previous_keks=previous)
-    path = settings.sqlite_path("keys")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Durable: the event logs, in files of their own, hold data only these keys open.
-    store = SQLiteStore(path, secure_delete=True, durable=True)
+    store = SQLiteStore(
+        settings.sqlite_path("keys"),
+        secure_delete=True,
+        durable=True,
+        purge_seconds=settings.purge_seconds,
+    )
     return KeyStore(store, settings.key_encryption_key, previous_keks=previous)
 
 
@@ -82,28 +86,59 @@ def erase_household(
     household_id: UUID,
     actor: str,
     progress: Callable[[str], Any] | None = None,
+    *,
+    finish: bool = False,
 ) -> HouseholdErasure:
     """Erase a household everywhere, in an order that is safe to run again after a crash:
-    tombstone, mark each case, the household and its records, destroy the key and snapshots,
-    purge the other copies."""
+    tombstone, mark each case, the household and its records, destroy the key (no process
+    opens the household's data once that returns), then purge every other copy; the tombstone
+    says done only when all are gone. A copy a reader holds past ERASURE_PURGE_SECONDS stays
+    to purge: PurgeIncompleteError, and running it again (`finish`: only an erasure already
+    begun) finishes it."""
     say = progress or (lambda _: None)
-    if not household_known(services, household_id):
+    begun = services.keys.tombstone(household_id) is not None
+    if finish and not begun:
+        raise HouseholdNotFoundError(f"household {household_id} was never erased: none to finish")
+    if not begun and not household_known(services, household_id):
         raise HouseholdNotFoundError(f"no household {household_id}")
-    services.keys.begin_erasure(household_id, actor, services.clock.now())
+    # The first erasure's tombstone stays, with who asked for it and when.
+    tombstone = services.keys.begin_erasure(household_id, actor, services.clock.now())
+    actor = tombstone.erased_by
+    unfinished: list[str] = []
+
+    def purging(purge: Callable[[], object]) -> None:
+        try:
+            purge()
+        except PurgeIncompleteError as error:
+            unfinished.append(error.message)
+
+    seconds = services.keys.store.purge_seconds
     record_ids = services.duties.erase_household(household_id, actor=actor)
     say(f"household and {len(record_ids)} record(s) marked; marking cases, destroying the key")
-    erasure = services.needs.erase_household(household_id, actor=actor)
-    forget_snapshots(services.duties, [household_id, *record_ids])
-    say(f"{len(erasure.need_ids)} case(s) erased; purging remembered answers and the index")
+    try:
+        need_ids = services.needs.erase_household(household_id, actor=actor).need_ids
+    except PurgeIncompleteError as error:  # the key is gone; a copy of it is not, yet
+        unfinished.append(error.message)
+        need_ids = services.needs.list_household_needs(household_id)
+        purging(lambda: forget_snapshots(services.needs, need_ids, seconds))
+    purging(lambda: forget_snapshots(services.duties, [household_id, *record_ids], seconds))
+    say(f"{len(need_ids)} case(s) erased; purging remembered answers and the index")
     services.follower.catch_up()
     services.duties_follower.catch_up()  # the address index forgets the household's digest
-    for need_id in erasure.need_ids:
+    for need_id in need_ids:
         services.casework.described.forget(need_id)  # this process's plain copies of the cases
-    services.idempotency.forget_subjects([*erasure.need_ids, household_id, *record_ids])
-    services.duties_view.store.compact(("duty_households",))
+    purging(lambda: services.idempotency.forget_subjects([*need_ids, household_id, *record_ids]))
+    purging(lambda: services.duties_view.store.compact(("duty_households",)))
+    if unfinished:
+        raise PurgeIncompleteError(
+            f"household {household_id}: its key is destroyed, so no process opens its data any "
+            f"more, but the erasure is not finished: {'; '.join(unfinished)}. When that reader "
+            "is done, erase the household again, or run "
+            f"`flask --app web erase-household {household_id} --finish`"
+        )
     services.keys.finish_erasure(household_id)
     return HouseholdErasure(
-        household_id, erasure.erased_at, erasure.erased_by, erasure.need_ids, record_ids
+        household_id, tombstone.erased_at, tombstone.erased_by, need_ids, record_ids
     )
 
 

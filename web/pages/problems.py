@@ -59,6 +59,13 @@ _MESSAGES: tuple[tuple[type[Exception], object], ...] = (
         store_errors.HouseholdErasedError,
         _l("This household's personal data was erased; nothing personal can be added."),
     ),
+    (
+        store_errors.PurgeIncompleteError,
+        _l(
+            "The household's key is destroyed and nobody can open its data any more, but a "
+            "copy is still being read elsewhere: erase it again in a minute to finish."
+        ),
+    ),
 )
 # Wrong input the form could not catch, by the field the context names.
 _FIELDS = {

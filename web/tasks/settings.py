@@ -13,6 +13,8 @@ from urllib.parse import urlparse, urlunparse
 from celery.schedules import crontab
 from flask import Flask
 
+from store.private import private_folder
+from web.tasks.broker import SCHEDULER, TRANSPORT
 from web.tasks.mail import SmtpSettings
 
 # A broker in files under instance/broker/: no server to install or run.
@@ -97,6 +99,7 @@ class TaskSettings:
             "timezone": "Asia/Shanghai",
             "enable_utc": True,
             "beat_schedule_filename": str(Path(self.data_folder) / "celerybeat-schedule"),
+            "beat_scheduler": SCHEDULER,  # its file private
             "beat_schedule": {
                 "dispatch-deliveries": {
                     "task": "needs.dispatch_deliveries",
@@ -125,6 +128,7 @@ class TaskSettings:
         if self.broker_url.startswith("filesystem://"):
             queue = self.broker_folder / "queue"
             processed = self.broker_folder / "processed"
+            config["broker_transport"] = TRANSPORT  # kombu's, its messages private
             config["broker_transport_options"] = {
                 "data_folder_in": str(queue),
                 "data_folder_out": str(queue),
@@ -136,11 +140,11 @@ class TaskSettings:
 
     def make_folders(self) -> None:
         """The data folder, and the filesystem broker's folders, must exist before anyone
-        sends, listens or keeps a schedule."""
-        Path(self.data_folder).mkdir(parents=True, exist_ok=True)
+        sends, listens or keeps a schedule; each made mode 700."""
+        private_folder(self.data_folder)
         if self.broker_url.startswith("filesystem://"):
             for name in ("queue", "processed", "control"):
-                (self.broker_folder / name).mkdir(parents=True, exist_ok=True)
+                private_folder(self.broker_folder / name)
 
 
 def _seconds(value: str | None, default: timedelta) -> timedelta:

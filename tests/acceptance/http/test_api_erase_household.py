@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from tests.acceptance.http.erasure_copies import *  # noqa: F403 - the steps pytest-bdd finds
+from tests.acceptance.http.erasure_copies import erasure_path as _erasure_path
 from tests.acceptance.http.support import QUOTED, USER, Answer, Api, succeeded
 
 scenarios("secretary/erase_household.feature")
 
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """An erasure held up by a reader gives up after a second (not the default ten)."""
+    return {**app_config, "ERASURE_PURGE_SECONDS": "1"}
+
+
 # The event fields that hold what someone wrote about the resident.
 WRITTEN = ("resident_name", "contact_phone", "description", "note", "override_reason", "text")
-
-
-def _erasure_path(need: dict[str, Any]) -> str:
-    return f"/households/{need['household']['id']}/erasure"
 
 
 @when(parsers.re(USER + r" erases the need's household"), target_fixture="answer")

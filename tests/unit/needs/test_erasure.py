@@ -17,6 +17,7 @@ from needs.domain import Need
 from needs.values import Household
 from store.chain import Erased, commitment, link_of
 from store.errors import HouseholdErasedError, KeyStoreLostError, SealBrokenError
+from store.key_cache import TRUSTED_SECONDS
 from store.keystore import CHECKED_SECONDS, KeyStore
 from store.sqlstore import SQLiteStore
 from tests.unit.needs.conftest import COMMUNITY
@@ -131,22 +132,42 @@ def test_a_lost_key_is_an_error_not_an_erasure(sealed: Needs, keys: KeyStore) ->
 def test_a_wrong_key_is_tampering_not_an_erasure(sealed: Needs, keys: KeyStore) -> None:
     need_id = log_case(sealed)
     household_id = sealed.load(need_id).household.id
-    keys._keys[household_id] = (bytes(32), float("inf"))
+    keys.cache.keep({household_id: bytes(32)}, keys.cache.generation())
     with pytest.raises(SealBrokenError):
         replayed(sealed, need_id)
 
 
-def test_a_key_destroyed_by_another_process_is_forgotten_here_within_its_ttl(
+def test_a_key_destroyed_by_another_process_is_never_used_here_once_the_erasure_returns(
+    keys: KeyStore,
+) -> None:
+    here = KeyStore(keys.store, KEK, ttl=30.0)  # another process, which holds the key
+    household_id = UUID(int=1)
+    key = here.key_for_new_case(household_id)
+    assert here.key(household_id) == key
+    keys.destroy_key(household_id)  # the erasure, in another process
+    assert here.key(household_id) is None
+    assert here.keys_for([household_id]) == {}
+
+
+def test_a_process_reads_the_erasure_generation_at_most_once_in_its_trusted_time(
     keys: KeyStore,
 ) -> None:
     now = [0.0]
-    here = KeyStore(keys.store, KEK, ttl=30.0, monotonic=lambda: now[0])
-    household_id = UUID(int=1)
+    here = KeyStore(keys.store, KEK, monotonic=lambda: now[0])
+    household_id = UUID(int=3)
     key = here.key_for_new_case(household_id)
-    keys.destroy_key(household_id)  # the erasure, in another process
-    assert here.key(household_id) == key
-    now[0] = 31.0
-    assert here.key(household_id) is None
+    reads: list[float] = []
+    real = here.cache._read_generation
+
+    def counted() -> int:
+        reads.append(now[0])
+        return real()
+
+    here.cache._read_generation = counted
+    for step in range(10):
+        now[0] = step * TRUSTED_SECONDS / 4
+        assert here.key(household_id) == key
+    assert reads == [TRUSTED_SECONDS, TRUSTED_SECONDS * 2]
 
 
 def test_a_household_erased_by_another_process_takes_no_new_case_here_a_moment_later(
