@@ -37,8 +37,9 @@ class NeedsApi(Api):
             )
         elif code == 400 and "errors" in payload:
             # The contract keeps "errors" for 422; a 400 says what is wrong in its message.
-            del payload["errors"]
-            payload["message"] = "the body is not valid JSON"
+            reasons = payload.pop("errors").get("json") or []
+            reason = reasons[0] if reasons and reasons[0] != "Invalid JSON body." else ""
+            payload["message"] = "the body is not valid JSON" + (f": {reason}" if reason else "")
         payload.setdefault("message", error.description or HTTPStatus(code).phrase)
         allowed: list[str] | None = getattr(error, "valid_methods", None)
         if code == 405 and allowed:
@@ -88,6 +89,7 @@ def init_app(app: Flask) -> Api:
         households,
         idempotency,
         needs,
+        parsing,
         partners,
         records,
         reference,
@@ -110,6 +112,7 @@ def init_app(app: Flask) -> Api:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    parsing.document(api)  # before any schema is registered
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

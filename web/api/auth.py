@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 from flask import Flask, abort, g, request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import Time
 from web.security import limiter

@@ -161,3 +161,12 @@ def test_a_form_sent_after_the_account_was_disabled_leads_to_sign_in(
         services().authenticator.disable("leader3", actor="secretary")
     response = leader.send("/needs/new", description="太晚了")
     assert response.headers["Location"] == "/sign-in"
+
+
+def test_a_next_address_with_a_line_break_is_refused_and_never_followed(phone: Phone) -> None:
+    phone.open("/sign-in")
+    response = phone.send("/sign-in?next=/%0D%0AX:y", username="leader3", password=PASSWORD)
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+    assert "X" not in response.headers
+    assert "请求有误" in text(response)
