@@ -10,9 +10,18 @@ those of deployments that refuse them."""
 
 from __future__ import annotations
 
+import ssl
+from datetime import UTC, datetime, timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
 from needs.outbox import delivery_id_for
 from partners.webhooks import WebhookPolicy
 from tests.integration.tasks.conftest import SQLITE_ONLY
+from tests.integration.tasks.receivers import Receiver
 from web.tasks.delivery import Notifier
 from web.tasks.webhook_post import WebhookClient
 
@@ -136,3 +145,65 @@ def test_in_production_a_plain_http_webhook_is_refused_at_delivery(
     assert status == "pending"
     assert "https" in delivery.last_error
     assert asked == []  # refused before the name was even looked up
+
+
+def certificate_for(name: str, folder) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A self-signed certificate for `name`: the receiver's TLS context, and a client context
+    that trusts that certificate alone (and checks names, as the default context does)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"{name}.pem", folder / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert_file, key_file)
+    client = ssl.create_default_context(cafile=str(cert_file))
+    return server, client
+
+
+@SQLITE_ONLY
+def test_over_https_the_checked_address_is_reached_and_the_certificate_checked_for_the_name(
+    running, partners, log_need, clock, tmp_path
+):
+    server_tls, client_tls = certificate_for("partner.example", tmp_path)
+    _, other_tls = certificate_for("other.example", tmp_path)
+    with Receiver(tls=server_tls) as receiver:
+        port = receiver.server.server_address[1]
+        running.partners.set_webhook(
+            partners["hospital"].partner_id,
+            webhook_url=f"https://partner.example:{port}/hooks/needs",
+            actor="secretary",
+        )
+        policy = WebhookPolicy(allow_private=True, require_https=True)
+        wrong = WebhookClient(policy, 5, lambda host, port: ["127.0.0.1"], tls=other_tls)
+        right = WebhookClient(policy, 5, lambda host, port: ["127.0.0.1"], tls=client_tls)
+        delivery_id = refer_to_hospital(running, partners, log_need)
+        status, delivery = deliver(
+            running, Notifier(running, None, webhooks=wrong), delivery_id, clock
+        )
+        assert status == "pending"
+        assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
+        clock.advance(minutes=1)
+        status, _ = deliver(running, Notifier(running, None, webhooks=right), delivery_id, clock)
+        assert status == "delivered"
+        (post,) = receiver.wait_for(1)
+        assert post.headers["Host"] == f"partner.example:{port}"
