@@ -3,6 +3,7 @@ codes and choices. A context passes its own InvalidInputError to have its errors
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +19,34 @@ CLOCK_SKEW = timedelta(minutes=10)
 OLDEST_BACKDATING = timedelta(days=366)
 MAX_TEXT = 4000
 _PHONE_CHARS = set("0123456789+-() ")
+# What no text may hold: the C0 control characters but tab, line feed and carriage return
+# (browsers send a textarea's line breaks as CR LF), DEL and the C1 controls — invisible, and
+# some (NUL) refused by PostgreSQL or turning a page or a log line into something else — and
+# lone surrogates, half of a UTF-16 pair: not text at all, and not writable as UTF-8.
+CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_UNPRINTABLE = re.compile(rf"[{CONTROLS}\ud800-\udfff]")
+# The rule as a pattern a whole text must match, for the API's OpenAPI document: its controls
+# only, since no JSON Schema regex engine can name a lone surrogate (the document says so).
+TEXT_PATTERN = f"^[^{CONTROLS}]*$"
+
+
+def unprintable(value: str) -> str | None:
+    """The first character in `value` that no text may hold, or None."""
+    found = _UNPRINTABLE.search(value)
+    return found.group() if found else None
+
+
+def without_unprintable(value: str) -> str:
+    """`value` less the characters no text may hold (to show a refused text again safely)."""
+    return _UNPRINTABLE.sub("", value)
+
+
+def unprintable_message(field: str, character: str) -> str:
+    """Why `field` was refused, naming the character by its code point (never the raw one)."""
+    return (
+        f"{field} holds U+{ord(character):04X}, a control character or a lone surrogate: "
+        "text may hold tabs and line breaks, but no other control characters"
+    )
 
 
 @dataclass(frozen=True)
@@ -57,13 +86,20 @@ def text(
     limit: int = MAX_TEXT,
     error: type[InvalidInputError] = InvalidInputError,
 ) -> str:
-    """Free text, trimmed; required text may not be blank."""
+    """Free text, trimmed; required text may not be blank nor hold a control character."""
+    _printable(value or "", field, error)
     cleaned = (value or "").strip()
     if required and not cleaned:
         raise error(field, f"{field} may not be empty")
     if len(cleaned) > limit:
         raise error(field, f"{field} is longer than {limit} characters")
     return cleaned
+
+
+def _printable(value: str, field: str, error: type[InvalidInputError]) -> None:
+    character = unprintable(value)
+    if character is not None:
+        raise error(field, unprintable_message(field, character))
 
 
 def phone(value: str | None) -> str:
@@ -107,6 +143,7 @@ class ArgumentChecks:
         limit = self.text_length if max_length is None else max_length
         if not isinstance(value, str):
             raise self.error(field, f"{field} must be text")
+        _printable(value, field, self.error)
         text = value.strip()
         if len(text) > limit:
             raise self.error(field, f"{field} must be at most {limit} characters")

@@ -15,6 +15,7 @@ from kernel.retrying import retry_on_clash
 from partners.domain import Partner, PartnerKind
 from partners.exceptions import PartnerNotFoundError, VersionConflictError
 from partners.views import Directory, PartnerRecord, record_of
+from partners.webhooks import WebhookPolicy
 from store.commands import CommandKey
 from store.transcodings import EnumAsValue
 
@@ -42,9 +43,11 @@ class Partners(Application[UUID]):
         env: Mapping[str, str] | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        webhook_policy: WebhookPolicy | None = None,
     ) -> None:
         super().__init__(env)
         self._clock = clock or _utc_now
+        self.webhook_policy = webhook_policy or WebhookPolicy()
         self._directory = Directory()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -96,6 +99,7 @@ class Partners(Application[UUID]):
                 actor=actor,
                 occurred_at=occurred_at or now,
                 recorded_at=now,
+                policy=self.webhook_policy,
             )
         self.save(partner)
         return partner.id
@@ -119,6 +123,7 @@ class Partners(Application[UUID]):
             url=webhook_url,
             secret=secret,
             actor=actor,
+            policy=self.webhook_policy,
         )
         return secret if webhook_url.strip() else ""
 

@@ -6,18 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
 from kernel.checks import ArgumentChecks
 from partners.exceptions import InvalidPartnerError, PartnerStateError
+from partners.webhooks import WebhookPolicy, url_refusal
 
 ALL_BLOCKS = "*"
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 500
 _check = ArgumentChecks(InvalidPartnerError, MAX_NAME_LENGTH, MAX_TEXT_LENGTH)
+STRICT = WebhookPolicy()  # no private addresses, http or https
 
 
 class PartnerKind(Enum):
@@ -227,11 +228,19 @@ class Partner(Aggregate):
         self.trigger_event(self.Reactivated, timestamp=recorded_at, **stamp)
 
     def set_webhook(
-        self, *, url: str, secret: str, actor: str, occurred_at: datetime, recorded_at: datetime
+        self,
+        *,
+        url: str,
+        secret: str,
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+        policy: WebhookPolicy = STRICT,
     ) -> None:
-        """Set (or, with an empty url, remove) the webhook; a new secret each time."""
+        """Set (or, with an empty url, remove) the webhook; a new secret each time. The address
+        must be one the deployment's policy allows (partners/webhooks.py)."""
         stamp = _check.stamp(actor, occurred_at)
-        address = _webhook_url(url)
+        address = _webhook_url(url, policy)
         self.trigger_event(
             self.WebhookSet,
             timestamp=recorded_at,
@@ -276,11 +285,9 @@ def _capacity(value: int) -> int:
     return value
 
 
-def _webhook_url(value: str) -> str:
+def _webhook_url(value: str, policy: WebhookPolicy) -> str:
     url = _check.optional_text("webhook_url", value, 500)
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidPartnerError("webhook_url", f"{url!r} is not an http(s) address")
+    refusal = url_refusal(url, policy) if url else None
+    if refusal is not None:
+        raise InvalidPartnerError("webhook_url", f"webhook_url: {refusal}")
     return url

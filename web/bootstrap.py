@@ -105,7 +105,9 @@ def build_services(
     if not create_tables:
         require_key_store((needs, duties), keys, missing=keys_missing)
     partners = Partners(
-        event_store_env(settings, "partners", create_tables=create_tables), clock=clock.now
+        event_store_env(settings, "partners", create_tables=create_tables),
+        clock=clock.now,
+        webhook_policy=settings.webhook_policy,
     )
     follower = Follower(needs, view)
     needs.after_save.append(follower.follow)

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kernel.community import DEMO_COMMUNITY, Community, community_from_dict
+from partners.webhooks import WebhookPolicy
 from store.cipher import split_keys
 from store.purging import PURGE_SECONDS
 from store.statements import check_public_key
@@ -56,6 +57,7 @@ class Settings:
     signing_key: str | None = None
     cipher_keys_previous: tuple[str, ...] = ()
     signing_keys_retired: tuple[str, ...] = ()
+    webhook_allow_private: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -65,6 +67,15 @@ class Settings:
             "postgres"
             if self.database_url.startswith(("postgres://", "postgresql://"))
             else "sqlite"
+        )
+
+    @property
+    def webhook_policy(self) -> WebhookPolicy:
+        """Where partners' webhooks may point: never into the server's own network unless
+        WEBHOOK_ALLOW_PRIVATE=1, and over https only in production (unless that is set)."""
+        return WebhookPolicy(
+            allow_private=self.webhook_allow_private,
+            require_https=self.env == "production" and not self.webhook_allow_private,
         )
 
     @property
@@ -164,6 +175,7 @@ def load_settings(
         signing_key=str(source.get("SIGNING_KEY") or "") or None,
         cipher_keys_previous=split_keys(str(source.get("CIPHER_KEYS_PREVIOUS") or "")),
         signing_keys_retired=retired,
+        webhook_allow_private=str(source.get("WEBHOOK_ALLOW_PRIVATE") or "") == "1",
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
     )
 

@@ -3,13 +3,14 @@ the service may sit behind, and the rate limiter that the sign-in of the API and
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
@@ -20,6 +21,13 @@ from store.counters import Counters
 from web.bootstrap import services
 
 log = logging.getLogger(__name__)
+
+# The longest request target (path and query, as sent) the service reads. gunicorn's own limit
+# on the whole request line is set above it in the Procfile (--limit-request-line 8190, its
+# largest), so a longer address reaches the app and is answered here — in the API's JSON error
+# body under /api, as a page elsewhere — instead of by gunicorn's bare HTML 414. A line longer
+# than gunicorn's limit still gets gunicorn's answer.
+MAX_REQUEST_TARGET = 4096
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 # Where the limits count without Redis: the service's own store, which every process shares.
 STORE_STORAGE_URI = "needs-store://"
@@ -28,8 +36,13 @@ SIGN_IN_LIMITS = "5 per minute;20 per hour"
 
 def sign_in_key(username: object) -> str:
     """What the sign-in limits count by: the caller's address and the username as the account
-    look-up reads it (accounts.domain.login_name), so no way of writing a name counts apart."""
-    return f"{get_remote_address()}|{login_name(username)[:64]}"
+    look-up reads it (accounts.domain.login_name), so no way of writing a name counts apart. A
+    name no one could have (a control character, a lone surrogate) is counted by its digest: the
+    key must be storable, whatever was sent."""
+    name = login_name(username)[:64]
+    if not name.isprintable():
+        name = "#" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{get_remote_address()}|{name}"
 
 
 class StoreStorage(Storage):
@@ -97,6 +110,18 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
+def refuse_long_addresses() -> None:
+    """414 for a request target longer than MAX_REQUEST_TARGET, before anything else runs."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if target is None:  # a server that keeps no raw target: the decoded path is no longer
+        query = environ.get("QUERY_STRING", "")
+        target = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        target += f"?{query}" if query else ""
+    if len(target) > MAX_REQUEST_TARGET:
+        abort(414, description=f"the address is longer than {MAX_REQUEST_TARGET} bytes")
+
+
 def trusts_proxy(app: Flask) -> bool:
     """TRUST_PROXY=1: the service runs behind one reverse proxy (nginx, Caddy) that ends TLS."""
     return str(app.config.get("TRUST_PROXY", os.environ.get("TRUST_PROXY", ""))) == "1"
@@ -109,6 +134,7 @@ def init_app(app: Flask) -> None:
         # sign-in rate limit). Never set this without a proxy that overwrites those headers.
         # (Flask's documented way to wrap its WSGI app; mypy forbids assigning to a method.)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.before_request(refuse_long_addresses)  # first of all the app's hooks
     app.after_request(secure_headers)
     app.config.setdefault("RATELIMIT_STORAGE_URI", STORE_STORAGE_URI)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

@@ -108,7 +108,7 @@ def queue_a_referral_notice(app, running, need_id: UUID) -> UUID:
         actor="secretary",
     )
     running.partners.set_webhook(
-        partner_id, webhook_url="http://127.0.0.1:9/hook", actor="secretary"
+        partner_id, webhook_url="https://hooks.example/hook", actor="secretary"
     )
     referral_id = running.casework.refer(
         need_id, partner_id, f"{NAME}独居，请上门", actor="leader3"

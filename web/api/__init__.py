@@ -41,8 +41,9 @@ class NeedsApi(Api):
             )
         elif code == 400 and "errors" in payload:
             # The contract keeps "errors" for 422; a 400 says what is wrong in its message.
-            del payload["errors"]
-            payload["message"] = "the body is not valid JSON"
+            reasons = payload.pop("errors").get("json") or []
+            reason = reasons[0] if reasons and reasons[0] != "Invalid JSON body." else ""
+            payload["message"] = "the body is not valid JSON" + (f": {reason}" if reason else "")
         payload.setdefault("message", error.description or HTTPStatus(code).phrase)
         if code == 422:
             # Declared required: empty when no field is to blame (a reused Idempotency-Key).
@@ -95,6 +96,7 @@ def init_app(app: Flask) -> Api:
         households,
         idempotency,
         needs,
+        parsing,
         partners,
         records,
         reference,
@@ -118,6 +120,7 @@ def init_app(app: Flask) -> Api:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    parsing.document(api)  # before any schema is registered
     register_error_schemas(api.spec)
     api.register_field(fields.URL, "string", "uri")  # apispec's "url" is no OpenAPI format
     app.register_error_handler(DomainError, handle_domain_error)

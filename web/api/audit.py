@@ -8,11 +8,11 @@ from uuid import UUID
 
 from flask import Response, abort, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from web.api import schemas as s
 from web.api.auth import roles
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import Time
 

@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 
 from flask import Flask, abort, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from accounts.domain import Role
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
 from web.security import SIGN_IN_LIMITS, limiter, sign_in_key

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from duties.values import day_end, local_day
 from web.access import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
@@ -22,6 +21,7 @@ from web.api.common import (
     page_schema,
     shows,
 )
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 
 blp = Blueprint("duties", __name__, description="Must-visits and must-asks that fell due")

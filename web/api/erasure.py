@@ -7,10 +7,10 @@ from uuid import UUID
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from web.api.auth import roles
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import Time
 

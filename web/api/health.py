@@ -6,9 +6,9 @@ from importlib.metadata import version
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 
 blp = Blueprint("health", __name__, description="Service health")

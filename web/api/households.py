@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask import g, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from duties.values import local_day
 from web.access import LEADERS, READERS, check_block_allowed, household_in_scope, scoped_blocks
@@ -23,6 +22,7 @@ from web.api.common import (
     paged,
     shows,
 )
+from web.api.parsing import Blueprint
 from web.api.schemas import ReadsSchema
 from web.bootstrap import services
 

@@ -9,7 +9,6 @@ from uuid import UUID, uuid5
 
 from flask import Response, abort, g, jsonify, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from kernel.clock import SHANGHAI
@@ -34,6 +33,7 @@ from web.api.common import (
     paged,
     shows,
 )
+from web.api.parsing import Blueprint
 from web.api.people import check_assignee
 from web.bootstrap import services
 from web.operations.casework import NEED_IDS

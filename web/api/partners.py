@@ -8,7 +8,6 @@ from uuid import UUID
 
 from flask import abort, g, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from partners.domain import PartnerKind
@@ -25,6 +24,7 @@ from web.api.common import (
     shown_once,
     shows,
 )
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
 

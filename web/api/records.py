@@ -7,12 +7,12 @@ from uuid import UUID
 
 from flask import g, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from web.access import LEADERS, READERS, check_block_allowed, record_in_scope
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import IDEMPOTENCY_PARAMETER, command_key, etag, shows
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 
 blp = Blueprint("records", __name__, description="The five must-records")

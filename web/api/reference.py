@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 
 blp = Blueprint("reference", __name__, description="The menu and the community")

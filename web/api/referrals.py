@@ -8,7 +8,6 @@ from uuid import UUID, uuid5
 
 from flask import abort, g, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from web.access import check_need, referral_in_scope, shown_to_partner
@@ -23,6 +22,7 @@ from web.api.common import (
     page_schema,
     shows,
 )
+from web.api.parsing import Blueprint
 from web.bootstrap import services
 from web.operations.representation import ReferralSchema
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from web.access import check_block_allowed
 from web.api.auth import roles
 from web.api.common import PageArgsSchema, page_of, page_schema
+from web.api.parsing import Blueprint
 from web.api.schemas import URGENCIES
 from web.bootstrap import services
 from web.operations.representation import Time, code

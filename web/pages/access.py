@@ -4,6 +4,7 @@ access policy's (web/access.py): they read `g.user`, which is set here from the 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,9 +63,13 @@ def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after signing in or switching language, or None."""
+    """A local path to go back to after signing in or switching language, or None for another
+    site's. A target with a control character (a line break would split the Location header)
+    is refused outright: 400, and no redirect anywhere."""
     if not target:
         return None
+    if any(unicodedata.category(character) in ("Cc", "Cs") for character in target):
+        abort(400)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -80,6 +80,7 @@ def home() -> Response:
 )
 def sign_in() -> Any:
     """Sign in with a username and password; the session lasts a day."""
+    back = safe_next(request.args.get("next"))  # a bad one is refused before anything is done
     if current_user.is_authenticated and request.method == "GET":
         return redirect(home_for(current_user.record.role))
     form = SignInForm()
@@ -97,7 +98,7 @@ def sign_in() -> Any:
             _renew_session()
             login_user(PageUser(record, session_id))
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or home_for(record.role))
+            return redirect(back or home_for(record.role))
     status = 422 if form.errors else 200
     return render_template("pages/sign_in.html", form=form), status
 

@@ -18,6 +18,7 @@ from store.errors import HouseholdErasedError
 from web.access import LEADERS, duty_in_scope, noted_duties
 from web.bootstrap import services
 from web.pages.access import roles
+from web.pages.forms import unprintable_refusal
 from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
@@ -66,7 +67,12 @@ def today() -> str:
 def discharge(duty_id: UUID) -> Response:
     """Discharge a duty in one tap, with optional notes; back to "today"."""
     duty_in_scope(duty_id)
-    notes = (request.form.get("notes") or "").strip()
+    notes = request.form.get("notes") or ""
+    refusal = unprintable_refusal(notes)  # the one form here that is no Form
+    if refusal is not None:
+        flash(refusal, "error")
+        return redirect(url_for("pages.duties.today"))
+    notes = notes.strip()
     try:
         services().duties.discharge_duty(duty_id, notes, actor=g.user.username)
     except DutiesConflictError:

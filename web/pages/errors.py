@@ -26,6 +26,7 @@ _PAGES: dict[int, tuple[Any, Any]] = {
     405: (_l("This does not work that way"), _l("Go back and use the buttons on the page.")),
     409: (_l("This could not be done"), _l("The case has moved on. Look at it again.")),
     413: (_l("Too much text"), _l("Shorten what you wrote and send it again.")),
+    414: (_l("This address is too long"), _l("Go back and use the links on the page.")),
     422: (_l("This could not be done"), _l("Go back, check what you wrote, and try again.")),
     429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),
     500: (

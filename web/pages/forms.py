@@ -16,8 +16,41 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
+from kernel.checks import unprintable, without_unprintable
+
 TEXT_LIMIT = 4000
 SHORT_LIMIT = 500
+UNPRINTABLE = _l(
+    "This text holds an invisible control character that cannot be kept; it has been taken "
+    "out. Check the text and send it again."
+)
+
+
+def unprintable_refusal(value: str | None) -> str | None:
+    """What to tell the person whose text holds a character no text may hold (the kernel's
+    rule: a control character but tab and line breaks, or a lone surrogate), or None."""
+    return str(UNPRINTABLE) if value and unprintable(value) is not None else None
+
+
+class Form(FlaskForm):
+    """Every page's form. Beyond each field's own checks, no text it takes may hold a control
+    character (but tab and line breaks) or a lone surrogate: such a field is refused with a
+    readable message and shown again without those characters — nothing invisible is echoed,
+    nothing else the person wrote is lost."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            refusal = unprintable_refusal(field.data) if isinstance(field.data, str) else None
+            if refusal is None:
+                continue
+            field.data = without_unprintable(field.data)
+            if field.type in ("HiddenField", "CSRFTokenField"):
+                self.form_errors.append(refusal)
+            else:
+                field.errors = [*field.errors, refusal]
+            valid = False
+        return valid
 
 
 def at_most(limit: int) -> Length:
@@ -39,7 +72,7 @@ class Choice(RadioField):
             raise StopValidation(str(_l("Choose one of these.")))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     username = StringField(
         _l("Username"), validators=[InputRequired(_l("Enter your username.")), at_most(40)]
     )
@@ -48,7 +81,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class LogNeedForm(FlaskForm):
+class LogNeedForm(Form):
     """A need in four taps plus typing: category, household, urgency, description."""
 
     key = HiddenField()
@@ -80,46 +113,46 @@ class LogNeedForm(FlaskForm):
         return valid
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     notes = TextAreaField(_l("What you found"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Note"), validators=[InputRequired(_l("Write the note.")), at_most(TEXT_LIMIT)]
     )
 
 
-class ReferForm(FlaskForm):
+class ReferForm(Form):
     key = HiddenField()
     partner_id = Choice(_l("Partner"))
     note = TextAreaField(_l("Note for the partner"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     outcome = Choice(_l("Outcome"))
     summary = TextAreaField(_l("Summary"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = StringField(
         _l("Why reopen"), validators=[InputRequired(_l("Say why.")), at_most(SHORT_LIMIT)]
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = Choice(_l("Reason"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     outcome = Choice(_l("Outcome"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])

@@ -5,12 +5,11 @@ token; every message translated)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from duties.rules import GROUPS, LIFE_EVENTS, RECORD_KINDS
-from web.pages.forms import TEXT_LIMIT, Choice, at_most
+from web.pages.forms import TEXT_LIMIT, Choice, Form, at_most
 
 RECORD_KINDS_SHOWN = {
     "concern": _l("Concern or mood"),
@@ -21,7 +20,7 @@ RECORD_KINDS_SHOWN = {
 }
 
 
-class RegisterHouseholdForm(FlaskForm):
+class RegisterHouseholdForm(Form):
     block = SelectField(_l("Block"), validate_choice=True)
     building = StringField(
         _l("Building"), validators=[InputRequired(_l("Enter the building.")), at_most(10)]
@@ -30,24 +29,24 @@ class RegisterHouseholdForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Optional(), at_most(10)])
 
 
-class LifeEventForm(FlaskForm):
+class LifeEventForm(Form):
     type = Choice(_l("What happened"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     member = StringField(
         _l("Member's name"), validators=[InputRequired(_l("Enter the name.")), at_most(100)]
     )
     group = Choice(_l("Group"))
 
 
-class ToNeedForm(FlaskForm):
+class ToNeedForm(Form):
     category = SelectField(_l("Category"), validate_choice=True)
     urgency = SelectField(_l("Urgency"), validate_choice=True)
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     kind = Choice(_l("Kind of record"))
     text = TextAreaField(
         _l("What to record"),
@@ -73,7 +72,7 @@ def record_form() -> RecordForm:
     return form
 
 
-class EraseHouseholdForm(FlaskForm):
+class EraseHouseholdForm(Form):
     confirm = BooleanField(
         _l("I understand: its address, members' names and every note read [erased] for good."),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],

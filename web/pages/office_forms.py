@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from web.pages.forms import SHORT_LIMIT, at_most
+from web.pages.forms import SHORT_LIMIT, Form, at_most
 
 
 class Checkboxes(SelectMultipleField):
@@ -35,11 +34,11 @@ def password_field(label: str) -> PasswordField:
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("New owner"), validate_choice=False)
 
 
-class RegisterPartnerForm(FlaskForm):
+class RegisterPartnerForm(Form):
     name = StringField(
         _l("Name"), validators=[InputRequired(_l("Enter the partner's name.")), at_most(200)]
     )
@@ -57,15 +56,15 @@ class RegisterPartnerForm(FlaskForm):
     contact = StringField(_l("Contact"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class SuspendPartnerForm(FlaskForm):
+class SuspendPartnerForm(Form):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class ReactivatePartnerForm(FlaskForm):
+class ReactivatePartnerForm(Form):
     pass
 
 
-class AddLeaderForm(FlaskForm):
+class AddLeaderForm(Form):
     username = StringField(
         _l("Username"), validators=[InputRequired(_l("Enter a username.")), at_most(40)]
     )
@@ -73,18 +72,18 @@ class AddLeaderForm(FlaskForm):
     blocks = Checkboxes(_l("Blocks"))
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(Form):
     block = SelectField(_l("Block"), validate_choice=True)
     leader = SelectField(_l("To the leader"), validate_choice=True)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = password_field(_l("New password"))
 
 
-class DisableForm(FlaskForm):
+class DisableForm(Form):
     reason = StringField(_l("Why"), validators=[Optional(), at_most(SHORT_LIMIT)])
 
 
-class EnableForm(FlaskForm):
+class EnableForm(Form):
     pass

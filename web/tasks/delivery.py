@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import random
 import smtplib
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from needs.outbox import FAILED, FAILING, NO_CHANNEL, PENDING, REFERRAL_SENT, De
 from web.access import shown_to_partner
 from web.operations.representation import ReferralSchema
 from web.tasks.mail import Mailer, email_in
+from web.tasks.webhook_post import RefusedAddressError, WebhookClient
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -53,13 +53,6 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A webhook answers itself; a redirect counts as a failed attempt."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 class Notifier:
     """Dispatches what is due and delivers one notice at a time."""
 
@@ -72,6 +65,7 @@ class Notifier:
         timeout: float = HTTP_TIMEOUT,
         rng: random.Random | None = None,
         wall_clock: Callable[[], float] = time.time,
+        webhooks: WebhookClient | None = None,
     ) -> None:
         self.services = services
         self.outbox = services.outbox
@@ -80,7 +74,8 @@ class Notifier:
         self.timeout = timeout
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self.wall_clock = wall_clock
-        self._opener = urllib.request.build_opener(_NoRedirects())
+        # Checks each webhook's address again, resolved, against the deployment's policy.
+        self.webhooks = webhooks or WebhookClient(services.settings.webhook_policy, timeout)
 
     def dispatch_due(self, now: datetime, send: Callable[[UUID], None]) -> list[UUID]:
         """Follow the log into the outbox, then claim what is due and hand each to `send`."""
@@ -158,28 +153,20 @@ class Notifier:
     def _post(
         self, delivery: Delivery, url: str, payload: dict[str, Any]
     ) -> tuple[bool, int | None, str | None]:
-        if not url.startswith(("http://", "https://")):
-            return False, None, f"not an http(s) address: {url}"
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         secret = self.services.partners.webhook_secret(delivery.partner_id)
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": USER_AGENT,
-                "X-Needs-Delivery": str(delivery.delivery_id),
-                "X-Needs-Event": delivery.event,
-                "X-Needs-Signature": signature(secret, body, int(self.wall_clock())),
-            },
-        )
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-Needs-Delivery": str(delivery.delivery_id),
+            "X-Needs-Event": delivery.event,
+            "X-Needs-Signature": signature(secret, body, int(self.wall_clock())),
+        }
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                code = int(response.status)
-        except urllib.error.HTTPError as error:
-            return False, error.code, f"the webhook answered {error.code}"
-        except (OSError, ValueError) as error:
+            code = self.webhooks.post(url, body, headers)
+        except RefusedAddressError as refused:
+            return False, None, f"refused: {refused}"[:500]
+        except (OSError, ValueError, http.client.HTTPException) as error:
             return False, None, f"{type(error).__name__}: {error}"[:500]
         if 200 <= code < 300:
             return True, code, None

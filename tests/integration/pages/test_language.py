@@ -97,3 +97,12 @@ def test_the_switch_is_a_form_with_its_token(phone: Phone) -> None:
     response = phone.send("/language", language="en", next="/sign-in")
     assert response.status_code == 400
     assert "表单已过期" in text(response)
+
+
+def test_the_switch_refuses_a_next_address_with_a_line_break(phone: Phone) -> None:
+    phone.open("/sign-in")
+    for target in ("/\r\nX: y", "/\nX: y", "/needs\x00"):
+        response = phone.send("/language", language="en", next=target)
+        assert response.status_code == 400
+        assert "Location" not in response.headers
+        assert "X" not in response.headers

@@ -212,3 +212,12 @@ def test_spaces_around_the_username_buy_no_more_guesses_on_the_pages(phone: Phon
     assert statuses == [422] * 5
     late = phone.send("/sign-in", username=" " * 70 + "leader5", password=PASSWORD)
     assert late.status_code == 429
+
+
+def test_a_next_address_with_a_line_break_is_refused_and_never_followed(phone: Phone) -> None:
+    phone.open("/sign-in")
+    response = phone.send("/sign-in?next=/%0D%0AX:y", username="leader3", password=PASSWORD)
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+    assert "X" not in response.headers
+    assert "请求有误" in text(response)

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kernel.community import DEMO_COMMUNITY
-from tests.integration.conftest import PASSWORD
+from tests.integration.conftest import CHEAP_HASHING, PASSWORD
 from tests.integration.tasks.receivers import Receiver
 from web.bootstrap import Services
 from web.tasks.delivery import Notifier
@@ -37,6 +37,13 @@ class Partner:
     partner_id: UUID
     name: str
     secret: str
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """The partners' webhooks point at a receiver on 127.0.0.1: a deployment that allows
+    private addresses (refused by default)."""
+    return {**CHEAP_HASHING, "WEBHOOK_ALLOW_PRIVATE": "1"}
 
 
 @pytest.fixture

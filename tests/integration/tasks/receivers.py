@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import socketserver
+import ssl
 import threading
 import time
 from collections import deque
@@ -40,9 +41,10 @@ class Post:
 
 
 class Receiver:
-    """A partner's webhook: answers each POST with the next scripted status (then 200)."""
+    """A partner's webhook: answers each POST with the next scripted status (then 200); over
+    HTTPS when given a server-side TLS context."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.posts: list[Post] = []
         self._answers: deque[int] = deque()
         self._hold: threading.Event | None = None
@@ -73,7 +75,10 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/needs"
+        if tls is not None:  # HTTPS, with the certificate the context holds
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}/hooks/needs"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Receiver:

@@ -31,7 +31,7 @@ VENV_BIN = Path(ROOT / ".venv" / "bin")
 SHORT_SLA_HOURS = 0.0025
 
 PROCESSES = ("web", "worker", "beat", "follower")
-APP_CONFIG = ("DATABASE_URL", "COMMUNITY_FILE", "CELERY_DATA_FOLDER")
+APP_CONFIG = ("DATABASE_URL", "COMMUNITY_FILE", "CELERY_DATA_FOLDER", "WEBHOOK_ALLOW_PRIVATE")
 
 pytestmark = pytest.mark.slow
 
@@ -72,6 +72,7 @@ def environment(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "8",
         "PASSWORD_PARALLELISM": "1",
+        "WEBHOOK_ALLOW_PRIVATE": "1",  # the partners' receiver is on 127.0.0.1
     }
     if request.param == "redis":
         env.update(REDIS_URL=REDIS_URL, CELERY_QUEUE=f"needs-test-{uuid4().hex[:12]}")

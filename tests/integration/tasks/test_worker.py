@@ -47,6 +47,7 @@ class Deployment:
             "DATABASE_URL": f"sqlite:///{tmp_path}/needs.sqlite",
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_QUEUE": f"needs-test-{uuid4().hex[:12]}",
+            "WEBHOOK_ALLOW_PRIVATE": "1",  # the partner's receiver is on 127.0.0.1
             **CHEAP_HASHING,
         }
         self.app: Flask = create_app(self.config)
