@@ -69,7 +69,7 @@ class Duty(MethodView):
 @blp.route("/duties/<uuid:duty_id>/discharge")
 class Discharge(MethodView):
     @roles(*LEADERS)
-    @blp.arguments(s.DischargeSchema)
+    @blp.arguments(s.DischargeSchema, required=False)
     @blp.response(200, s.DutySchema)
     @blp.alt_response(409, description="the duty was discharged already")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])

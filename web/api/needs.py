@@ -205,7 +205,9 @@ def need_command(schema: type[Schema]) -> Callable[[CommandView], CommandView]:
         post = blp.alt_response(412, description="If-Match is stale")(post)
         post = blp.alt_response(409, **CONFLICTS)(post)
         post = blp.response(200, s.NeedSchema)(post)
-        return roles(*LEADERS)(blp.arguments(schema)(post))
+        # A body none of whose fields is required may be left out (as the document says).
+        needed = any(field.required for field in schema().fields.values())
+        return roles(*LEADERS)(blp.arguments(schema, required=needed)(post))
 
     return decorate
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -26,6 +27,18 @@ RESOLUTIONS = codes(Resolution)
 CATEGORIES = ("poverty_relief", "hardship", "emergency", "study_aid", "worry_relief", "mediation")
 TEXT = validate.Length(max=4000)
 SHORT = validate.Length(max=500)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false only: marshmallow's Boolean also takes 0, 1, "yes", "off", ... which the
+    document's boolean does not allow."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class ReferralSummarySchema(Schema):
@@ -96,7 +109,7 @@ class LogNeedSchema(Schema):
     contact_phone = fields.String(load_default="", validate=validate.Length(max=30))
     description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     urgency = code(URGENCIES, required=True)
-    consent_to_share = fields.Boolean(load_default=False)
+    consent_to_share = StrictBoolean(load_default=False)
     occurred_at = Time(**OCCURRED_AT)
 
     @validates_schema
@@ -183,7 +196,7 @@ class ReferSchema(Schema):
 
 
 class ConsentSchema(Schema):
-    consent_to_share = fields.Boolean(required=True)
+    consent_to_share = StrictBoolean(required=True)
     occurred_at = Time(**OCCURRED_AT)
 
 
