@@ -60,7 +60,7 @@ class Server:
                         argv, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
                     )
                 )
-        self.url = _listening(server, log)
+        self.url = listening_address(server, log)
         _wait_healthy(self.url, "/api/v1/health" if self.name == "service" else "/health")
         return self.url
 
@@ -82,8 +82,9 @@ class Server:
                 process.wait()
 
 
-def _listening(server: subprocess.Popen[bytes], log: Path) -> str:
-    deadline = time.monotonic() + 60
+def listening_address(server: subprocess.Popen[bytes], log: Path, wait: float = 60) -> str:
+    """The URL gunicorn says it listens at, once it does (and its workers have booted)."""
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         found = re.search(r"Listening at: (http://\S+)", log.read_text(errors="replace"))
         if found:

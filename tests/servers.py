@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from bench.servers import listening_address
 
 GUNICORN = ["--no-control-socket", "--bind", "127.0.0.1:0", "--log-level", "info"]
 
@@ -39,7 +39,7 @@ def start(
             stderr=subprocess.STDOUT,
         )
     try:
-        return server, _address(server, log)
+        return server, listening_address(server, log, wait=30)
     except BaseException:
         stop(server)
         raise
@@ -53,20 +53,6 @@ def gunicorn(env: Mapping[str, str], log: Path, *, workers: int = 2) -> Iterator
         yield url
     finally:
         stop(server)
-
-
-def _address(server: subprocess.Popen[bytes], log: Path) -> str:
-    """The URL gunicorn says it listens at, once it does (and its workers have booted)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        found = re.search(r"Listening at: (http://\S+)", text)
-        if found:
-            return found.group(1)
-        if server.poll() is not None:
-            break
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text(errors='replace')}")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
