@@ -36,12 +36,12 @@ PERSONAL_FIELDS = (
 HOUSEHOLD_FIELDS = ("unit", "room", "members", "life_events.note", "duties.notes")
 DUTY_FIELDS = ("unit", "room", "member", "notes")
 RECORD_FIELDS = ("text",)
-
-
+# What a referral shows of the resident: a partner sees it only while the resident consents.
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
 
 
 def may_see_block(block: str) -> bool:
+    """Whether the caller's role and blocks reach this block."""
     user = g.user
     if user.role in ("secretary", "auditor"):
         return True
