@@ -116,7 +116,8 @@ def init_app(app: Flask) -> Api:
         spec_kwargs={
             "info": {"description": docs.DESCRIPTION},
             "security": [{"bearerAuth": []}],  # every operation but those marked security=[]
-            "extra_plugins": [ErrorResponses()],  # each operation's errors, with their body
+            # each operation's errors, with their body; the rules over several fields
+            "extra_plugins": [ErrorResponses(), parsing.SchemaRules()],
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})

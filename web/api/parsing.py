@@ -8,7 +8,12 @@ own for every operation:
   schema or command sees it. The rule is the kernel's (`kernel.checks.unprintable`), the one
   the commands themselves apply to free text.
 
-Every blueprint of the API is this module's `Blueprint`, so every schema is read this way."""
+Every blueprint of the API is this module's `Blueprint`, so every schema is read this way.
+
+A rule over several fields that a schema checks itself (`validates_schema`) is declared in the
+document too, where JSON Schema can say it: the schema's `Meta.json_schema` (e.g. a `oneOf` of
+`required` lists, "name the household by address or by id") is added to its component by
+`SchemaRules`, so a generated client and a fuzzer know it."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from typing import Any, NoReturn
 import flask
 import flask_smorest
 import marshmallow as ma
+from apispec import BasePlugin
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
@@ -112,6 +118,18 @@ def text_pattern(
 def document(api: flask_smorest.Api) -> None:
     """Declare the text rule in the API's OpenAPI document."""
     api.ma_plugin.converter.add_attribute_function(text_pattern)
+
+
+class SchemaRules(BasePlugin):
+    """Adds a schema's `Meta.json_schema` to its component in the OpenAPI document."""
+
+    def schema_helper(
+        self, name: str, definition: dict[str, Any], **kwargs: Any
+    ) -> dict[str, Any] | None:
+        schema = kwargs.get("schema")
+        meta = getattr(schema, "Meta", None)
+        rules = getattr(meta, "json_schema", None)
+        return dict(rules) if rules else None
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -101,6 +101,11 @@ class NeedSchema(Schema):
 
 
 class LogNeedSchema(Schema):
+    class Meta:
+        json_schema: ClassVar[Mapping[str, Any]] = {
+            "oneOf": [{"required": ["household"]}, {"required": ["household_id"]}]
+        }
+
     category = fields.String(required=True, metadata={"example": "emergency"})
     block = fields.String(required=True, metadata={"example": "B3"})
     household = fields.Nested(HouseholdSchema)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+import jsonschema
 import pytest
 
 from accounts.domain import Role
@@ -20,7 +21,7 @@ from needs.values import (
 )
 from partners.domain import PartnerKind
 
-from .openapi_doc import OPENAPI, resolved
+from .openapi_doc import API, OPENAPI, resolved
 
 # (schema, property, its codes): the answers first, then what is sent.
 CODES: tuple[tuple[str, str, type[Enum] | tuple[str, ...]], ...] = (
@@ -95,3 +96,32 @@ def test_a_webhook_url_is_declared_as_a_uri_and_no_field_with_the_nonstandard_ur
         if field.get("format") == "url"
     ]
     assert not nonstandard
+
+
+HOUSEHOLD_ADDRESS = {"building": "15号楼", "unit": "1", "room": "101"}
+NAMING_THE_HOUSEHOLD = (
+    ({"household": HOUSEHOLD_ADDRESS}, True),
+    ({"household_id": "00000000-0000-4000-8000-000000000001"}, True),
+    (
+        {"household": HOUSEHOLD_ADDRESS, "household_id": "00000000-0000-4000-8000-000000000002"},
+        False,
+    ),
+    ({}, False),
+)
+
+
+@pytest.mark.parametrize(("naming", "valid"), NAMING_THE_HOUSEHOLD)
+def test_a_new_need_names_its_household_one_way_as_the_document_says(
+    document, client, as_user, naming, valid
+):
+    """A new need's household is named by address or by id, not both and not neither: the
+    document's schema says so (a generated client or a fuzzer knows it), and the API holds to it."""
+    body = {"category": "hardship", "block": "B3", "description": "漏水", "urgency": "normal"}
+    body |= naming
+    checker = jsonschema.Draft7Validator(
+        {"allOf": [{"$ref": "#/components/schemas/LogNeed"}], "components": document["components"]}
+    )
+    assert checker.is_valid(body) is valid
+    answer = client.post(f"{API}/needs", json=body, headers=as_user("secretary"))
+    refused = answer.status_code == 422 and "household" in answer.json["errors"]["json"]
+    assert refused is not valid, answer.json
