@@ -129,7 +129,10 @@ class SchemaRules(BasePlugin):
         schema = kwargs.get("schema")
         meta = getattr(schema, "Meta", None)
         rules = getattr(meta, "json_schema", None)
-        return dict(rules) if rules else None
+        # Beside the properties, as the one member of an allOf: a generated client
+        # (openapi-python-client) still reads the properties as a model, where a top-level
+        # oneOf would make the whole body `Any`.
+        return {"allOf": [dict(rules)]} if rules else None
 
 
 class Blueprint(flask_smorest.Blueprint):
