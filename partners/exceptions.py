@@ -38,3 +38,11 @@ class VersionConflictError(PartnersError, errors.VersionConflictError):
             f"partner {partner_id} is at version {actual}, not the expected version {expected}",
         )
         self.partner_id = partner_id
+
+
+class ChannelNotFoundError(PartnersError, errors.NotFoundError):
+    """No channel has the given id (in the caller's community, for this owner)."""
+
+    def __init__(self, channel_id: UUID) -> None:
+        super().__init__(f"channel {channel_id} not found")
+        self.channel_id = channel_id

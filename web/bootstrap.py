@@ -21,6 +21,7 @@ from needs.board import Board
 from needs.outbox import Outbox
 from needs.views import NeedsView
 from partners.application import Partners
+from partners.channel_book import ChannelBook
 from store.access_log import AccessLog
 from store.counters import Counters
 from store.follower import Follower
@@ -28,7 +29,7 @@ from store.idempotency import IdempotencyStore
 from store.keystore import KeyStore
 from store.sqlstore import SqlStore
 from web.account_services import build_accounts, refuse_demo_passwords
-from web.config import ConfigurationError, Settings
+from web.config import ConfigurationError, Settings, channel_key
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
 from web.stores import event_store_env, view_store
@@ -63,6 +64,7 @@ class Services:
     duties_follower: Follower
     keys: KeyStore
     counters: Counters
+    channels: ChannelBook
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -120,7 +122,13 @@ def build_services(
     seals = Seals(view.store)
     access_log = AccessLog(view.store)
     counters = Counters(view.store)
+    channels = ChannelBook(
+        view.store,
+        channel_key(settings.cipher_key),
+        tuple(channel_key(key) for key in settings.cipher_keys_previous),
+    )
     if create_tables:
+        channels.create_tables()
         access_log.create_tables()
         counters.create_tables()
         idempotency.create_tables()
@@ -147,6 +155,7 @@ def build_services(
         duties_follower=duties_follower,
         keys=keys,
         counters=counters,
+        channels=channels,
     )
 
 

@@ -34,6 +34,8 @@ TUNING: tuple[str, ...] = (
 )
 # The three fives' rules, e.g. DUTY_VISIT_DAYS="hospitalised=1" and DUTY_ASK_DAYS="unemployed=14".
 TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
+# Where people open the pages a notice links to, e.g. PUBLIC_URL="https://needs.example.cn".
+TUNING += ("PUBLIC_URL",)
 
 
 class ConfigurationError(RuntimeError):
@@ -131,6 +133,13 @@ class Settings:
 def _address_key(cipher_key: str | None) -> bytes:
     base = (cipher_key or "development: no CIPHER_KEY set").encode()
     return hmac.new(base, b"household-address-digest", hashlib.sha256).digest()
+
+
+def channel_key(cipher_key: str | None) -> bytes:
+    """HKDF over CIPHER_KEY: the key that seals channels' secrets (robot URLs, signing keys)."""
+    base = (cipher_key or "development: no CIPHER_KEY set").encode()
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"channel-secrets")
+    return hkdf.derive(base)
 
 
 def key_encryption_key(cipher_key: str | None) -> bytes:

@@ -4,8 +4,6 @@ the last attempt fails — then the failure is recorded on the case."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import json
 import logging
@@ -20,9 +18,10 @@ from uuid import UUID
 from kernel.errors import DomainError, NotFoundError
 from needs.outbox import FAILED, FAILING, NO_CHANNEL, PENDING, REFERRAL_SENT, Delivery
 from web.access import shown_to_partner
+from web.operations.channel_senders import signature
 from web.operations.representation import ReferralSchema
+from web.operations.webhook_post import RefusedAddressError, WebhookClient
 from web.tasks.mail import Mailer, email_in
-from web.tasks.webhook_post import RefusedAddressError, WebhookClient
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -45,12 +44,6 @@ def retry_delay(failed_attempts: int, rng: random.Random) -> timedelta:
     about a day (14.5 h to 26.5 h)."""
     base: timedelta = min(FIRST_DELAY * 2 ** (failed_attempts - 1), LONGEST_DELAY)
     return base * rng.uniform(0.75, 1.0)
-
-
-def signature(secret: str, body: bytes, timestamp: int) -> str:
-    """`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>`."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
 
 
 class Notifier:

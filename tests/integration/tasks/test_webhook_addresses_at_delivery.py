@@ -22,8 +22,8 @@ from needs.outbox import delivery_id_for
 from partners.webhooks import WebhookPolicy
 from tests.integration.tasks.conftest import SQLITE_ONLY
 from tests.integration.tasks.receivers import Receiver
+from web.operations.webhook_post import WebhookClient
 from web.tasks.delivery import Notifier
-from web.tasks.webhook_post import WebhookClient
 
 
 def refer_to_hospital(running, partners, log_need):

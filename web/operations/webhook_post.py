@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from partners.webhooks import INWARD, WebhookPolicy, address_kind, literal_address, url_refusal
 
 Resolver = Callable[[str, int], list[str]]
-# The most of an answer's body read (and then dropped): only the status counts.
+# The most of an answer's body read: a webhook's status counts, a robot's errcode too.
 ANSWER_LIMIT = 64 * 1024
 
 
@@ -80,6 +80,11 @@ class WebhookClient:
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         """POST `body` to `url`; the answer's status. Raises RefusedAddressError before sending
         anything to an address the policy refuses, OSError when the webhook cannot be reached."""
+        return self.exchange(url, body, headers)[0]
+
+    def exchange(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST as `post` does; the answer's status and (the first 64 KiB of) its body, which
+        a robot's answer needs (WeCom and DingTalk answer 200 with an errcode)."""
         refusal = url_refusal(url, self.policy)
         if refusal is not None:
             raise RefusedAddressError(refusal)
@@ -96,8 +101,7 @@ class WebhookClient:
         try:
             connection.request("POST", target, body=body, headers=headers)
             response = connection.getresponse()
-            response.read(ANSWER_LIMIT)
-            return int(response.status)
+            return int(response.status), response.read(ANSWER_LIMIT)
         finally:
             connection.close()
 
