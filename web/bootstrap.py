@@ -22,6 +22,7 @@ from needs.outbox import Outbox
 from needs.views import NeedsView
 from partners.application import Partners
 from partners.channel_book import ChannelBook
+from partners.channel_outbox import ChannelOutbox
 from store.access_log import AccessLog
 from store.counters import Counters
 from store.follower import Follower
@@ -65,6 +66,7 @@ class Services:
     keys: KeyStore
     counters: Counters
     channels: ChannelBook
+    channel_outbox: ChannelOutbox
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -127,8 +129,10 @@ def build_services(
         channel_key(settings.cipher_key),
         tuple(channel_key(key) for key in settings.cipher_keys_previous),
     )
+    channel_outbox = ChannelOutbox(view.store)
     if create_tables:
         channels.create_tables()
+        channel_outbox.create_tables()
         access_log.create_tables()
         counters.create_tables()
         idempotency.create_tables()
@@ -156,6 +160,7 @@ def build_services(
         keys=keys,
         counters=counters,
         channels=channels,
+        channel_outbox=channel_outbox,
     )
 
 

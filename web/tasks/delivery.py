@@ -18,9 +18,10 @@ from uuid import UUID
 from kernel.errors import DomainError, NotFoundError
 from needs.outbox import FAILED, FAILING, NO_CHANNEL, PENDING, REFERRAL_SENT, Delivery
 from web.access import shown_to_partner
-from web.operations.channel_senders import signature
+from web.operations.channel_senders import ChannelSender, signature
 from web.operations.representation import ReferralSchema
 from web.operations.webhook_post import RefusedAddressError, WebhookClient
+from web.tasks.channel_delivery import ChannelNotices
 from web.tasks.mail import Mailer, email_in
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ LONGEST_DELAY = timedelta(hours=6)
 LEASE = timedelta(minutes=2)
 HTTP_TIMEOUT = 10.0
 NOTIFIER_ACTOR = "notifier"
+# A notice to a partner with no webhook or email, told through its robots and SMS instead.
+CHANNELS = "channels"
 USER_AGENT = "urgent-needs-menu webhook"
 
 
@@ -69,11 +72,25 @@ class Notifier:
         self.wall_clock = wall_clock
         # Checks each webhook's address again, resolved, against the deployment's policy.
         self.webhooks = webhooks or WebhookClient(services.settings.webhook_policy, timeout)
+        self.channels = ChannelNotices(
+            services,
+            ChannelSender(self.webhooks, lambda: int(self.wall_clock() * 1000)),
+            max_attempts=max_attempts,
+            retry_delay=retry_delay,
+            lease=LEASE,
+            rng=self.rng,
+            actor=NOTIFIER_ACTOR,
+        )
 
     def dispatch_due(self, now: datetime, send: Callable[[UUID], None]) -> list[UUID]:
         """Follow the log into the outbox, then claim what is due and hand each to `send`."""
         self.services.outbox_follower.catch_up()
         claimed = self.outbox.claim_due(now, LEASE)
+        for delivery_id in claimed:  # a notice owes robots and SMS their messages at once
+            delivery = self.outbox.get(delivery_id)
+            if delivery is not None and delivery.status == PENDING:
+                self.channels.fan_out(delivery, now)
+        claimed += self.channels.claim_due(now)
         for delivery_id in claimed:
             send(delivery_id)
         return claimed
@@ -82,8 +99,8 @@ class Notifier:
         """One attempt at a delivery (none if it is delivered or settled); returns its status.
         With no attempt left — the last failed, or its worker died — the failure is recorded."""
         delivery = self.outbox.get(delivery_id)
-        if delivery is None:
-            return "unknown"
+        if delivery is None:  # a message to a robot or SMS channel, if anything
+            return self.channels.deliver(delivery_id, now)
         if delivery.status == FAILING or (
             delivery.status == PENDING and delivery.attempts >= self.max_attempts
         ):
@@ -92,6 +109,9 @@ class Notifier:
             return delivery.status
         route = self._route(delivery)
         if route is None:
+            if self.channels.outbox.list_messages(delivery_id):
+                self.outbox.settle(delivery_id, CHANNELS, "told through robot or SMS channels")
+                return CHANNELS
             self.outbox.settle(delivery_id, NO_CHANNEL, "no webhook, and no email configured")
             return NO_CHANNEL
         attempt = self.outbox.begin_attempt(delivery_id, route[0], now, LEASE)

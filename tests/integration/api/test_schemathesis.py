@@ -82,6 +82,7 @@ SEEDED_REFERRALS = 12  # needs referred to the hospital: half accepted, the rest
 SEEDED_ACCEPTED = 6
 IDEMPOTENCY_KEY = "Idempotency-Key"
 REPLAYED_HEADER = "idempotent-replayed"  # schemathesis' responses name headers in lower case
+ROBOT = "https://robot.invalid/cgi-bin/webhook/send"  # .invalid never resolves (RFC 2606)
 WRITE_FLOOR = 1  # writes (2xx, not replayed) each selected POST must get in the whole run
 WRITE_COUNTS: dict[str, Counter[str]] = defaultdict(Counter)  # per role, reported at the end
 # The POSTs the steps selected: the last step asserts each was done, as one role or another. Each
@@ -174,6 +175,8 @@ class Seeded:
     to_reopen: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    to_remove: list[str] = field(default_factory=list)
 
     def dictionaries(self, role: str) -> dict[str, list[str]]:
         """What schemathesis.toml's placeholder dictionaries hold for a run as `role`."""
@@ -194,6 +197,8 @@ class Seeded:
             "needs-to-reopen": self.to_reopen,
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
+            "seeded-channels": self.channels,
+            "channels-to-remove": self.to_remove,
             "blocks": list(SECRETARY_BLOCKS),
             "buildings": [name for names in SECRETARY_BLOCKS.values() for name in names],
         }
@@ -321,6 +326,15 @@ def _seed_hospital_referrals(app: Flask, secretary: str, clerk: str, hospital_id
     return referred
 
 
+def _seed_channels(app: Flask, secretary: str, partner_id: str, count: int) -> list[str]:
+    """WeCom robots of the partner (at an address that resolves to nothing: a test fails fast)."""
+    path = f"/partners/{partner_id}/channels"
+    return [
+        _post(app, secretary, path, {"kind": "wecom_robot", "url": f"{ROBOT}?key={n}"}, 201)["id"]
+        for n in range(count)
+    ]
+
+
 def _log_needs(app: Flask, secretary: str, count: int) -> list[str]:
     """`count` new needs in the leader's block, open and with no referral."""
     need = {
@@ -375,6 +389,8 @@ def seeded(seeded_app: Flask) -> Seeded:
         seeded_app, tokens["secretary"], withdrawer_id
     )
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
+    channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
+    to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
         running = services()
@@ -415,6 +431,8 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_reopen=to_reopen,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
+        channels=channels,
+        to_remove=to_remove,
     )
 
 
