@@ -34,6 +34,7 @@ class Arrival:
     headers: dict[str, str]
     body: bytes
     refusal: str | None
+    errcode: int  # what it answered: 0 when it took the message
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -107,12 +108,13 @@ class VendorReceiver:
                 headers = dict(self.headers.items())
                 refusal = receiver._check(query, raw, headers)
                 with receiver._arrived:
-                    receiver.arrivals.append(Arrival(parts.path, query, headers, raw, refusal))
                     scripted = receiver._errcodes.popleft() if receiver._errcodes else 0
+                    code, message = (scripted, "scripted failure") if scripted else (0, "ok")
+                    if refusal is not None:
+                        code, message = int(refusal.split(":")[0]), refusal
+                    arrival = Arrival(parts.path, query, headers, raw, refusal, code)
+                    receiver.arrivals.append(arrival)
                     receiver._arrived.notify_all()
-                code, message = (scripted, "scripted failure") if scripted else (0, "ok")
-                if refusal is not None:
-                    code, message = int(refusal.split(":")[0]), refusal
                 answer = json.dumps({"errcode": code, "errmsg": message}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -154,6 +156,11 @@ class VendorReceiver:
     def fail_next(self, *errcodes: int) -> None:
         """Answer the next requests with these errcodes (still status 200, as vendors do)."""
         self._errcodes.extend(errcodes)
+
+    def taken(self) -> list[Arrival]:
+        """The requests it took (answered errcode 0)."""
+        with self._arrived:
+            return [arrival for arrival in self.arrivals if arrival.errcode == 0]
 
     def wait_for(self, count: int, timeout: float = 20) -> list[Arrival]:
         """Wait until `count` requests have arrived."""
