@@ -6,7 +6,8 @@ secret, a gateway's key, the phone it texts) are never shown once they are set."
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from flask import abort, g, request, url_for
@@ -14,7 +15,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from partners.channel_book import Channel, partner_owner
-from partners.channels import KINDS, WEBHOOK, checked_channel
+from partners.channels import FIELDS, KINDS, WEBHOOK, checked_channel
 from partners.exceptions import ChannelNotFoundError
 from web.api.auth import roles
 from web.api.common import IDEMPOTENCY_PARAMETER, command_key, shown_once, shows
@@ -53,7 +54,25 @@ class ChannelListSchema(Schema):
     items = fields.List(fields.Nested(ChannelSchema), required=True)
 
 
+def _settings_of_each_kind() -> dict[str, Any]:
+    """What each kind takes, for the document: its own settings, all of them, and no other."""
+    settings = sorted({field for taken in FIELDS.values() for field in taken})
+    return {
+        "oneOf": [
+            {
+                "properties": {"kind": {"enum": [kind]}},
+                "required": list(taken),
+                "not": {"anyOf": [{"required": [f]} for f in settings if f not in taken]},
+            }
+            for kind, taken in FIELDS.items()
+        ]
+    }
+
+
 class AddChannelSchema(Schema):
+    class Meta:
+        json_schema: ClassVar[Mapping[str, Any]] = _settings_of_each_kind()
+
     kind = code(KINDS, required=True)
     name = fields.String(load_default="", validate=validate.Length(max=100))
     url = fields.String(
