@@ -230,6 +230,7 @@ class ChannelTest(MethodView):
     @roles("secretary")
     @blp.arguments(TestChannelSchema)
     @blp.response(200, TestResultSchema)
+    @blp.alt_response(404, description="no channel with that channel_id in the community")
     @blp.alt_response(409, description="the channel is not one a test message goes to")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
