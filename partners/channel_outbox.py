@@ -258,6 +258,31 @@ class ChannelOutbox:
                 {"id": str(message_id)},
             ).fetchall()
 
+    def counts(self) -> dict[str, int]:
+        """How many messages there are in each status."""
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT status, COUNT(*) AS n FROM channel_messages GROUP BY status ORDER BY status"
+            ).fetchall()
+        return {row["status"]: int(row["n"]) for row in rows}
+
+    def failing_channels(self, last: int = 5) -> list[tuple[UUID, str, str]]:
+        """(channel, kind, last error) of each channel whose `last` attempts all failed."""
+        with self.store.read() as sql:
+            rows = sql.execute(
+                "SELECT m.channel_id, m.kind, a.outcome, a.error FROM channel_attempts a JOIN "
+                "channel_messages m ON m.message_id = a.message_id WHERE a.outcome <> 'sending' "
+                "ORDER BY m.channel_id, a.started_at DESC, a.attempt DESC"
+            ).fetchall()
+        recent: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            recent.setdefault(row["channel_id"], []).append(row)
+        return [
+            (UUID(channel), tried[0]["kind"], tried[0]["error"] or "")
+            for channel, tried in recent.items()
+            if len(tried) >= last and all(t["outcome"] == FAILED for t in tried[:last])
+        ]
+
     def _message(self, row: dict[str, Any]) -> ChannelMessage:
         return ChannelMessage(
             message_id=UUID(row["message_id"]),

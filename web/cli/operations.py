@@ -207,6 +207,13 @@ def worker_status() -> None:
             f"  {d.delivery_id} {d.event} referral {d.referral_id} after {d.attempts} "
             f"attempts: {d.last_error or '-'}"
         )
+    messages = running.channel_outbox.counts()
+    summary = ", ".join(f"{status} {n}" for status, n in messages.items()) or "none yet"
+    click.echo(f"messages to robots and SMS: {summary}")
+    for channel_id, kind, error in running.channel_outbox.failing_channels():
+        click.secho(
+            f"  channel {channel_id} ({kind}): its last 5 attempts failed: {error}", fg="red"
+        )
 
 
 def _broker_state() -> str:

@@ -183,3 +183,26 @@ def test_a_removed_channel_is_told_nothing_more(
     assert wecom.arrivals == []
     message_id = message_id_for(delivery_id_for(referral_id, "referral.sent"), channel_id)
     assert running.channel_outbox.get(message_id).status == "channel_removed"
+
+
+def test_a_robot_whose_last_five_attempts_failed_is_named_by_worker_status(
+    app, running, partners, log_need, notifier, deliver_due, clock, wecom
+):
+    channel_id = only_a_robot(running, partners["hospital"], "wecom_robot", wecom)
+    wecom.fail_next(*[93000] * 5)
+    need_id = log_need()
+    running.casework.refer(need_id, partners["hospital"].partner_id, actor="leader3")
+    for _ in range(5):
+        deliver_due(clock.now())
+        clock.advance(hours=7)  # past the longest wait between attempts
+    result = app.test_cli_runner().invoke(args=["worker-status"])
+    assert result.exit_code == 0, result.output
+    assert "messages to robots and SMS: pending 1" in result.output
+    assert (
+        f"channel {channel_id} (wecom_robot): its last 5 attempts failed: "
+        "the wecom_robot answered errcode 93000: scripted failure"
+    ) in result.output
+    deliver_due(clock.now())
+    healthy = app.test_cli_runner().invoke(args=["worker-status"]).output
+    assert "messages to robots and SMS: delivered 1" in healthy
+    assert "its last 5 attempts failed" not in healthy
