@@ -485,6 +485,35 @@ class Projects(SealedApplication):
             found.append(views.describe_project(project))
         return found
 
+    def projects_of_household(self, household_id: UUID) -> list[UUID]:
+        """Every project the household belongs to, read from the log (its seal unopened)."""
+        found, start = [], 0
+        while True:
+            batch = self.recorder.select_notifications(
+                start=start,
+                limit=_BATCH,
+                topics=[_topic(Project.HouseholdAdded)],
+                inclusive_of_start=False,
+            )
+            for notification in batch:
+                event = Mapper.to_domain_event(self.mapper, notification)
+                if household_named(event) == household_id:
+                    found.append(UUID(str(notification.originator_id)))
+            if batch:
+                start = batch[-1].id
+            if len(batch) < _BATCH:
+                return found
+
+    def forget_household(self, household_id: UUID) -> list[UUID]:
+        """After the household's key is destroyed: this process's copies of its projects are
+        dropped, so they are read again with its values erased; returns the projects."""
+        project_ids = self.projects_of_household(household_id)
+        if self.repository.cache is not None:
+            for project_id in project_ids:
+                with contextlib.suppress(KeyError):
+                    self.repository.cache.get(project_id, evict=True)
+        return project_ids
+
     def load(self, project_id: UUID, *, version: int | None = None) -> Project:
         aggregate = self._get(project_id, version)
         if not isinstance(aggregate, Project):

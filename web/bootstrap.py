@@ -21,6 +21,9 @@ from needs.board import Board
 from needs.outbox import Outbox
 from needs.views import NeedsView
 from partners.application import Partners
+from projects.application import Projects
+from projects.exceptions import InvalidProjectInputError
+from projects.rules import ProjectRules
 from store.access_log import AccessLog
 from store.counters import Counters
 from store.follower import Follower
@@ -63,6 +66,7 @@ class Services:
     duties_follower: Follower
     keys: KeyStore
     counters: Counters
+    projects: Projects
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -75,6 +79,7 @@ class Services:
     def close(self) -> None:
         self.needs.close()
         self.duties.close()
+        self.projects.close()
         self.partners.close()
         self.accounts.close()
         self.view.store.close()
@@ -102,8 +107,9 @@ def build_services(
         clock=clock,
         keys=keys,
     )
+    projects = build_projects(settings, clock, create_tables, keys)
     if not create_tables:
-        require_key_store((needs, duties), keys, missing=keys_missing)
+        require_key_store((needs, duties, projects), keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables),
         clock=clock.now,
@@ -147,7 +153,29 @@ def build_services(
         duties_follower=duties_follower,
         keys=keys,
         counters=counters,
+        projects=projects,
     )
+
+
+def build_projects(
+    settings: Settings, clock: Clock, create_tables: bool, keys: KeyStore
+) -> Projects:
+    """Resident-led projects, with the community's consent threshold (PROJECT_CONSENT_THRESHOLD:
+    "2/3" for every community, or "community=2/3,other=1"; 100 % when unset)."""
+    try:
+        rules = ProjectRules.from_text(settings.extra.get("PROJECT_CONSENT_THRESHOLD"))
+    except InvalidProjectInputError as error:
+        raise ConfigurationError(error.message) from None
+    projects = Projects(
+        event_store_env(settings, "projects", create_tables=create_tables),
+        communities={c.id: c for c in settings.communities},
+        clock=clock,
+        keys=keys,
+        rules=rules,
+    )
+    if create_tables:
+        projects.ensure_builtin_templates()
+    return projects
 
 
 def build_duties(

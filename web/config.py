@@ -34,6 +34,8 @@ TUNING: tuple[str, ...] = (
 )
 # The three fives' rules, e.g. DUTY_VISIT_DAYS="hospitalised=1" and DUTY_ASK_DAYS="unemployed=14".
 TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
+# The share of households whose consent lets a project apply, e.g. "2/3" (100 % when unset).
+TUNING += ("PROJECT_CONSENT_THRESHOLD",)
 
 
 class ConfigurationError(RuntimeError):
