@@ -504,6 +504,17 @@ class Projects(SealedApplication):
             if len(batch) < _BATCH:
                 return found
 
+    def holds_personal_data(self) -> bool:
+        """Whether any project has a household (templates hold nobody's data)."""
+        try:
+            return bool(
+                self.recorder.select_notifications(
+                    start=0, limit=1, topics=[_topic(Project.HouseholdAdded)]
+                )
+            )
+        except Exception:  # no table yet (before init-db): nothing to lose
+            return False
+
     def forget_household(self, household_id: UUID) -> list[UUID]:
         """After the household's key is destroyed: this process's copies of its projects are
         dropped, so they are read again with its values erased; returns the projects."""

@@ -4,7 +4,6 @@ the stamp table a committee hands on."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -15,15 +14,13 @@ from store.chain import Erased
 
 
 def plain(value: Any) -> Any:
-    """A value as JSON data: erased text as None, ids and times as text."""
+    """A value as plain data: erased text as None, codes and ids as text (times stay times)."""
     if isinstance(value, Erased):
         return None
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -109,7 +109,10 @@ def build_services(
     )
     projects = build_projects(settings, clock, create_tables, keys)
     if not create_tables:
-        require_key_store((needs, duties, projects), keys, missing=keys_missing)
+        # The projects' log holds personal data once a project has households (the built-in
+        # templates alone hold none).
+        sealed = (needs, duties, *((projects,) if projects.holds_personal_data() else ()))
+        require_key_store(sealed, keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables),
         clock=clock.now,

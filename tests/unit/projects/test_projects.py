@@ -4,7 +4,7 @@ phases, its steps and stamps, and retries that do nothing twice."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from fractions import Fraction
 from uuid import UUID, uuid4
 
@@ -232,7 +232,7 @@ def test_a_step_completes_with_its_stamps_and_not_twice(projects: Projects) -> N
     done = next(s for s in projects.get_steps(project_id) if s["step_id"] == sid)
     assert (done["state"], done["started_on"], len(done["stamps"])) == (
         "completed",
-        "2015-06-01",
+        date(2015, 6, 1),
         2,
     )
 
