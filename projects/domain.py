@@ -198,7 +198,7 @@ class Project(Aggregate):
             self.HouseholdAdded,
             household_id=household_id,
             floor=floor,
-            label=_text(label, "label", limit=100),
+            label=_text(label, "label", required=False, limit=100),
             name=_text(name, "name", required=False, limit=100),
             initiator=bool(initiator),
             **stamp.event_kwargs(),
