@@ -81,7 +81,13 @@ class NewProjectHouseholdSchema(Schema):
 
 class NewProjectSchema(Schema):
     block = fields.String(required=True, metadata={"example": "B2"})
-    building = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
+    building = fields.Raw(
+        required=True,
+        metadata={
+            "description": "7, '7号' or '7号楼' all mean building 7",
+            "oneOf": [{"type": "string", "example": "7号楼"}, {"type": "integer"}],
+        },
+    )
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     template_id = fields.UUID(required=True)
     template_version = fields.Integer(validate=validate.Range(min=1))

@@ -5,7 +5,7 @@ again after a crash that runs once."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -237,3 +237,38 @@ def test_a_stamp_sent_again_after_a_crash_is_kept_once(
     assert again.status_code == 200, again.json
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert again.json["progress"]["stamps"] == 1
+
+
+def test_a_finished_project_becomes_a_template_another_building_starts_from(
+    client, as_user, project, app
+) -> None:
+    project_id = project["id"]
+    too_soon = post(client, as_user, project, "template", {}, user="secretary")
+    assert too_soon.status_code == 409
+    with app.app_context():
+        projects = services().projects
+        pid = UUID(project_id)
+        for home in project["households"]:
+            household = UUID(home["household_id"])
+            projects.record_consent(pid, household, "yes", actor="leader3")
+        for step in projects.get_steps(pid):
+            for _ in range(step["stamps_needed"]):
+                projects.obtain_stamp(pid, step["step_id"], on="2015-08-01", actor="leader3")
+            projects.complete_step(pid, step["step_id"], actor="leader3")
+    for phase in ("applying", "approved", "building", "accepted", "in_operation"):
+        assert post(client, as_user, project, "phase", {"phase": phase}).status_code == 200
+    assert post(client, as_user, project, "template", {}).status_code == 403  # the leader
+    made = post(client, as_user, project, "template", {"note": "15号楼经验"}, user="secretary")
+    assert made.status_code == 201, made.json
+    assert made.json["version"] == 2
+    assert made.json["made_from"] == project_id
+    body = {
+        "block": "B3",
+        "building": "16号楼",
+        "title": "16号楼加装电梯",
+        "template_id": made.json["id"],
+        "template_version": 2,
+    }
+    copied = client.post(f"{API}/projects", json=body, headers=as_user("leader3"))
+    assert copied.status_code == 201
+    assert copied.json["template"] == {"id": made.json["id"], "version": 2}
