@@ -26,9 +26,11 @@ class TemplateStepSchema(Schema):
     phase = fields.String(required=True, validate=validate.Length(min=1, max=40))
     department = fields.String(required=True, validate=NAME)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    stamps = fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
+    stamps = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=50))
     evidence = fields.String(load_default="", validate=validate.Length(max=200))
-    days = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    days = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0)
+    )
 
 
 class NewProjectTemplateSchema(Schema):
@@ -72,7 +74,7 @@ class ProjectListArgsSchema(PageArgsSchema):
 
 class NewProjectHouseholdSchema(Schema):
     household_id = fields.UUID(metadata={"description": "a household the duties know"})
-    floor = fields.Integer(required=True, validate=validate.Range(min=-5, max=100))
+    floor = fields.Integer(strict=True, required=True, validate=validate.Range(min=-5, max=100))
     label = fields.String(validate=validate.Length(max=100), metadata={"example": "1单元502"})
     name = fields.String(load_default="", validate=validate.Length(max=100))
     initiator = StrictBoolean(load_default=False)
@@ -90,7 +92,7 @@ class NewProjectSchema(Schema):
     )
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     template_id = fields.UUID(required=True)
-    template_version = fields.Integer(validate=validate.Range(min=1))
+    template_version = fields.Integer(strict=True, validate=validate.Range(min=1))
     households = fields.List(
         fields.Nested(NewProjectHouseholdSchema),
         load_default=list,
@@ -107,7 +109,7 @@ class NewConsentSchema(Schema):
         metadata={"description": "yes, no, abstain — or withdrawn: take back its answer"},
     )
     round = fields.Integer(
-        validate=validate.Range(min=1), metadata={"description": "default: current"}
+        strict=True, validate=validate.Range(min=1), metadata={"description": "default: current"}
     )
     collected_by = fields.String(load_default="", validate=validate.Length(max=150))
     on_paper = StrictBoolean(load_default=False)
@@ -141,7 +143,7 @@ class NewMeetingSchema(Schema):
 
 class NewLedgerEntrySchema(Schema):
     kind = one_of((*codes(EntryKind), "share_rule"), required=True)
-    amount_fen = fields.Integer(required=True, strict=True, validate=FEN)
+    amount_fen = fields.Integer(strict=True, required=True, validate=FEN)
     household_id = fields.UUID(allow_none=True, load_default=None)
     payee = fields.String(load_default="", validate=validate.Length(max=200))
     receipt = fields.String(load_default="", validate=validate.Length(max=200))

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from flask import Response, abort, g, url_for
 from flask.views import MethodView
+from marshmallow import Schema
 
 from kernel.clock import SHANGHAI
 from web.access import LEADERS, READERS, check_block_allowed, check_project, project_in_scope
@@ -176,7 +177,7 @@ class Export(MethodView):
 CommandView = Callable[..., Answer]
 
 
-def command(schema: type, *, status: int = 200) -> Callable[[CommandView], CommandView]:
+def command(schema: type[Schema], *, status: int = 200) -> Callable[[CommandView], CommandView]:
     """What every command on a project shares: its runners only, its body, If-Match and
     Idempotency-Key, the project as the answer."""
 
@@ -185,7 +186,9 @@ def command(schema: type, *, status: int = 200) -> Callable[[CommandView], Comma
         documented = blp.alt_response(409, description="the project's state refuses it")(documented)
         documented = blp.alt_response(412, description="If-Match names an old version")(documented)
         documented = blp.response(status, s.ProjectSchema)(documented)
-        documented = blp.arguments(schema)(documented)
+        # A body none of whose fields is required may be left out (as the document says).
+        needed = any(field.required for field in schema().fields.values())
+        documented = blp.arguments(schema, required=needed)(documented)
         return roles(*LEADERS)(documented)
 
     return decorate
@@ -325,7 +328,7 @@ class Rota(MethodView):
 @blp.route("/projects/<uuid:project_id>/template")
 class ToTemplate(MethodView):
     @roles("secretary")
-    @blp.arguments(s.ToTemplateSchema)
+    @blp.arguments(s.ToTemplateSchema, required=False)
     @blp.response(201, s.ProjectTemplateSchema)
     @blp.alt_response(409, description="the project is not in operation or closed")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
