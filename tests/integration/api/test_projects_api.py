@@ -272,3 +272,19 @@ def test_a_finished_project_becomes_a_template_another_building_starts_from(
     copied = client.post(f"{API}/projects", json=body, headers=as_user("leader3"))
     assert copied.status_code == 201
     assert copied.json["template"] == {"id": made.json["id"], "version": 2}
+
+
+def test_reading_a_project_notes_who_looked_at_each_households_names(
+    client, as_user, project, app
+) -> None:
+    household_id = UUID(project["households"][0]["household_id"])
+    with app.app_context():
+        before = len(services().access_log.reads_of(household_id))
+    assert (
+        client.get(f"{API}/projects/{project['id']}", headers=as_user("auditor")).status_code == 200
+    )
+    with app.app_context():
+        reads = services().access_log.reads_of(household_id)
+    assert len(reads) == before + 1
+    assert reads[-1]["username"] == "auditor"
+    assert "households.name" in reads[-1]["fields"]
