@@ -141,6 +141,11 @@ class NewMeetingSchema(Schema):
     occurred_at = Time(**OCCURRED_AT)
 
 
+class FloorWeightSchema(Schema):
+    floor = fields.Integer(strict=True, required=True, validate=validate.Range(min=-5, max=100))
+    weight = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=1000))
+
+
 class NewLedgerEntrySchema(Schema):
     kind = one_of((*codes(EntryKind), "share_rule"), required=True)
     amount_fen = fields.Integer(strict=True, required=True, validate=FEN)
@@ -149,10 +154,11 @@ class NewLedgerEntrySchema(Schema):
     receipt = fields.String(load_default="", validate=validate.Length(max=200))
     on = fields.Date(metadata={"description": "default: today"})
     share = one_of(codes(ShareKind), metadata={"description": "with kind share_rule"})
-    weights = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^-?\d{1,3}$")),
-        values=fields.Integer(strict=True, validate=validate.Range(min=0, max=1000)),
-        load_default=dict,
+    weights = fields.List(
+        fields.Nested(FloorWeightSchema),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "with share by_floor: each floor's weight (others weigh 0)"},
     )
     occurred_at = Time(**OCCURRED_AT)
 

@@ -286,7 +286,7 @@ class Ledger(MethodView):
                 project_id,
                 args.get("share") or "equal",
                 args["amount_fen"],
-                weights=args["weights"],
+                weights={str(w["floor"]): w["weight"] for w in args["weights"]},
                 **opts,
             )
         else:

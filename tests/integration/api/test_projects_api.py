@@ -145,7 +145,11 @@ def test_a_project_walks_from_consents_to_applying_and_stamps(client, as_user, p
             "kind": "share_rule",
             "share": "by_floor",
             "amount_fen": 600_000,
-            "weights": {"1": 0, "2": 1, "3": 2},
+            "weights": [
+                {"floor": 1, "weight": 0},
+                {"floor": 2, "weight": 1},
+                {"floor": 3, "weight": 2},
+            ],
         },
     )
     assert share.json["ledger"]["share_total"] == 600_000
