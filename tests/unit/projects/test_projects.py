@@ -19,7 +19,9 @@ from projects.exceptions import (
     HouseholdsClosedError,
     InvalidProjectInputError,
     PhaseOrderError,
+    ProjectConflictError,
     ProjectNotFinishedError,
+    ProjectNotFoundError,
     StepStateError,
     TemplateNotFoundError,
     WrongRoundError,
@@ -319,3 +321,32 @@ def test_the_chain_of_a_project_verifies(projects: Projects) -> None:
     check = projects.verify(project_id)
     assert check["intact"]
     assert check["versions"] == 1 + 12 + 12
+
+
+def test_a_closed_project_takes_no_more_work(projects: Projects) -> None:
+    project_id, ids = building_seven(projects)
+    all_consent(projects, project_id, ids)
+    for phase in ("preliminary", "housing", "planning", "construction", "quality", "operation"):
+        complete_phase(projects, project_id, phase)
+    for phase in ("applying", "approved", "building", "accepted", "in_operation", "closed"):
+        projects.reach_phase(project_id, phase, actor=SECRETARY)
+    with pytest.raises(ProjectConflictError):
+        projects.hold_meeting(project_id, kind="joint", held_on="2016-07-01", actor=SECRETARY)
+    with pytest.raises(ProjectConflictError):
+        projects.enter(project_id, "pledge", 100, household_id=ids[0], on="2016-07-01", actor="t")
+    with pytest.raises(PhaseOrderError):
+        projects.reach_phase(project_id, "consenting", actor=SECRETARY)
+
+
+def test_a_household_is_added_once_and_answers_only_for_itself(projects: Projects) -> None:
+    project_id, ids = building_seven(projects, households=2)
+    home = projects.get_project(project_id)["households"][0]
+    again = {"floor": home["floor"], "label": home["label"]}
+    assert projects.add_household(project_id, again, actor=SECRETARY) == UUID(home["household_id"])
+    assert len(projects.get_project(project_id)["households"]) == 2
+    with pytest.raises(ProjectNotFoundError):
+        projects.record_consent(project_id, uuid4(), "yes", actor="leader")
+    with pytest.raises(ProjectConflictError):
+        projects.withdraw_consent(project_id, ids[0], actor="leader")
+    with pytest.raises(ProjectNotFoundError):
+        projects.stand_down(project_id, uuid4(), actor=SECRETARY)
