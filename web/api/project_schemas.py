@@ -93,6 +93,10 @@ class NewProjectSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     template_id = fields.UUID(required=True)
     template_version = fields.Integer(strict=True, validate=validate.Range(min=1))
+    registered_households = StrictBoolean(
+        load_default=False,
+        metadata={"description": "also take the households registered at the building"},
+    )
     households = fields.List(
         fields.Nested(NewProjectHouseholdSchema),
         load_default=list,

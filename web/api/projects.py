@@ -30,6 +30,7 @@ from web.api.needs import iso_times
 from web.api.parsing import Blueprint
 from web.api.schemas import HistorySchema
 from web.bootstrap import services
+from web.operations.projects import registered_households
 
 blp = Blueprint("projects", __name__, description="Resident-led projects and their templates")
 Answer = tuple[dict[str, Any], int, dict[str, str]]
@@ -104,6 +105,16 @@ class Projects(MethodView):
         """Start a project in a building from a template version, with its households."""
         check_block_allowed(args["block"])
         households = [_household(h) for h in args.pop("households")]
+        if args.pop("registered_households"):
+            running = services()
+            where = running.needs.community(g.user.community)
+            building = where.building_in_block(args["block"], args["building"])
+            known = {h["household_id"] for h in households}
+            households += [
+                h
+                for h in registered_households(running, where.id, args["block"], building)
+                if h["household_id"] not in known
+            ]
         project_id = services().projects.start_project(
             community=g.user.community,
             actor=g.user.username,

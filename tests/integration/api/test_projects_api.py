@@ -292,3 +292,31 @@ def test_reading_a_project_notes_who_looked_at_each_households_names(
     assert len(reads) == before + 1
     assert reads[-1]["username"] == "auditor"
     assert "households.name" in reads[-1]["fields"]
+
+
+def test_a_project_takes_the_households_registered_at_its_building(
+    client, as_user, template_id
+) -> None:
+    leader = as_user("leader3")
+    registered = []
+    for building, room in (("15号楼", "502"), ("15", "1201"), ("16", "301")):
+        address = {"block": "B3", "building": building, "unit": "2", "room": room}
+        answer = client.post(f"{API}/households", json=address, headers=leader)
+        assert answer.status_code == 201, answer.json
+        registered.append(answer.json["id"])
+    body = {
+        "block": "B3",
+        "building": "15号楼",
+        "title": "15号楼加装电梯",
+        "template_id": template_id,
+        "registered_households": True,
+        "households": [{"floor": 1, "label": "1单元101"}],
+    }
+    made = client.post(f"{API}/projects", json=body, headers=leader)
+    assert made.status_code == 201, made.json
+    homes = {h["household_id"]: h for h in made.json["households"]}
+    assert set(registered[:2]) <= set(homes)
+    assert registered[2] not in homes
+    assert (homes[registered[0]]["floor"], homes[registered[0]]["label"]) == (5, "2单元502")
+    assert homes[registered[1]]["floor"] == 12
+    assert len(homes) == 3
