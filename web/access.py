@@ -17,6 +17,7 @@ from flask import Flask, Response, abort, g, request
 
 from duties.exceptions import DutyNotFoundError, HouseholdNotFoundError, RecordNotFoundError
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
+from projects.exceptions import ProjectNotFoundError
 from store.sqlstore import Sql
 from web.bootstrap import services
 
@@ -217,6 +218,34 @@ def record_in_scope(record_id: UUID) -> dict[str, Any]:
     if record["household_id"] is not None:  # a block's record holds nobody's personal data
         note_read(record["household_id"], RECORD_FIELDS, request.path, running.clock.now())
     return record
+
+
+# --- resident-led projects --------------------------------------------------------------
+
+PROJECT_FIELDS = ("households.label", "households.name", "team.name")
+
+
+def project_in_scope(project_id: UUID, *, note: bool = True) -> dict[str, Any]:
+    """The project as plain data, or 404 when it is not the caller's to see: the secretary
+    and the auditor see every project of their community, a block leader those of their
+    blocks. Its households' names are personal data: each household's read is noted."""
+    running = services()
+    project = running.projects.get_project(project_id)
+    if not _visible(project["community"], project["block"]):
+        raise ProjectNotFoundError(f"no project {project_id}")
+    if note:
+        now = running.clock.now()
+        for household in project["households"]:
+            note_read(household["household_id"], PROJECT_FIELDS, request.path, now)
+    return project
+
+
+def check_project(project_id: UUID) -> dict[str, Any]:
+    """The project, when the caller may run it: its block's leader or the secretary (403 for
+    another block's leader, 404 outside the community)."""
+    project = project_in_scope(project_id, note=False)
+    check_block_allowed(project["block"])
+    return project
 
 
 # --- who looked -------------------------------------------------------------------------

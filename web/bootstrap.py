@@ -23,6 +23,9 @@ from needs.views import NeedsView
 from partners.application import Partners
 from partners.channel_book import ChannelBook
 from partners.channel_outbox import ChannelOutbox
+from projects.application import Projects
+from projects.exceptions import InvalidProjectInputError
+from projects.rules import ProjectRules
 from store.access_log import AccessLog
 from store.counters import Counters
 from store.follower import Follower
@@ -67,6 +70,7 @@ class Services:
     counters: Counters
     channels: ChannelBook
     channel_outbox: ChannelOutbox
+    projects: Projects
 
     def followers(self) -> dict[str, Follower]:
         """Everything that follows the needs log, by name."""
@@ -79,6 +83,7 @@ class Services:
     def close(self) -> None:
         self.needs.close()
         self.duties.close()
+        self.projects.close()
         self.partners.close()
         self.accounts.close()
         self.view.store.close()
@@ -106,8 +111,12 @@ def build_services(
         clock=clock,
         keys=keys,
     )
+    projects = build_projects(settings, clock, create_tables, keys)
     if not create_tables:
-        require_key_store((needs, duties), keys, missing=keys_missing)
+        # The projects' log holds personal data once a project has households (the built-in
+        # templates alone hold none).
+        sealed = (needs, duties, *((projects,) if projects.holds_personal_data() else ()))
+        require_key_store(sealed, keys, missing=keys_missing)
     partners = Partners(
         event_store_env(settings, "partners", create_tables=create_tables),
         clock=clock.now,
@@ -161,7 +170,29 @@ def build_services(
         counters=counters,
         channels=channels,
         channel_outbox=channel_outbox,
+        projects=projects,
     )
+
+
+def build_projects(
+    settings: Settings, clock: Clock, create_tables: bool, keys: KeyStore
+) -> Projects:
+    """Resident-led projects, with the community's consent threshold (PROJECT_CONSENT_THRESHOLD:
+    "2/3" for every community, or "community=2/3,other=1"; 100 % when unset)."""
+    try:
+        rules = ProjectRules.from_text(settings.extra.get("PROJECT_CONSENT_THRESHOLD"))
+    except InvalidProjectInputError as error:
+        raise ConfigurationError(error.message) from None
+    projects = Projects(
+        event_store_env(settings, "projects", create_tables=create_tables),
+        communities={c.id: c for c in settings.communities},
+        clock=clock,
+        keys=keys,
+        rules=rules,
+    )
+    if create_tables:
+        projects.ensure_builtin_templates()
+    return projects
 
 
 def build_duties(

@@ -36,6 +36,8 @@ TUNING: tuple[str, ...] = (
 TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
 # Where people open the pages a notice links to, e.g. PUBLIC_URL="https://needs.example.cn".
 TUNING += ("PUBLIC_URL",)
+# The share of households whose consent lets a project apply, e.g. "2/3" (100 % when unset).
+TUNING += ("PROJECT_CONSENT_THRESHOLD",)
 
 
 class ConfigurationError(RuntimeError):

@@ -99,6 +99,7 @@ def init_app(app: Flask) -> Api:
         needs,
         parsing,
         partners,
+        projects,
         records,
         reference,
         referrals,
@@ -128,7 +129,7 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels):
+    for module in (households, duties, records, channels, projects):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -1,4 +1,5 @@
-"""The demo community's history for `seed-demo`: 怒江苑's partners and twelve weeks of needs."""
+"""The demo community's history for `seed-demo`: 怒江苑's partners, twelve weeks of needs, the
+three fives, and building 7's lift retrofit with building 22's after it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from web.config import Settings
 from web.demo.data import PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
 from web.demo.duties import seed_duties
 from web.demo.plan import plan_needs
+from web.demo.projects import seed_projects
 from web.demo.timeline import Timeline
 
 
@@ -41,6 +43,7 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
             plans = plan_needs(community, rng, start, now)
             Timeline(services, clock, partners, now, echo).run(plans)
         seed_duties(services, community, clock, now, echo)
+        seed_projects(services, community, echo)
         return summary(services, community, now)
     finally:
         services.close()

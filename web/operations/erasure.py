@@ -122,12 +122,17 @@ def erase_household(
         need_ids = services.needs.list_household_needs(household_id)
         purging(lambda: forget_snapshots(services.needs, need_ids, seconds))
     purging(lambda: forget_snapshots(services.duties, [household_id, *record_ids], seconds))
+    project_ids = services.projects.forget_household(household_id)  # its answers read erased
     say(f"{len(need_ids)} case(s) erased; purging remembered answers and the index")
     services.follower.catch_up()
     services.duties_follower.catch_up()  # the address index forgets the household's digest
     for need_id in need_ids:
         services.casework.described.forget(need_id)  # this process's plain copies of the cases
-    purging(lambda: services.idempotency.forget_subjects([*need_ids, household_id, *record_ids]))
+    purging(
+        lambda: services.idempotency.forget_subjects(
+            [*need_ids, household_id, *record_ids, *project_ids]
+        )
+    )
     purging(lambda: services.duties_view.store.compact(("duty_households",)))
     if unfinished:
         raise PurgeIncompleteError(
@@ -150,4 +155,7 @@ def household_known(services: Services, household_id: UUID) -> bool:
         services.duties.load_household(household_id)
         return True
     except DutiesNotFoundError:
-        return bool(services.needs.list_household_needs(household_id))
+        return bool(
+            services.needs.list_household_needs(household_id)
+            or services.projects.projects_of_household(household_id)
+        )

@@ -32,7 +32,8 @@ class Time(fields.DateTime):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
             raise ValidationError("a time needs its offset, e.g. 2026-11-29T08:15:00+08:00")
-        if not EARLIEST <= moment.astimezone(UTC) <= LATEST:
+        # Compared as they are: moving year 1 (or 9999) to UTC can leave the calendar.
+        if not EARLIEST <= moment <= LATEST:
             raise ValidationError("a time between the years 2000 and 2100, please")
         return moment
 

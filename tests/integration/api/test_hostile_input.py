@@ -69,7 +69,23 @@ def ids(
         headers=leader,
     )
     assert record.status_code == 201, record.json
+    [template] = client.get("/api/v1/project-templates", headers=leader).json
+    project = client.post(
+        "/api/v1/projects",
+        json={
+            "block": "B3",
+            "building": 15,
+            "title": "加装电梯",
+            "template_id": template["id"],
+            "households": [{"household_id": household_id, "floor": 5}],
+        },
+        headers=leader,
+    )
+    assert project.status_code == 201, project.json
     return {
+        "template_id": template["id"],
+        "project_id": project.json["id"],
+        "step_id": "housing-01",
         "need_id": need["id"],
         "referral_id": referral["id"],
         "partner_id": str(world.partner_ids["hospital"]),

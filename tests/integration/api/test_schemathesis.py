@@ -73,6 +73,7 @@ SEEDED_TO_WITHDRAW = 8
 SEEDED_TO_RESOLVE = 8  # open needs with no referral, to resolve
 SEEDED_TO_REOPEN = 8  # resolved needs, to reopen
 SEEDED_TO_REFER = 8  # open needs (hardship, in the leader's block), to refer
+SEEDED_TO_APPLY = 4  # projects whose every household consented, to move on a phase
 # Partners that serve hardship in the leader's block (the others need an override reason).
 REFERABLE = ("利群医院", "物业公司", "绿化市容")
 USERS = ("secretary", LEADER, "auditor", "hospital")
@@ -177,6 +178,7 @@ class Seeded:
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     to_remove: list[str] = field(default_factory=list)
+    projects: Projects | None = None
 
     def dictionaries(self, role: str) -> dict[str, list[str]]:
         """What schemathesis.toml's placeholder dictionaries hold for a run as `role`."""
@@ -199,6 +201,7 @@ class Seeded:
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
             "channels-to-remove": self.to_remove,
+            **(self.projects or Projects()).dictionaries(),
             "blocks": list(SECRETARY_BLOCKS),
             "buildings": [name for names in SECRETARY_BLOCKS.values() for name in names],
         }
@@ -211,6 +214,63 @@ class Seeded:
             values["seeded-households"] = self.leader_households
             values["seeded-duties"] = self.leader_duties
         return values
+
+
+@dataclass(frozen=True)
+class Projects:
+    """The projects the run acts on: one still consenting (its households are the only ones
+    drawn), some whose every household consented (to move on a phase), the demo's finished
+    one (to make a template of), and the templates."""
+
+    templates: list[str] = field(default_factory=list)
+    every: list[str] = field(default_factory=list)
+    consenting: list[str] = field(default_factory=list)
+    to_apply: list[str] = field(default_factory=list)
+    finished: list[str] = field(default_factory=list)
+    households: list[str] = field(default_factory=list)
+
+    def dictionaries(self) -> dict[str, list[str]]:
+        return {
+            "seeded-templates": self.templates,
+            "seeded-projects": self.every,
+            "projects-consenting": self.consenting,
+            "projects-to-apply": self.to_apply,
+            "projects-finished": self.finished,
+            "project-households": self.households,
+        }
+
+
+def _seed_projects(app: Flask, secretary: str) -> Projects:
+    """Projects in the leader's block beside the demo's two (building 7's, finished)."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {secretary}"}
+    templates = [
+        str(t["id"]) for t in client.get("/api/v1/project-templates", headers=headers).json
+    ]
+    homes = [
+        {"floor": f, "label": f"1单元{f}0{r}", "name": "种子"} for f in (1, 2, 3) for r in (1, 2)
+    ]
+    body = {"block": LEADER_BLOCK, "building": 15, "title": "种子", "template_id": templates[0]}
+    consenting = _post(app, secretary, "/projects", {**body, "households": homes}, 201)
+    to_apply = []
+    for _ in range(SEEDED_TO_APPLY):
+        project = _post(app, secretary, "/projects", {**body, "households": homes[:2]}, 201)
+        for household in project["households"]:
+            answer = {"household_id": household["household_id"], "answer": "yes"}
+            _post(app, secretary, f"/projects/{project['id']}/consents", answer)
+        to_apply.append(str(project["id"]))
+    with app.app_context():
+        every = services().projects.list_projects(community=DEMO_COMMUNITY.id)
+    finished = [str(p["id"]) for p in every if p["phase"] == "in_operation"]
+    assert finished, "seed-demo made no finished project"
+    return Projects(
+        templates=templates,
+        every=sorted(str(p["id"]) for p in every),
+        consenting=[str(consenting["id"])],
+        to_apply=to_apply,
+        finished=finished,
+        households=[str(h["household_id"]) for h in consenting["households"]],
+    )
 
 
 @dataclass
@@ -391,6 +451,7 @@ def seeded(seeded_app: Flask) -> Seeded:
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
     channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
+    projects = _seed_projects(seeded_app, tokens["secretary"])
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
         running = services()
@@ -433,6 +494,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,
         to_remove=to_remove,
+        projects=projects,
     )
 
 
