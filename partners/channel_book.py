@@ -36,6 +36,16 @@ def partner_owner(partner_id: UUID) -> str:
     return f"partner:{partner_id}"
 
 
+def block_owner(block: str) -> str:
+    """The owner key of a block's channels: its leader's and its volunteers' groups."""
+    return f"block:{block}"
+
+
+def secretary_owner(community: str) -> str:
+    """The owner key of the secretary's channels in a community."""
+    return f"secretary:{community}"
+
+
 @dataclass(frozen=True)
 class Channel:
     """One channel as it may be shown: never its sealed settings."""

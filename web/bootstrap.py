@@ -19,10 +19,12 @@ from needs.application import Needs
 from needs.audit import Seals
 from needs.board import Board
 from needs.outbox import Outbox
+from needs.team_notices import TeamNotices
 from needs.views import NeedsView
 from partners.application import Partners
 from partners.channel_book import ChannelBook
 from partners.channel_outbox import ChannelOutbox
+from partners.notice_texts import NoticeTexts
 from projects.application import Projects
 from projects.exceptions import InvalidProjectInputError
 from projects.rules import ProjectRules
@@ -70,6 +72,9 @@ class Services:
     counters: Counters
     channels: ChannelBook
     channel_outbox: ChannelOutbox
+    notice_texts: NoticeTexts
+    team_notices: TeamNotices
+    team_notices_follower: Follower
     projects: Projects
 
     def followers(self) -> dict[str, Follower]:
@@ -77,6 +82,7 @@ class Services:
         return {
             "read_models": self.follower,
             "outbox": self.outbox_follower,
+            "team_notices": self.team_notices_follower,
             "duties": self.duties_follower,
         }
 
@@ -139,9 +145,13 @@ def build_services(
         tuple(channel_key(key) for key in settings.cipher_keys_previous),
     )
     channel_outbox = ChannelOutbox(view.store)
+    notice_texts = NoticeTexts(view.store)
+    team_notices = TeamNotices(view.store, clock)
     if create_tables:
         channels.create_tables()
         channel_outbox.create_tables()
+        notice_texts.create_tables()
+        team_notices.create_tables()
         access_log.create_tables()
         counters.create_tables()
         idempotency.create_tables()
@@ -170,6 +180,9 @@ def build_services(
         counters=counters,
         channels=channels,
         channel_outbox=channel_outbox,
+        notice_texts=notice_texts,
+        team_notices=team_notices,
+        team_notices_follower=Follower(needs, team_notices),
         projects=projects,
     )
 

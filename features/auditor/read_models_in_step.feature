@@ -1,6 +1,6 @@
 Feature: An auditor can tell whether the read models follow the log
-  The case lists, the partners' inboxes, the outbox of notices and the three fives' boards are
-  read models kept from the log; each remembers how far into the log it has read. Verifying
+  The case lists, the partners' inboxes, the outbox of notices, the notices owed to the blocks and
+  the secretary, and the three fives' boards are read models kept from the log; each remembers how far into the log it has read. Verifying
   the log checks each one against that place: it is not past the end of the log, and up to it
   no event was skipped.
 
@@ -11,7 +11,7 @@ Feature: An auditor can tell whether the read models follow the log
   Scenario: Read models in step with the log verify
     When the auditor verifies the log
     Then the log is intact with 1 case and 4 events
-    And the summary says 3 read models are in step with the log
+    And the summary says 4 read models are in step with the log
 
   Scenario: A read model ahead of the log is reported
     Given the case list says it has read 3 events more than the log holds

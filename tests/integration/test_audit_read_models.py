@@ -52,7 +52,7 @@ def test_read_models_in_step_with_the_log_verify_and_the_summary_says_so(app, ru
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith(
-        "intact: 1 cases, 3 events, 0 seals verified, 3 read models in step with the log"
+        "intact: 1 cases, 3 events, 0 seals verified, 4 read models in step with the log"
     )
 
 
@@ -129,6 +129,6 @@ def test_every_broken_case_and_every_finding_is_reported_then_a_one_line_summary
     assert any(line.startswith("BROKEN read model duties: at event") for line in lines)
     assert lines[-1].startswith(
         "BROKEN: 3 findings (2 of 2 cases, 0 in the seals, 1 in the read models); "
-        "2 cases, 2 events, 0 seals, 3 read models checked"
+        "2 cases, 2 events, 0 seals, 4 read models checked"
     )
     assert "…" not in result.stdout  # progress goes to stderr

@@ -14,7 +14,7 @@ from flask import abort, g, request, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from partners.channel_book import Channel, partner_owner
+from partners.channel_book import Channel, block_owner, partner_owner
 from partners.channels import FIELDS, KINDS, WEBHOOK, checked_channel
 from partners.exceptions import ChannelNotFoundError
 from web.api.auth import roles
@@ -134,7 +134,7 @@ def _webhook(record: Any) -> dict[str, Any]:
     }
 
 
-def _shown(channel: Channel) -> dict[str, Any]:
+def shown_channel(channel: Channel) -> dict[str, Any]:
     return {
         "id": channel.channel_id,
         "kind": channel.kind,
@@ -151,7 +151,7 @@ def _shown(channel: Channel) -> dict[str, Any]:
 def _channels(running: Services, record: Any) -> list[dict[str, Any]]:
     book = running.channels.list_channels(record.community, partner_owner(record.partner_id))
     webhook = [_webhook(record)] if record.webhook_url else []
-    return webhook + [_shown(channel) for channel in book]
+    return webhook + [shown_channel(channel) for channel in book]
 
 
 @blp.route("/partners/<uuid:partner_id>/channels")
@@ -187,7 +187,7 @@ class PartnerChannels(MethodView):
         shows("channels.PartnerChannel", partner_id=partner_id, channel_id=channel_id)
         location = url_for("channels.PartnerChannel", partner_id=partner_id, channel_id=channel_id)
         channel = running.channels.get(record.community, channel_id)
-        return _shown(channel), 201, {"Location": location}
+        return shown_channel(channel), 201, {"Location": location}
 
 
 def _set_webhook(running: Services, partner_id: UUID, url: str) -> Any:
@@ -227,16 +227,19 @@ class PartnerChannel(MethodView):
 
 @blp.route("/channels/test")
 class ChannelTest(MethodView):
-    @roles("secretary")
+    @roles("secretary", "block_leader")
     @blp.arguments(TestChannelSchema)
     @blp.response(200, TestResultSchema)
     @blp.alt_response(404, description="no channel with that channel_id in the community")
     @blp.alt_response(409, description="the channel is not one a test message goes to")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Send a test message through a robot or SMS channel now; says how it went."""
+        """Send a test message through a robot or SMS channel now; says how it went. A block
+        leader tests their blocks' channels; the secretary any in the community."""
         running, channel_id = services(), args["channel_id"]
         channel = running.channels.get(g.user.community, channel_id)
+        if g.user.role == "block_leader" and not _leads(channel.owner):
+            raise ChannelNotFoundError(channel_id)  # a leader tests their blocks' channels only
         if channel.kind not in ("wecom_robot", "dingtalk_robot", "sms"):
             abort(409, description=f"test messages go to robots and SMS, not to {channel.kind}")
         sealed = running.channels.sealed(g.user.community, channel_id)
@@ -245,6 +248,11 @@ class ChannelTest(MethodView):
             channel_id, running.clock.now(), outcome.delivered, outcome.error
         )
         return {"channel_id": channel_id, **outcome.__dict__}
+
+
+def _leads(owner: str) -> bool:
+    """Whether the caller leads the block that owns the channel."""
+    return any(owner == block_owner(block) for block in g.user.blocks)
 
 
 def _sender(running: Services) -> ChannelSender:

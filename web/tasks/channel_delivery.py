@@ -1,10 +1,11 @@
-"""Telling a partner's group robots and SMS channels of its referrals: each notice the outbox owes
-the partner becomes one message per robot or SMS channel (fanned out when the notice is first
-dispatched), delivered with the notice's guarantees — a fixed id, each attempt recorded before it
-is made, the retry schedule kept in the store, never sent again once recorded as delivered, and
-the case told (`ReferralDeliveryFailed`) after a referral's last attempt fails. A message says
-what happened, the block and the category, and links to the page: a group reads it, so it
-carries no personal data."""
+"""Telling group robots and SMS channels: each notice the outbox owes a partner becomes one message
+per robot or SMS channel of the partner (fanned out when the notice is first dispatched), and so
+does each notice owed to a block's or the secretary's channels (`team_delivery.py`, whose words
+are kept with the notice). Each is delivered with the notice's guarantees — a fixed id, each
+attempt recorded before it is made, the retry schedule kept in the store, never sent again once
+recorded as delivered, and the case told (`ReferralDeliveryFailed`) after a referral's last
+attempt fails. A message says what happened, the block and the category, and links to the page:
+a group reads it, so it carries no personal data."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from partners.channel_outbox import (
 )
 from partners.channels import DINGTALK, SMS, WECOM
 from partners.exceptions import ChannelNotFoundError
+from partners.notice_texts import NoticeText
 from web.operations.channel_senders import ChannelSender, Message
 
 if TYPE_CHECKING:
@@ -84,6 +86,39 @@ class ChannelNotices:
             )
         return len(self.outbox.list_messages(delivery.delivery_id))
 
+    def owe(
+        self,
+        delivery_id: UUID,
+        owners: list[str],
+        text: NoticeText,
+        *,
+        event: str,
+        subject_id: UUID,
+        need_id: UUID,
+        now: datetime,
+    ) -> int:
+        """Owe each robot and SMS channel of these owners a notice worded as `text` (kept
+        first, so every attempt sends the same words); how many channels it goes to."""
+        owed = [
+            channel
+            for owner in owners
+            for channel in self.services.channels.list_channels(text.community, owner)
+            if channel.kind in GROUP_KINDS
+        ]
+        if owed:
+            self.services.notice_texts.keep(delivery_id, text)
+        for channel in owed:
+            self.outbox.add(
+                delivery_id,
+                channel.channel_id,
+                channel.kind,
+                event=event,
+                referral_id=subject_id,
+                need_id=need_id,
+                now=now,
+            )
+        return len(owed)
+
     def claim_due(self, now: datetime) -> list[UUID]:
         """Messages due now, within each robot's rate limit."""
         return self.outbox.claim_due(now, self.lease)
@@ -99,10 +134,11 @@ class ChannelNotices:
             return self._give_up(message)
         if message.status != PENDING:
             return message.status
-        partner = self.services.partners.get_partner(self._partner_of(message))
+        text = self.services.notice_texts.get(message.delivery_id)
+        community = text.community if text is not None else self._community_of(message)
         try:
-            channel = self.services.channels.get(partner.community, message.channel_id)
-            sealed = self.services.channels.sealed(partner.community, message.channel_id)
+            channel = self.services.channels.get(community, message.channel_id)
+            sealed = self.services.channels.sealed(community, message.channel_id)
         except ChannelNotFoundError:
             self.outbox.settle(message_id, CHANNEL_GONE, "the channel was removed")
             return CHANNEL_GONE
@@ -110,7 +146,10 @@ class ChannelNotices:
         if attempt is None:
             found = self.outbox.get(message_id)
             return found.status if found is not None else "unknown"
-        outcome = self.sender.send(channel.kind, channel.shown, sealed, self._message(message))
+        words = (
+            self._message(message) if text is None else Message(text.title, text.lines, text.link)
+        )
+        outcome = self.sender.send(channel.kind, channel.shown, sealed, words)
         last = outcome.delivered or attempt >= self.max_attempts
         status = self.outbox.finish_attempt(
             message_id,
@@ -124,11 +163,12 @@ class ChannelNotices:
         exhausted = self.outbox.get(message_id) if status == FAILING else None
         return self._give_up(exhausted) if exhausted is not None else status
 
-    def _partner_of(self, message: ChannelMessage) -> UUID:
+    def _community_of(self, message: ChannelMessage) -> str:
+        """The community of the partner a referral's notice is owed to."""
         delivery = self.services.outbox.get(message.delivery_id)
         if delivery is None:
             raise NotFoundError(f"no notice {message.delivery_id}")
-        return delivery.partner_id
+        return self.services.partners.get_partner(delivery.partner_id).community
 
     def _message(self, message: ChannelMessage) -> Message:
         referral = self.services.casework.get_referral(message.referral_id)

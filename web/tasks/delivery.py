@@ -23,6 +23,7 @@ from web.operations.representation import ReferralSchema
 from web.operations.webhook_post import RefusedAddressError, WebhookClient
 from web.tasks.channel_delivery import ChannelNotices
 from web.tasks.mail import Mailer, email_in
+from web.tasks.team_delivery import TeamDelivery
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -81,6 +82,7 @@ class Notifier:
             rng=self.rng,
             actor=NOTIFIER_ACTOR,
         )
+        self.team = TeamDelivery(services, self.channels)
 
     def dispatch_due(self, now: datetime, send: Callable[[UUID], None]) -> list[UUID]:
         """Follow the log into the outbox, then claim what is due and hand each to `send`."""
@@ -90,6 +92,7 @@ class Notifier:
             delivery = self.outbox.get(delivery_id)
             if delivery is not None and delivery.status == PENDING:
                 self.channels.fan_out(delivery, now)
+        self.team.fan_out(now)  # and the block's and the secretary's notices
         claimed += self.channels.claim_due(now)
         for delivery_id in claimed:
             send(delivery_id)

@@ -54,18 +54,21 @@ def check_referral_clocks(now: str | None = None) -> dict[str, int]:
 
 @shared_task(name="needs.send_digests")
 def send_digests(now: str | None = None) -> int:
-    """Mail each block leader the day's reminders, when SMTP is configured."""
+    """Owe the day's digest to the secretary's and the blocks' channels, and mail each block
+    leader theirs when SMTP is configured; how many digests went out or are owed."""
     from web.tasks import notifier, task_settings
     from web.tasks.digest import send_digests as send
 
     settings = task_settings()
-    mailer = notifier().mailer
-    if mailer is None or not settings.digest_recipients:
-        return 0
     moment = parse_moment(now)
     with acting_at(moment):
         running = services()
-        return send(running, mailer, settings.digest_recipients, moment or running.clock.now())
+        at = moment or running.clock.now()
+        told = notifier().team.send_digests(at)
+        mailer = notifier().mailer
+        if mailer is not None and settings.digest_recipients:
+            told += send(running, mailer, settings.digest_recipients, at)
+        return told
 
 
 @shared_task(name="needs.seal_log")

@@ -178,6 +178,8 @@ class Seeded:
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     to_remove: list[str] = field(default_factory=list)
+    team_channels: list[str] = field(default_factory=list)
+    team_to_remove: list[str] = field(default_factory=list)
     projects: Projects | None = None
 
     def dictionaries(self, role: str) -> dict[str, list[str]]:
@@ -201,6 +203,8 @@ class Seeded:
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
             "channels-to-remove": self.to_remove,
+            "team-channels": self.team_channels,
+            "team-channels-to-remove": self.team_to_remove,
             **(self.projects or Projects()).dictionaries(),
             "blocks": list(SECRETARY_BLOCKS),
             "buildings": [name for names in SECRETARY_BLOCKS.values() for name in names],
@@ -395,6 +399,13 @@ def _seed_channels(app: Flask, secretary: str, partner_id: str, count: int) -> l
     ]
 
 
+def _seed_team_channels(app: Flask, secretary: str, count: int) -> list[str]:
+    """WeCom robots of each of the secretary's blocks and of the secretary."""
+    paths = [f"/blocks/{block}/channels" for block in SECRETARY_BLOCKS] + ["/secretary/channels"]
+    robot = {"kind": "wecom_robot", "url": f"{ROBOT}?key=team"}
+    return [_post(app, secretary, path, robot, 201)["id"] for path in paths for _ in range(count)]
+
+
 def _log_needs(app: Flask, secretary: str, count: int) -> list[str]:
     """`count` new needs in the leader's block, open and with no referral."""
     need = {
@@ -451,6 +462,8 @@ def seeded(seeded_app: Flask) -> Seeded:
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
     channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
+    team_channels = _seed_team_channels(seeded_app, tokens["secretary"], 2)
+    team_to_remove = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     projects = _seed_projects(seeded_app, tokens["secretary"])
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
@@ -494,6 +507,8 @@ def seeded(seeded_app: Flask) -> Seeded:
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,
         to_remove=to_remove,
+        team_channels=team_channels,
+        team_to_remove=team_to_remove,
         projects=projects,
     )
 

@@ -114,13 +114,15 @@ def test_worker_status_reports_the_broker_the_followers_lag_and_failed_deliverie
     lines = result.output.splitlines()
     assert lines[0].startswith("broker: filesystem://")
     assert "reachable" in lines[0]
-    assert lines[1:5] == [
+    behind = running.needs.recorder.max_notification_id()
+    assert lines[1:6] == [
         "followers (events behind the log):",
         "  read_models  0",
-        f"  outbox       {running.needs.recorder.max_notification_id()}",
+        f"  outbox       {behind}",
+        f"  team_notices {behind}",
         "  duties       0",
     ]
-    assert lines[5] == "deliveries: none yet"
+    assert lines[6] == "deliveries: none yet"
 
 
 @SQLITE_ONLY
@@ -131,9 +133,11 @@ def test_the_health_endpoint_reports_each_followers_lag(app, running, log_need):
     assert health["lag"]["read_models"] == 0
     assert health["lag"]["outbox"] == running.needs.recorder.max_notification_id()
     running.outbox_follower.catch_up()
+    running.team_notices_follower.catch_up()
     assert app.test_client().get("/api/v1/health").json["lag"] == {
         "read_models": 0,
         "outbox": 0,
+        "team_notices": 0,
         "duties": 0,
     }
 
