@@ -41,7 +41,9 @@ def _add(owner: str, args: dict[str, Any]) -> tuple[UUID, dict[str, Any]]:
     running = services()
     kind, name = args.pop("kind"), args.pop("name")
     if kind not in TEAM_KINDS:
-        raise InvalidPartnerError("kind", f"the committee's channels are {', '.join(TEAM_KINDS)}")
+        raise InvalidPartnerError(
+            "kind", f"kind: the committee's channels are {', '.join(TEAM_KINDS)}"
+        )
     settings = checked_channel(kind, name, args, running.settings.webhook_policy)
     key = command_key()
     channel_id = running.channels.add(

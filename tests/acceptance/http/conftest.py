@@ -7,6 +7,7 @@ API tests set it up; time moves only when a step moves the app's hand-wound cloc
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from pytest_bdd import given, parsers, then, when
 
@@ -41,6 +43,8 @@ from tests.acceptance.http.support import (
 from tests.conftest import clock
 from tests.integration.api.conftest import client, world
 from tests.integration.conftest import PASSWORD, app, app_config
+from web import services as running_services
+from web.tasks.delivery import Notifier
 
 # The fixtures taken as they are: the app's clock (09:00 on Monday 30 November 2026, as the root
 # conftest winds it, not the acceptance conftest's midnight) and the API tests' app on a fresh
@@ -399,3 +403,38 @@ def no_open_needs(api: Api, need: dict[str, Any], block: str) -> None:
     for status in ("open", "in_progress"):
         listed = succeeded(api.get(need["logged_by"], "/needs", block=block, status=status))
         assert (listed["total"], listed["items"]) == (0, []), status
+
+
+# --- notices dispatched as a worker would, here and now ---------------------------------------
+
+
+def _dispatch(app: Flask, clock: ManualClock) -> None:
+    with app.app_context():
+        notifier = Notifier(running_services(), None, rng=random.Random(3))
+        now = clock.now()
+        notifier.dispatch_due(now, send=lambda item: notifier.deliver(item, now) and None)
+
+
+@when("the notices due are dispatched")
+def dispatched(app: Flask, clock: ManualClock) -> None:
+    _dispatch(app, clock)
+
+
+@when(
+    parsers.re(
+        r"(?P<amount>\d+) (?P<unit>seconds?|hours?) pass(?:es)? and the notices due are "
+        r"dispatched again"
+    )
+)
+def time_passes_and_dispatched(app: Flask, clock: ManualClock, amount: str, unit: str) -> None:
+    seconds = int(amount) * (3600 if unit.startswith("hour") else 1)
+    clock.advance(seconds=seconds)
+    _dispatch(app, clock)
+
+
+@then(parsers.re(r"it is refused with 422 Unprocessable Entity, naming the field (?P<field>\w+)"))
+def refused_naming(answer: Answer, field: str) -> None:
+    answer.heard = True
+    assert answer.status == 422, str(answer)
+    assert list(answer.body["errors"]["json"]) == [field], str(answer)
+    assert field in answer.body["message"], str(answer)

@@ -128,14 +128,6 @@ def gives_settings(
     )
 
 
-@then(parsers.re(r"it is refused with 422 Unprocessable Entity, naming the field (?P<field>\w+)"))
-def refused_naming(answer: Answer, field: str) -> None:
-    answer.heard = True
-    assert answer.status == 422, str(answer)
-    assert list(answer.body["errors"]["json"]) == [field], str(answer)
-    assert field in answer.body["message"], str(answer)
-
-
 @given(parsers.re(r"the robot will refuse the next message with errcode (?P<errcode>\d+)"))
 def robot_will_refuse(robot: VendorReceiver, errcode: str) -> None:
     robot.fail_next(int(errcode))

@@ -4,21 +4,16 @@ the notices due are dispatched and delivered here, as a worker would, to a local
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then
 
-from kernel.clock import ManualClock
 from tests.acceptance.http.conftest import log, refer
 from tests.acceptance.http.support import PARTNER, USER, Api, Partner, succeeded
 from tests.integration.conftest import CHEAP_HASHING
 from tests.integration.vendor_receivers import VendorReceiver
-from web import services
-from web.tasks.delivery import Notifier
 
 scenarios("partner/told_in_work_chat.feature")
 SERVICE = "https://needs.example"
@@ -72,30 +67,6 @@ def has_referred_many(
         }
         need = succeeded(log(api, username, "B3", fields), 201)
         succeeded(refer(api, username, need, partners[partner].partner_id), 201)
-
-
-def _dispatch(app: Flask, clock: ManualClock) -> None:
-    with app.app_context():
-        notifier = Notifier(services(), None, rng=random.Random(3))
-        now = clock.now()
-        notifier.dispatch_due(now, send=lambda item: notifier.deliver(item, now) and None)
-
-
-@when("the notices due are dispatched")
-def dispatched(app: Flask, clock: ManualClock) -> None:
-    _dispatch(app, clock)
-
-
-@when(
-    parsers.re(
-        r"(?P<amount>\d+) (?P<unit>seconds?|hours?) pass(?:es)? and the notices due are "
-        r"dispatched again"
-    )
-)
-def time_passes_and_dispatched(app: Flask, clock: ManualClock, amount: str, unit: str) -> None:
-    seconds = int(amount) * (3600 if unit.startswith("hour") else 1)
-    clock.advance(seconds=seconds)
-    _dispatch(app, clock)
 
 
 @then(parsers.re(r"the WeCom group has been told (?P<count>\d+) times?"))
