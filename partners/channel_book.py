@@ -150,6 +150,42 @@ class ChannelBook:
         row = self._row(community, channel_id)
         return self._open(channel_id, row["owner"], row["sealed"])
 
+    def reseal(self, batch: int = 500) -> int:
+        """Seal again, under the current key, every channel sealed under a previous one (a
+        CIPHER_KEY rotation); safe to run again. How many were sealed again."""
+        changed, after = 0, ""
+        while True:
+            with self.store.write() as sql:
+                rows = sql.execute(
+                    "SELECT channel_id, owner, sealed FROM channels WHERE channel_id > %(after)s "
+                    "ORDER BY channel_id LIMIT %(n)s",
+                    {"after": after, "n": batch},
+                ).fetchall()
+                for row in rows:
+                    channel_id = UUID(row["channel_id"])
+                    if self._opens_with_current(channel_id, row["owner"], row["sealed"]):
+                        continue
+                    values = self._open(channel_id, row["owner"], row["sealed"])
+                    sql.execute(
+                        "UPDATE channels SET sealed=%(sealed)s WHERE channel_id=%(id)s",
+                        {
+                            "id": str(channel_id),
+                            "sealed": self._seal(channel_id, row["owner"], values),
+                        },
+                    )
+                    changed += 1
+            if len(rows) < batch:
+                return changed
+            after = rows[-1]["channel_id"]
+
+    def _opens_with_current(self, channel_id: UUID, owner: str, text: str) -> bool:
+        raw = bytes.fromhex(text)
+        try:
+            self._current.decrypt(raw[:_NONCE], raw[_NONCE:], f"{channel_id}|{owner}".encode())
+        except InvalidTag:
+            return False
+        return True
+
     def _row(self, community: str, channel_id: UUID) -> dict[str, Any]:
         with self.store.read() as sql:
             row = sql.execute(

@@ -13,11 +13,15 @@ from flask import Flask
 
 from kernel.community import DEMO_COMMUNITY
 from needs.audit import verify_case
+from partners.channel_book import block_owner
+from partners.channels import checked_channel
+from partners.webhooks import WebhookPolicy
 from store.idempotency import Answer
 from web import create_app
 from web.operations.rotation import REKEYERS, Rotation, rotate_cipher
 
 OLD, NEW = AESCipher.create_key(32), AESCipher.create_key(32)
+SECRET = "SEC0123456789abcdef0123456789abcdef"
 ADDRESS = {"block": "B3", "building": 15, "unit": "2", "room": "502"}
 CHEAP_PASSWORDS = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "1024"}
 
@@ -94,11 +98,30 @@ def written(open_app) -> dict[str, Any]:
     watched = old.duties.register_household(
         community=DEMO_COMMUNITY.id, actor="leader3", **{**ADDRESS, "room": "503"}
     )
+    robot = {"url": "https://oapi.dingtalk.com/robot/send?access_token=t0k3n", "secret": SECRET}
+    channel_id = old.channels.add(
+        DEMO_COMMUNITY.id,
+        block_owner("B3"),
+        checked_channel("dingtalk_robot", "", robot, WebhookPolicy()),
+        actor="leader3",
+        now=old.clock.now(),
+    )
+    project_id = old.projects.start_project(
+        community=DEMO_COMMUNITY.id,
+        block="B2",
+        building=7,
+        title="7号楼加装电梯",
+        template_id=old.projects.ensure_builtin_templates(),
+        actor="secretary",
+        households=[{"floor": 5, "label": "1单元501", "name": "张阿姨"}],
+    )
     return {
         "need_id": need_id,
         "partner_id": partner_id,
         "household": household,
         "watched": watched,
+        "channel_id": channel_id,
+        "project_id": project_id,
     }
 
 
@@ -117,6 +140,9 @@ def assert_all_readable_with_the_new_key_alone(open_app, written) -> None:
     assert new.duties.find_household(DEMO_COMMUNITY.id, **ADDRESS) == written["household"]
     next_door = {**ADDRESS, "room": "503"}
     assert new.duties.find_household(DEMO_COMMUNITY.id, **next_door) == written["watched"]
+    assert new.channels.sealed(DEMO_COMMUNITY.id, written["channel_id"])["secret"] == SECRET
+    project = new.projects.get_project(written["project_id"])
+    assert [h["name"] for h in project["households"]] == ["张阿姨"]
 
 
 def test_rotating_re_encrypts_everything_and_the_log_still_verifies(open_app, written):

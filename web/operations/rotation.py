@@ -48,7 +48,8 @@ def rotate_cipher(
     services: Any, progress: Callable[[str], None], batch: int = BATCH
 ) -> dict[str, int]:
     """Re-encrypt every stored event, snapshot and remembered answer under the current key,
-    and move the household digests to it; returns {what: rows changed}."""
+    seal the channels' secrets again under it and move the household digests to it; returns
+    {what: rows changed}."""
     settings = services.settings
     if not settings.cipher_key:
         raise RotationError("CIPHER_KEY is not set: there is nothing to rotate to")
@@ -60,13 +61,22 @@ def rotate_cipher(
         progress,
         batch,
     )
-    for app in (services.needs, services.partners, services.accounts, services.duties):
+    apps = (
+        services.needs,
+        services.partners,
+        services.accounts,
+        services.duties,
+        services.projects,
+    )
+    for app in apps:
         for kind, recorder in _recorders(app):
             label = f"{app.name.lower()} {kind}"
             rotation.counts[label] = _reencrypt_events(rotation, recorder, label)
     rotation.counts["idempotency answers"] = _reencrypt_answers(rotation)
     rotation.counts["household digests"] = _move_digests(rotation)
     rotation.counts["household keys"] = key_maintenance.rewrap_to_current(services.keys)
+    rotation.counts["channels"] = services.channels.reseal(batch)
+    progress(f"channels: {rotation.counts['channels']} sealed again")
     for rekeyer in REKEYERS:
         rekeyer(rotation)
     return rotation.counts
