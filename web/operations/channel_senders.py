@@ -20,13 +20,21 @@ import hashlib
 import hmac
 import http.client
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
+from uuid import UUID
 
+from kernel.errors import ConflictError
+from partners.channel_book import Channel
 from partners.channels import DINGTALK, LINK_PLACEHOLDER, SMS, WECOM
 from partners.webhooks import INWARD
 from web.operations.webhook_post import RefusedAddressError, WebhookClient
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
 
 USER_AGENT = "urgent-needs-menu notices"
 JSON = "application/json; charset=utf-8"
@@ -148,3 +156,41 @@ class ChannelSender:
             return Outcome(False, None, f"{type(error).__name__}: the {kind} could not be reached")
         refusal = answer_refusal(kind, status, body)
         return Outcome(refusal is None, status, refusal)
+
+
+# A test message is sent while the person who asked waits.
+TEST_TIMEOUT = 5.0
+
+
+def test_message(base_url: str) -> Message:
+    """The words of a test message: they say only that the channel works."""
+    return Message(
+        title="急难愁盼菜单：测试消息 (test message)",
+        lines=("这条消息确认通知渠道可用。This message checks that the channel works.",),
+        link=base_url.rstrip("/") + "/",
+    )
+
+
+def send_test(
+    running: Services, community: str, channel_id: UUID, base_url: str
+) -> tuple[Channel, Outcome]:
+    """Send a test message through a robot or SMS channel now and remember how it went
+    (ChannelNotFoundError for no such channel; ChannelNotTestableError for a kind tests skip)."""
+    channel = running.channels.get(community, channel_id)
+    if channel.kind not in (WECOM, DINGTALK, SMS):
+        raise ChannelNotTestableError(channel.kind)
+    sealed = running.channels.sealed(community, channel_id)
+    sender = ChannelSender(
+        WebhookClient(running.settings.webhook_policy, TEST_TIMEOUT),
+        lambda: int(time.time() * 1000),
+    )
+    outcome = sender.send(channel.kind, channel.shown, sealed, test_message(base_url))
+    running.channels.record_test(channel_id, running.clock.now(), outcome.delivered, outcome.error)
+    return channel, outcome
+
+
+class ChannelNotTestableError(ConflictError):
+    """Test messages go to robots and SMS, not to email or a webhook."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"test messages go to robots and SMS, not to {kind}")
