@@ -44,9 +44,15 @@ def catalogues() -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Any, clock: ManualClock) -> Iterator[Flask]:
+def page_config() -> dict[str, Any]:
+    """What a test module configures beyond the defaults (override the fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path: Any, clock: ManualClock, page_config: dict[str, Any]) -> Iterator[Flask]:
     url = f"sqlite:///{tmp_path}/needs.sqlite"
-    flask_app = create_app({"DATABASE_URL": url, "CLOCK": clock, **CHEAP_HASHING})
+    flask_app = create_app({"DATABASE_URL": url, "CLOCK": clock, **CHEAP_HASHING, **page_config})
     flask_app.config["TESTING"] = True
     result = flask_app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
@@ -90,7 +96,7 @@ class Phone:
         self._remember(response)
         return response
 
-    def send(self, url: str, prefix: str = "", **fields: Any) -> TestResponse:
+    def send(self, url: str, /, prefix: str = "", **fields: Any) -> TestResponse:
         """Send a form as its page would: fields named with the form's prefix, and the token."""
         name = f"{prefix}-" if prefix else ""
         data = {f"{name}{key}": value for key, value in fields.items() if value is not None}
