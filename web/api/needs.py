@@ -80,6 +80,7 @@ class Needs(MethodView):
     @blp.response(201, s.NeedSchema)
     @blp.alt_response(403, description="not your block")
     @blp.alt_response(404, description="no household with that household_id in the block")
+    @blp.alt_response(409, description="the household's personal data was erased: no new needs")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> Answer:
         """Log a need for a household named by address or by id."""

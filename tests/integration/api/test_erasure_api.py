@@ -43,3 +43,26 @@ def test_a_note_on_an_erased_household_s_case_is_refused_with_409(client, as_use
     )
     assert note.status_code == 409, note.json
     assert "erased" in note.json["message"]
+
+
+def test_a_new_need_for_an_erased_household_is_refused_with_409_and_nothing_is_logged(
+    client, as_user, need
+):
+    household_id = need["household"]["id"]
+    erased = client.post(f"/api/v1/households/{household_id}/erasure", headers=as_user("secretary"))
+    assert erased.status_code == 200
+    before = client.get("/api/v1/needs", headers=as_user("secretary")).json["total"]
+    logged = client.post(
+        "/api/v1/needs",
+        json={
+            "category": "hardship",
+            "block": need["block"],
+            "household_id": household_id,
+            "description": "又来求助",
+            "urgency": "normal",
+        },
+        headers=as_user("secretary"),
+    )
+    assert logged.status_code == 409, logged.json
+    assert "erased" in logged.json["message"]
+    assert client.get("/api/v1/needs", headers=as_user("secretary")).json["total"] == before
