@@ -173,3 +173,24 @@ def _mine(owner: Owner, channel_id: UUID) -> None:
     kept = services().channels.list_channels(g.user.community, owner.key)
     if channel_id not in {channel.channel_id for channel in kept}:
         abort(404)
+
+
+@bp.app_context_processor
+def failing_channels() -> dict[str, Any]:
+    """For the board: the community's channels whose last five attempts all failed, each with
+    the path of the page that keeps it (red on the board, as in `worker-status`)."""
+
+    def failing() -> list[dict[str, Any]]:
+        running, shown = services(), []
+        for channel_id, kind, error in running.channel_outbox.failing_channels():
+            try:
+                channel = running.channels.get(g.user.community, channel_id)
+            except DomainError:
+                continue  # removed, or another community's
+            path = channel.owner.replace(":", "-", 1)
+            if path.startswith("secretary-"):
+                path = "secretary"
+            shown.append({"path": path, "kind": kind, "name": channel.name, "error": error})
+        return shown
+
+    return {"failing_channels": failing, "channel_kind_names": KIND_NAMES}

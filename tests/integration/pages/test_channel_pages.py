@@ -4,15 +4,17 @@ field named; a secret is never shown again; nobody keeps another's channels."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from tests.integration.pages.conftest import COMMUNITY, Phone, partner_id, text
+from tests.integration.pages.conftest import COMMUNITY, Phone, log_need, partner_id, text
 from tests.integration.vendor_receivers import DINGTALK_SECRET, VendorReceiver
 from web import services
+from web.tasks.delivery import Notifier
 
 
 @pytest.fixture
@@ -93,3 +95,33 @@ def test_the_secretary_keeps_a_partners_and_their_own(app: Flask, phone: Phone) 
     assert [c.kind for c in channels_of(app, f"partner:{hospital}")] == ["email"]
     refused = phone.send("/channels/secretary", kind="email", address="me@nujiang.example")
     assert refused.status_code == 422  # the committee's own channels are robots and SMS
+
+
+@pytest.fixture
+def wecom() -> Iterator[VendorReceiver]:
+    with VendorReceiver("wecom") as receiver:
+        yield receiver
+
+
+def test_a_channel_whose_last_five_attempts_failed_is_red_on_the_board(
+    app: Flask, phone: Phone, wecom: VendorReceiver, clock: Any
+) -> None:
+    assert phone.sign_in("secretary").status_code == 302
+    phone.open("/channels/block-B3")
+    phone.send("/channels/block-B3", kind="wecom_robot", url=wecom.url, name="三块区群")
+    assert "failing-channels-title" not in text(phone.open("/board"))
+    wecom.fail_next(*[93000] * 5)
+    needs = [log_need(app, room=f"{601 + room}") for room in range(5)]
+    with app.app_context():
+        running = services()
+        for need_id in needs:
+            running.needs.assign(need_id, "leader3", actor="secretary")
+        notifier = Notifier(running, None, rng=random.Random(2))
+        now = clock.now()
+        notifier.dispatch_due(now, send=lambda item: notifier.deliver(item, now) and None)
+    assert len(wecom.wait_for(5)) == 5
+    board = text(phone.open("/board?lang=en"))
+    assert "failing-channels-title" in board
+    assert "三块区群" in board
+    assert "errcode 93000" in board
+    assert 'href="/channels/block-B3"' in board
