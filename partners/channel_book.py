@@ -163,9 +163,9 @@ class ChannelBook:
                 ).fetchall()
                 for row in rows:
                     channel_id = UUID(row["channel_id"])
-                    if self._opens_with_current(channel_id, row["owner"], row["sealed"]):
+                    values, current = self._opened(channel_id, row["owner"], row["sealed"])
+                    if current:
                         continue
-                    values = self._open(channel_id, row["owner"], row["sealed"])
                     sql.execute(
                         "UPDATE channels SET sealed=%(sealed)s WHERE channel_id=%(id)s",
                         {
@@ -177,14 +177,6 @@ class ChannelBook:
             if len(rows) < batch:
                 return changed
             after = rows[-1]["channel_id"]
-
-    def _opens_with_current(self, channel_id: UUID, owner: str, text: str) -> bool:
-        raw = bytes.fromhex(text)
-        try:
-            self._current.decrypt(raw[:_NONCE], raw[_NONCE:], f"{channel_id}|{owner}".encode())
-        except InvalidTag:
-            return False
-        return True
 
     def _row(self, community: str, channel_id: UUID) -> dict[str, Any]:
         with self.store.read() as sql:
@@ -203,13 +195,17 @@ class ChannelBook:
         return (nonce + sealed).hex()
 
     def _open(self, channel_id: UUID, owner: str, text: str) -> dict[str, str]:
+        return self._opened(channel_id, owner, text)[0]
+
+    def _opened(self, channel_id: UUID, owner: str, text: str) -> tuple[dict[str, str], bool]:
+        """The sealed settings, and whether the current key sealed them."""
         raw = bytes.fromhex(text)
         for cipher in self._all:
             try:
                 data = cipher.decrypt(raw[:_NONCE], raw[_NONCE:], f"{channel_id}|{owner}".encode())
             except InvalidTag:
                 continue
-            return dict(json.loads(data))
+            return dict(json.loads(data)), cipher is self._current
         raise ValueError(f"channel {channel_id}'s settings open with no configured key")
 
     def _channel(self, row: dict[str, Any]) -> Channel:

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kernel.clock import ManualClock
+from tests.integration.vendor_receivers import VendorReceiver
 from web import create_app, services
 from web.bootstrap import Services
 
@@ -60,3 +61,22 @@ def as_user(client: FlaskClient) -> Callable[[str], dict[str, str]]:
         return {"Authorization": f"Bearer {tokens[username]}"}
 
     return headers
+
+
+# Local stand-ins for the vendors' robots and an SMS gateway, speaking their formats.
+@pytest.fixture
+def wecom() -> Iterator[VendorReceiver]:
+    with VendorReceiver("wecom") as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def dingtalk() -> Iterator[VendorReceiver]:
+    with VendorReceiver("dingtalk") as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def sms() -> Iterator[VendorReceiver]:
+    with VendorReceiver("sms") as receiver:
+        yield receiver

@@ -5,7 +5,7 @@ formats, removed; bad settings refused with a 422 naming the field."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,24 +31,6 @@ Headers = Callable[[str], dict[str, str]]
 def app_config() -> dict[str, Any]:
     """The vendors' stand-ins listen on 127.0.0.1."""
     return {**CHEAP_HASHING, "WEBHOOK_ALLOW_PRIVATE": "1", "PUBLIC_URL": "https://needs.example"}
-
-
-@pytest.fixture
-def wecom() -> Iterator[VendorReceiver]:
-    with VendorReceiver("wecom") as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def dingtalk() -> Iterator[VendorReceiver]:
-    with VendorReceiver("dingtalk") as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def sms() -> Iterator[VendorReceiver]:
-    with VendorReceiver("sms") as receiver:
-        yield receiver
 
 
 def add(client: FlaskClient, headers: dict[str, str], partner: object, **body: Any) -> Any:

@@ -5,7 +5,6 @@ field named; a secret is never shown again; nobody keeps another's channels."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,12 +20,6 @@ from web.tasks.delivery import Notifier
 def page_config() -> dict[str, Any]:
     """The robot's stand-in listens on 127.0.0.1: a deployment that allows private addresses."""
     return {"WEBHOOK_ALLOW_PRIVATE": "1", "PUBLIC_URL": "https://needs.example"}
-
-
-@pytest.fixture
-def dingtalk() -> Iterator[VendorReceiver]:
-    with VendorReceiver("dingtalk") as receiver:
-        yield receiver
 
 
 def channels_of(app: Flask, owner: str) -> list[Any]:
@@ -95,12 +88,6 @@ def test_the_secretary_keeps_a_partners_and_their_own(app: Flask, phone: Phone) 
     assert [c.kind for c in channels_of(app, f"partner:{hospital}")] == ["email"]
     refused = phone.send("/channels/secretary", kind="email", address="me@nujiang.example")
     assert refused.status_code == 422  # the committee's own channels are robots and SMS
-
-
-@pytest.fixture
-def wecom() -> Iterator[VendorReceiver]:
-    with VendorReceiver("wecom") as receiver:
-        yield receiver
 
 
 def test_a_channel_whose_last_five_attempts_failed_is_red_on_the_board(

@@ -8,11 +8,8 @@ to local receivers that speak each vendor's formats."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 from uuid import UUID
-
-import pytest
 
 from needs.outbox import delivery_id_for
 from partners.channel_book import partner_owner
@@ -24,18 +21,6 @@ from tests.integration.vendor_receivers import DINGTALK_SECRET, VendorReceiver
 from web.tasks.delivery import LEASE, Notifier
 
 LOCAL = WebhookPolicy(allow_private=True)
-
-
-@pytest.fixture
-def wecom() -> Iterator[VendorReceiver]:
-    with VendorReceiver("wecom") as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def dingtalk() -> Iterator[VendorReceiver]:
-    with VendorReceiver("dingtalk") as receiver:
-        yield receiver
 
 
 def only_a_robot(running, partner, kind: str, robot: VendorReceiver) -> UUID:

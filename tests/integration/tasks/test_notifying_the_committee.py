@@ -7,10 +7,7 @@ formats."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
-
-import pytest
 
 from partners.channel_book import block_owner, secretary_owner
 from partners.channels import checked_channel
@@ -21,18 +18,6 @@ from web.tasks.referral_clock import check_referral_clocks
 
 LOCAL = WebhookPolicy(allow_private=True)
 PERSONAL = ("王秀英", "139", "摔倒", "502")
-
-
-@pytest.fixture
-def wecom() -> Iterator[VendorReceiver]:
-    with VendorReceiver("wecom") as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def dingtalk() -> Iterator[VendorReceiver]:
-    with VendorReceiver("dingtalk") as receiver:
-        yield receiver
 
 
 def give(running, owner: str, kind: str, robot: VendorReceiver) -> UUID:
