@@ -92,6 +92,7 @@ def ids(
         "household_id": household_id,
         "duty_id": event.json["duties"][0]["id"],
         "record_id": record.json["id"],
+        "code": "B3",  # a block
     }
 
 
