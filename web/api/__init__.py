@@ -104,6 +104,7 @@ def init_app(app: Flask) -> Api:
         reference,
         referrals,
         reminders,
+        reports,
     )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
@@ -129,7 +130,7 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, projects):
+    for module in (households, duties, records, channels, projects, reports):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)
