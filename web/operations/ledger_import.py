@@ -1,0 +1,272 @@
+"""Importing the committee's Excel ledgers (台账) into the duties: households at their addresses
+(with who heads them, the phone and how many live there), watched members in their groups, and
+the visits made before the service as past contacts on their own days, all by the importing
+user. Every row is read and checked first; a dry run stops there and changes nothing. A row in
+error never stops the good ones, unless all or nothing is asked for. Importing the same file
+again changes nothing: an address finds its household, a member their group, a visit itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+from uuid import UUID
+
+from duties.domain import Household
+from kernel import checks
+from kernel.clock import SHANGHAI
+from kernel.community import Community, parse_building
+from kernel.errors import DomainError
+from web.operations import ledger_values as values
+from web.operations.ledger_sheet import Sheet, read_rows
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 500
+
+
+@dataclass
+class RowOutcome:
+    """What became (or would become) of one row: created, added, unchanged or error."""
+
+    row: int
+    action: str
+    detail: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, why)
+
+
+@dataclass
+class ImportSummary:
+    """The import's rows, counted, and each row's outcome."""
+
+    kind: str
+    dry_run: bool
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    written: bool = True
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    def line(self) -> str:
+        """The one-line summary at the end."""
+        note = " (dry run: nothing was changed)" if self.dry_run else ""
+        if not self.written and not self.dry_run:
+            note = " (all or nothing: nothing was changed)"
+        return (
+            f"{self.kind}: {len(self.outcomes)} rows — {self.count('created')} created, "
+            f"{self.count('added')} added to households already there, "
+            f"{self.count('unchanged')} unchanged, {self.count('error')} with errors{note}"
+        )
+
+
+@dataclass
+class Planned:
+    row: int
+    block: str = ""
+    building: int = 0
+    unit: str = ""
+    room: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def block_of(community: Community, building: int) -> str | None:
+    """The block a building lies in, if any."""
+    return next((b.code for b in community.blocks if building in b.buildings), None)
+
+
+def plan_row(
+    community: Community, sheet: Sheet, number: int, cells: Mapping[str, Any], today: date
+) -> Planned:
+    """One row read and checked: its address and fields, or what is wrong, column by column."""
+    planned = Planned(number)
+
+    def check(name: str, read: Callable[[Any], Any]) -> Any:
+        try:
+            return read(cells.get(name))
+        except (values.LedgerValueError, DomainError) as error:
+            why = getattr(error, "message", None) or str(error)
+            planned.errors.append((sheet.headers.get(name, name), why))
+            return None
+
+    if number in sheet.merged:
+        planned.errors.append(
+            (
+                "",
+                f"merged cells {sheet.merged[number]}: unmerge them and "
+                "fill in the value on each row",
+            )
+        )
+        return planned
+    building = check("building", lambda v: parse_building(values.plain(v)))
+    if building is not None:
+        block = block_of(community, building)
+        if block is None:
+            planned.errors.append(
+                (sheet.headers["building"], f"building {building} is in no block of the community")
+            )
+        planned.block, planned.building = block or "", building
+    planned.unit = (
+        check(
+            "unit",
+            lambda v: checks.text(
+                values.unit_or_room(v, ("单元",)), "unit", required=False, limit=10
+            ),
+        )
+        or ""
+    )
+    planned.room = (
+        check(
+            "room",
+            lambda v: checks.text(
+                values.unit_or_room(v, ("室", "号")), "room", required=False, limit=10
+            ),
+        )
+        or ""
+    )
+    readers = _readers(sheet.kind, today)
+    for name, read in readers.items():
+        planned.fields[name] = check(name, read)
+    return planned
+
+
+def _readers(kind: str, today: date) -> dict[str, Callable[[Any], Any]]:
+    def words(name: str, required: bool, limit: int) -> Callable[[Any], Any]:
+        return lambda v: checks.text(values.plain(v), name, required=required, limit=limit)
+
+    if kind == "households":
+        return {
+            "head": words("head", False, 100),
+            "phone": lambda v: checks.phone(values.plain(v)),
+            "people": values.people_of,
+        }
+    if kind == "members":
+        return {
+            "name": words("name", True, 100),
+            "birth_year": lambda v: values.year_of(v, today),
+            "group": values.groups_of,
+            "since": lambda v: values.day_of(v, today) if values.plain(v) else today,
+        }
+    return {
+        "date": lambda v: values.day_of(v, today),
+        "visitor": words("visitor", True, 100),
+        "notes": lambda v: checks.text(values.plain(v), "notes", required=False, limit=2000),
+    }
+
+
+def import_ledger(
+    running: Services,
+    source: str | IO[bytes],
+    kind: str,
+    *,
+    community_id: str,
+    actor: str,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+    header_map: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Read, check and (unless a dry run) import a ledger; LedgerFileError for a file that
+    cannot be read as one, before anything is written."""
+    community = running.needs.community(community_id)
+    today = running.clock.now().astimezone(SHANGHAI).date()
+    sheet, rows = read_rows(source, kind, header_map)
+    plans = [plan_row(community, sheet, number, cells, today) for number, cells in rows]
+    summary = ImportSummary(kind, dry_run)
+    if all_or_nothing and any(p.errors for p in plans):
+        summary.written = False
+    writer = _Writer(running, community_id, actor, write=summary.written and not dry_run)
+    for done, plan in enumerate(plans, start=1):
+        if plan.errors:
+            summary.outcomes.append(RowOutcome(plan.row, "error", errors=plan.errors))
+        else:
+            summary.outcomes.append(writer.apply(kind, plan))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(plans)):
+            progress(done, len(plans))
+    return summary
+
+
+class _Writer:
+    """Applies checked rows to the duties, or only says what it would do."""
+
+    def __init__(self, running: Services, community: str, actor: str, *, write: bool) -> None:
+        self.duties = running.duties
+        self.community, self.actor, self.write = community, actor, write
+        self.known: dict[tuple[str, int, str, str], UUID | None] = {}
+        self.planned: set[tuple[str, int, str, str]] = set()  # households a dry run would make
+
+    def apply(self, kind: str, plan: Planned) -> RowOutcome:
+        try:
+            return self._apply(kind, plan)
+        except DomainError as error:
+            return RowOutcome(plan.row, "error", errors=[("", error.message)])
+
+    def _apply(self, kind: str, plan: Planned) -> RowOutcome:
+        address = (plan.block, plan.building, plan.unit, plan.room)
+        where = f"{plan.building}号楼 {plan.unit or '-'}单元 {plan.room or '-'}室"
+        if address not in self.known:
+            self.known[address] = self.duties.find_household(self.community, *address)
+        found = self.known[address]
+        if found is None and not self.write:
+            again = address in self.planned
+            self.planned.add(address)
+            return RowOutcome(
+                plan.row, "added" if again else "created", f"new household {where} ({plan.block})"
+            )
+        created = found is None
+        if found is None:
+            found = self.duties.register_household(
+                community=self.community,
+                block=plan.block,
+                building=plan.building,
+                unit=plan.unit,
+                room=plan.room,
+                actor=self.actor,
+            )
+            self.known[address] = found
+        changed = self._fields(kind, found, plan)
+        action = "created" if created else ("added" if changed else "unchanged")
+        detail = f"{'new household' if created else 'household'} {where} ({plan.block})"
+        return RowOutcome(plan.row, action, detail)
+
+    def _fields(self, kind: str, household_id: UUID, plan: Planned) -> bool:
+        f = plan.fields
+        household = self.duties.load_household(household_id)
+        if kind == "households":
+            if not (f["head"] or f["phone"] or f["people"]):
+                return False
+            if (household.head, household.phone, household.people) == (
+                f["head"],
+                f["phone"],
+                f["people"],
+            ):
+                return False
+            if self.write:
+                self.duties.note_details(
+                    household_id, f["head"], f["phone"], f["people"], actor=self.actor
+                )
+            return True
+        if kind == "members":
+            missing = [g for g in f["group"] if not _in_group(household, f["name"], g)]
+            if self.write:
+                for group in missing:
+                    self.duties.join_group(
+                        household_id, f["name"], group, f["since"], actor=self.actor
+                    )
+            return bool(missing)
+        contact = (f["date"], f["visitor"], f["notes"])
+        if any((c["on"], c["visitor"], c["notes"]) == contact for c in household.contacts):
+            return False
+        if self.write:
+            self.duties.record_past_contact(
+                household_id, f["visitor"], f["notes"], f["date"], actor=self.actor
+            )
+        return True
+
+
+def _in_group(household: Household, name: str, group: str) -> bool:
+    membership = household.membership(household.member_id(name), group)
+    return membership is not None and membership.ends_on is None
