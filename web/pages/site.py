@@ -15,6 +15,7 @@ from web.pages import (
     errors,
     household_page,
     leader,
+    ledger,
     offline,
     people,  # noqa: F401 - its routes join the secretary's blueprint
     project_page,
@@ -40,4 +41,5 @@ pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
 pages.register_blueprint(project_page.bp)
 pages.register_blueprint(reports.bp)
+pages.register_blueprint(ledger.bp)
 pages.register_error_handler(DomainError, errors.domain_error)
