@@ -11,31 +11,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
-from uuid import UUID
 
-from duties.domain import Household
 from kernel import checks
 from kernel.clock import SHANGHAI
 from kernel.community import Community, parse_building
 from kernel.errors import DomainError
 from web.operations import ledger_values as values
 from web.operations.ledger_sheet import Sheet, read_rows
+from web.operations.ledger_writer import LedgerWriter, Planned, RowOutcome
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 500
-
-
-@dataclass
-class RowOutcome:
-    """What became (or would become) of one row: created, added, unchanged or error."""
-
-    row: int
-    action: str
-    detail: str = ""
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, why)
 
 
 @dataclass
@@ -60,17 +49,6 @@ class ImportSummary:
             f"{self.count('added')} added to households already there, "
             f"{self.count('unchanged')} unchanged, {self.count('error')} with errors{note}"
         )
-
-
-@dataclass
-class Planned:
-    row: int
-    block: str = ""
-    building: int = 0
-    unit: str = ""
-    room: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 def block_of(community: Community, building: int) -> str | None:
@@ -178,95 +156,14 @@ def import_ledger(
     summary = ImportSummary(kind, dry_run)
     if all_or_nothing and any(p.errors for p in plans):
         summary.written = False
-    writer = _Writer(running, community_id, actor, write=summary.written and not dry_run)
+    writer = LedgerWriter(running, community_id, actor, write=summary.written and not dry_run)
     for done, plan in enumerate(plans, start=1):
         if plan.errors:
             summary.outcomes.append(RowOutcome(plan.row, "error", errors=plan.errors))
         else:
-            summary.outcomes.append(writer.apply(kind, plan))
+            summary.outcomes.extend(writer.apply(kind, plan))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(plans)):
             progress(done, len(plans))
+    summary.outcomes.extend(writer.flush())
+    summary.outcomes.sort(key=lambda o: o.row)
     return summary
-
-
-class _Writer:
-    """Applies checked rows to the duties, or only says what it would do."""
-
-    def __init__(self, running: Services, community: str, actor: str, *, write: bool) -> None:
-        self.duties = running.duties
-        self.community, self.actor, self.write = community, actor, write
-        self.known: dict[tuple[str, int, str, str], UUID | None] = {}
-        self.planned: set[tuple[str, int, str, str]] = set()  # households a dry run would make
-
-    def apply(self, kind: str, plan: Planned) -> RowOutcome:
-        try:
-            return self._apply(kind, plan)
-        except DomainError as error:
-            return RowOutcome(plan.row, "error", errors=[("", error.message)])
-
-    def _apply(self, kind: str, plan: Planned) -> RowOutcome:
-        address = (plan.block, plan.building, plan.unit, plan.room)
-        where = f"{plan.building}号楼 {plan.unit or '-'}单元 {plan.room or '-'}室"
-        if address not in self.known:
-            self.known[address] = self.duties.find_household(self.community, *address)
-        found = self.known[address]
-        if found is None and not self.write:
-            again = address in self.planned
-            self.planned.add(address)
-            return RowOutcome(
-                plan.row, "added" if again else "created", f"new household {where} ({plan.block})"
-            )
-        created = found is None
-        if found is None:
-            found = self.duties.register_household(
-                community=self.community,
-                block=plan.block,
-                building=plan.building,
-                unit=plan.unit,
-                room=plan.room,
-                actor=self.actor,
-            )
-            self.known[address] = found
-        changed = self._fields(kind, found, plan)
-        action = "created" if created else ("added" if changed else "unchanged")
-        detail = f"{'new household' if created else 'household'} {where} ({plan.block})"
-        return RowOutcome(plan.row, action, detail)
-
-    def _fields(self, kind: str, household_id: UUID, plan: Planned) -> bool:
-        f = plan.fields
-        household = self.duties.load_household(household_id)
-        if kind == "households":
-            if not (f["head"] or f["phone"] or f["people"]):
-                return False
-            if (household.head, household.phone, household.people) == (
-                f["head"],
-                f["phone"],
-                f["people"],
-            ):
-                return False
-            if self.write:
-                self.duties.note_details(
-                    household_id, f["head"], f["phone"], f["people"], actor=self.actor
-                )
-            return True
-        if kind == "members":
-            missing = [g for g in f["group"] if not _in_group(household, f["name"], g)]
-            if self.write:
-                for group in missing:
-                    self.duties.join_group(
-                        household_id, f["name"], group, f["since"], actor=self.actor
-                    )
-            return bool(missing)
-        contact = (f["date"], f["visitor"], f["notes"])
-        if any((c["on"], c["visitor"], c["notes"]) == contact for c in household.contacts):
-            return False
-        if self.write:
-            self.duties.record_past_contact(
-                household_id, f["visitor"], f["notes"], f["date"], actor=self.actor
-            )
-        return True
-
-
-def _in_group(household: Household, name: str, group: str) -> bool:
-    membership = household.membership(household.member_id(name), group)
-    return membership is not None and membership.ends_on is None
