@@ -34,7 +34,8 @@ class Period:
 
 
 def _hours(later: datetime | None, earlier: datetime) -> float | None:
-    return None if later is None else (later - earlier) / timedelta(hours=1)
+    # A contact recorded on the server before a need captured offline was sent is at once.
+    return None if later is None else max(0.0, (later - earlier) / timedelta(hours=1))
 
 
 def _median(values: list[float]) -> float | None:

@@ -146,6 +146,7 @@ def _bars(
 def _table(pdf: Any, table: dict[str, Any]) -> None:
     """A table with its title; narrow columns share the width, header cells wrap."""
     pdf.ln(2)
+    pdf.set_fill_color(255, 255, 255)  # the charts' last colour is no table's
     pdf.set_font("cjk", size=11)
     pdf.cell(0, 7, table["title"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=6.5)
