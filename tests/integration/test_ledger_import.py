@@ -226,3 +226,51 @@ def test_the_exported_ledger_imports_back_changing_nothing(running: Services) ->
     summary = run(running, out, "households")
     assert summary.count("unchanged") == 6
     assert events(running) == before
+
+
+def test_erasing_an_imported_household_erases_its_head_phone_and_visits(
+    running: Services,
+) -> None:
+    from web.operations.erasure import erase_household
+
+    import_samples(running)
+    found = running.duties.find_household(COMMUNITY, "B3", 15, "2", "502")
+    assert found is not None
+    erase_household(running, found, "secretary")
+    household = running.duties.load_household(found)
+    assert "王秀英" not in repr((household.head, household.phone, household.contacts))
+    assert "王丽" not in repr(household.contacts)
+    assert [c["on"] for c in household.contacts] == [date(2023, 5, 1), date(2023, 6, 3)]
+    again = run(running, str(SAMPLES / "ledger-visits.xlsx"), "visits")
+    assert again.count("error") == 0  # its address finds no household now: a new one
+
+
+def test_a_batch_that_clashes_with_another_writer_is_done_again_row_by_row(
+    running: Services,
+) -> None:
+    from web.operations.ledger_import import plan_row
+    from web.operations.ledger_sheet import read_rows
+    from web.operations.ledger_writer import LedgerWriter
+
+    import_samples(running)
+    found = running.duties.find_household(COMMUNITY, "B3", 15, "2", "502")
+    assert found is not None
+    rows = [["楼号", "单元", "室", "日期", "走访人", "情况"]]
+    rows += [
+        ["15号楼", "2", "502", "2024.1.1", "王丽", "新年慰问"],
+        ["16", "1", "101", "2024.1.2", "王丽", "初访"],
+    ]
+    sheet_, cells = read_rows(sheet(*rows), "visits")
+    community = running.needs.community(COMMUNITY)
+    today = date(2026, 11, 30)
+    writer = LedgerWriter(running, COMMUNITY, "secretary", write=True)
+    outcomes = []
+    for number, row in cells:
+        outcomes += writer.apply("visits", plan_row(community, sheet_, number, row, today))
+    assert outcomes == []  # held in the batch
+    running.duties.note_details(found, "王秀英", "13900000000", 1, actor="leader3")  # meanwhile
+    outcomes = writer.flush() + writer.flush()
+    assert sorted((o.row, o.action) for o in outcomes) == [(2, "added"), (3, "created")]
+    household = running.duties.load_household(found)
+    assert household.phone == "13900000000"
+    assert date(2024, 1, 1) in [c["on"] for c in household.contacts]

@@ -73,16 +73,15 @@ class LedgerWriter:
     def flush(self) -> list[RowOutcome]:
         """Save the batch: its rows' outcomes, or, after a clash, each row done again alone."""
         batch, self.batch = self.batch, []
+        pending, new = list(self.pending.values()), self.new & set(self.pending)
+        self.pending, self.new = {}, set()
         try:
-            if self.pending:
+            if pending:
                 # Their keys made in one transaction, not one each as their events are sealed.
-                self.keys.make_keys(self.new & set(self.pending))
-                self.duties.save(*self.pending.values())
+                self.keys.make_keys(new)
+                self.duties.save(*pending)
         except IntegrityError:
-            return self._one_by_one(batch)
-        finally:
-            self.pending.clear()
-            self.new.clear()
+            return self._one_by_one(batch)  # on fresh copies: the failed ones are dropped
         return [outcome for _, _, outcome in batch]
 
     def _one_by_one(self, batch: list[tuple[str, Planned, RowOutcome]]) -> list[RowOutcome]:
