@@ -50,6 +50,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "board": ("secretary", lambda page: page.goto("/board")),
     "partners": ("secretary", lambda page: page.goto("/partners")),
     "people": ("secretary", lambda page: page.goto("/people")),
+    "monthly-report": ("secretary", lambda page: page.goto("/reports/menu")),
+    "ledgers": ("secretary", lambda page: page.goto("/ledgers")),
     "case-secretary": ("secretary", lambda page: (page.goto("/needs"), _first(page, ".card-link"))),
     "history": (
         "auditor",
