@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from web.bootstrap import Services
 
 BATCH = 200  # households a transaction
+# Households saved lately are kept, as saved, for the rows after them (a ledger lists a
+# household's members apart): a copy another writer has since changed fails its batch's save,
+# which is then done again on fresh copies.
+KEPT = 20_000
 Address = tuple[str, int, str, str]
 
 
@@ -55,6 +59,7 @@ class LedgerWriter:
         self.known: dict[Address, UUID] = {}
         self.planned: set[Address] = set()  # households a dry run would make
         self.pending: dict[UUID, Household] = {}  # loaded, changed, not yet saved
+        self.saved: dict[UUID, Household] = {}  # as this import saved them
         self.batch: list[tuple[str, Planned, RowOutcome]] = []
         self.batch_size = BATCH
 
@@ -81,7 +86,11 @@ class LedgerWriter:
                 self.keys.make_keys(new)
                 self.duties.save(*pending)
         except IntegrityError:
+            self.saved.clear()
             return self._one_by_one(batch)  # on fresh copies: the failed ones are dropped
+        self.saved.update((household.id, household) for household in pending)
+        for stale in list(self.saved)[: max(0, len(self.saved) - KEPT)]:
+            del self.saved[stale]
         return [outcome for _, _, outcome in batch]
 
     def _one_by_one(self, batch: list[tuple[str, Planned, RowOutcome]]) -> list[RowOutcome]:
@@ -93,7 +102,7 @@ class LedgerWriter:
             self.batch_size = size
 
     def _household(self, household_id: UUID) -> Household:
-        found = self.pending.get(household_id)
+        found = self.pending.get(household_id) or self.saved.get(household_id)
         return found if found is not None else self.duties.load_household(household_id)
 
     def _apply(self, kind: str, plan: Planned) -> RowOutcome:
