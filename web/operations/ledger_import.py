@@ -71,13 +71,8 @@ def plan_row(
             return None
 
     if number in sheet.merged:
-        planned.errors.append(
-            (
-                "",
-                f"merged cells {sheet.merged[number]}: unmerge them and "
-                "fill in the value on each row",
-            )
-        )
+        why = f"merged cells {sheet.merged[number]}: unmerge them, the value on each row"
+        planned.errors.append(("", why))
         return planned
     building = check("building", lambda v: parse_building(values.plain(v)))
     if building is not None:
@@ -87,28 +82,17 @@ def plan_row(
                 (sheet.headers["building"], f"building {building} is in no block of the community")
             )
         planned.block, planned.building = block or "", building
-    planned.unit = (
-        check(
-            "unit",
-            lambda v: checks.text(
-                values.unit_or_room(v, ("单元",)), "unit", required=False, limit=10
-            ),
-        )
-        or ""
-    )
-    planned.room = (
-        check(
-            "room",
-            lambda v: checks.text(
-                values.unit_or_room(v, ("室", "号")), "room", required=False, limit=10
-            ),
-        )
-        or ""
-    )
+    planned.unit = check("unit", _place("unit", ("单元",))) or ""
+    planned.room = check("room", _place("room", ("室", "号"))) or ""
     readers = _readers(sheet.kind, today)
     for name, read in readers.items():
         planned.fields[name] = check(name, read)
     return planned
+
+
+def _place(name: str, suffixes: tuple[str, ...]) -> Callable[[Any], str]:
+    """A unit or a room, read as the service keeps it (2单元 is 2, 502室 is 502)."""
+    return lambda v: checks.text(values.unit_or_room(v, suffixes), name, required=False, limit=10)
 
 
 def _readers(kind: str, today: date) -> dict[str, Callable[[Any], Any]]:
