@@ -274,3 +274,15 @@ def test_a_batch_that_clashes_with_another_writer_is_done_again_row_by_row(
     household = running.duties.load_household(found)
     assert household.phone == "13900000000"
     assert date(2024, 1, 1) in [c["on"] for c in household.contacts]
+
+
+def test_a_ledger_longer_than_the_limit_is_refused_before_anything_is_written(
+    running: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web.operations import ledger_sheet
+
+    monkeypatch.setattr(ledger_sheet, "MAX_ROWS", 3)  # 100,000 in service; a small file here
+    rows = [["楼号", "单元", "室"]] + [["15", "2", str(500 + i)] for i in range(5)]
+    with pytest.raises(LedgerFileError, match="more than 3 rows"):
+        run(running, sheet(*rows), "households")
+    assert events(running) == 0
