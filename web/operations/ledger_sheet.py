@@ -87,15 +87,14 @@ def _names(kind: str, extra: Mapping[str, str]) -> dict[str, str]:
 def open_ledger(source: str | IO[bytes]) -> Any:
     """The workbook, read-only; LedgerFileError for a file that is not XLSX."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         return load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise LedgerFileError(
             f"this is not an Excel workbook (.xlsx): save it from Excel as .xlsx ({error})"
         ) from None
-    except Exception as error:  # openpyxl's own InvalidFileException and parse errors
-        raise LedgerFileError(f"this is not an Excel workbook (.xlsx): {error}") from None
 
 
 def find_header(kind: str, rows: list[tuple[Any, ...]], extra: Mapping[str, str]) -> Sheet:
