@@ -141,6 +141,7 @@ def import_ledger(
     if all_or_nothing and any(p.errors for p in plans):
         summary.written = False
     writer = LedgerWriter(running, community_id, actor, write=summary.written and not dry_run)
+    writer.look_up(plans)
     for done, plan in enumerate(plans, start=1):
         if plan.errors:
             summary.outcomes.append(RowOutcome(plan.row, "error", errors=plan.errors))

@@ -53,7 +53,8 @@ class LedgerWriter:
     """Applies checked rows to the duties in batches, or only says what it would do."""
 
     def __init__(self, running: Services, community: str, actor: str, *, write: bool) -> None:
-        self.duties, self.keys = running.duties, running.keys
+        self.duties, self.keys, self.index = running.duties, running.keys, running.duties_view
+        self.looked: set[Address] = set()  # addresses looked up together beforehand
         self.new: set[UUID] = set()  # households registered in the batch
         self.community, self.actor, self.write = community, actor, write
         self.known: dict[Address, UUID] = {}
@@ -95,11 +96,18 @@ class LedgerWriter:
 
     def _one_by_one(self, batch: list[tuple[str, Planned, RowOutcome]]) -> list[RowOutcome]:
         self.known.clear()  # what the failed batch registered was not saved
+        self.looked.clear()
         size, self.batch_size = self.batch_size, 1
         try:
             return [o for kind, plan, _ in batch for o in self.apply(kind, plan)]
         finally:
             self.batch_size = size
+
+    def look_up(self, plans: list[Planned]) -> None:
+        """Find the rows' households a few hundred addresses to a statement, before writing."""
+        addresses = {(p.block, p.building, p.unit, p.room) for p in plans if not p.errors}
+        self.known.update(self.index.find_households(self.community, addresses))
+        self.looked |= addresses
 
     def _household(self, household_id: UUID) -> Household:
         found = self.pending.get(household_id) or self.saved.get(household_id)
@@ -108,7 +116,9 @@ class LedgerWriter:
     def _apply(self, kind: str, plan: Planned) -> RowOutcome:
         address: Address = (plan.block, plan.building, plan.unit, plan.room)
         where = f"{plan.building}号楼 {plan.unit or '-'}单元 {plan.room or '-'}室 ({plan.block})"
-        found = self.known.get(address) or self.duties.find_household(self.community, *address)
+        found = self.known.get(address)
+        if found is None and address not in self.looked:
+            found = self.duties.find_household(self.community, *address)
         if found is None and not self.write:
             again = address in self.planned
             self.planned.add(address)
