@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import audit_cost, in_process, over_http, work
+from bench import audit_cost, in_process, ledgers, over_http, work
 from bench.machine import BUSY, describe, ensure_wrk, load, load_text
 from bench.report import Report
 from bench.stores import NOT_PRODUCTION, ROOT
@@ -31,6 +31,9 @@ QUICK = {
     "reads": 5,
     "audit_needs": 10,
     "audit_rounds": 2,
+    "ledger_households": 30,
+    "ledger_members": 60,
+    "report_rounds": 1,
 }
 
 
@@ -41,13 +44,15 @@ def _env(name: str, default: str | int | float) -> str | int | float:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     http, data, audit = over_http.HttpSizes(), in_process.DataSizes(), audit_cost.AuditSizes()
+    ledger = ledgers.LedgerSizes()
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness only")
     p.add_argument("--stores", default=_env("stores", "sqlite,postgres"), help="sqlite,postgres")
     p.add_argument(
         "--only",
         default=_env("only", "http,data,audit"),
-        help="http (over HTTP), data (in process), audit (what sealing costs a logged need)",
+        help="http (over HTTP), data (in process), audit (what sealing costs a logged need); "
+        "ledgers (issue 19: the ledger import and the monthly report) only when named",
     )
     p.add_argument("--output", default=_env("output", ""), help="report file; '-' for none")
     p.add_argument(
@@ -66,11 +71,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="calls per profiled path",
     )
     sizes = p.add_argument_group("sizes")
-    for name, default in (*vars(http).items(), *vars(data).items(), *vars(audit).items()):
+    every = (*vars(http).items(), *vars(data).items(), *vars(audit).items())
+    for name, default in (*every, *vars(ledger).items()):
         flag = "--" + name.replace("_", "-")
         sizes.add_argument(flag, type=type(default), default=None, help=f"default {default}")
     args = p.parse_args(argv)
-    for name, default in (*vars(http).items(), *vars(data).items(), *vars(audit).items()):
+    for name, default in (*every, *vars(ledger).items()):
         if getattr(args, name) is None:
             chosen = QUICK.get(name, default) if args.quick else default
             setattr(args, name, _env(name, chosen))
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     http = over_http.HttpSizes(**{k: getattr(args, k) for k in vars(over_http.HttpSizes())})
     data = in_process.DataSizes(**{k: getattr(args, k) for k in vars(in_process.DataSizes())})
     audit = audit_cost.AuditSizes(**{k: getattr(args, k) for k in vars(audit_cost.AuditSizes())})
+    ledger = ledgers.LedgerSizes(**{k: getattr(args, k) for k in vars(ledgers.LedgerSizes())})
     wrk = ensure_wrk() if "http" in parts else ""
     command = shlex.join([".venv/bin/python", "-m", "bench", *argv])
     if os.environ.get("BENCH_LAUNCHER"):
@@ -116,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                 in_process.run(report, kind, folder, data, profile=args.profile)
             if "audit" in parts:
                 audit_cost.run(report, kind, folder, audit)
+            if "ledgers" in parts:
+                ledgers.run(report, kind, folder, ledger)
             if "http" in parts:
                 over_http.run(report, kind, wrk, folder, http)
                 if kind == "postgres":

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from store.sqlstore import Sql, SqlStore
 
+_CHUNK = 500  # digests a statement, well inside either database's limit on parameters
 # A household's address as its registration gave it: (id, community, block, building, unit, room).
 Registration = tuple[UUID, str, str, int, str, str]
 
@@ -50,6 +51,31 @@ class AddressIndex:
                 if row:
                     return UUID(row["household_id"])
         return None
+
+    def find_households(
+        self, community: str, addresses: Iterable[tuple[str, int, str, str]]
+    ) -> dict[tuple[str, int, str, str], UUID]:
+        """The households registered at these (block, building, unit, room) addresses, found
+        a few hundred to a statement (a ledger's import); an address not found is left out."""
+        wanted: dict[str, tuple[str, int, str, str]] = {}
+        for address in addresses:
+            block, building, unit, room = address
+            for key in (self.address_key, *self.previous_address_keys):
+                wanted[address_digest(key, community, block, building, unit, room)] = address
+        found: dict[tuple[str, int, str, str], UUID] = {}
+        digests = sorted(wanted)
+        with self.store.read() as sql:
+            for at in range(0, len(digests), _CHUNK):
+                params = {f"d{i}": d for i, d in enumerate(digests[at : at + _CHUNK])}
+                listed = ", ".join(f"%({name})s" for name in params)
+                rows = sql.execute(
+                    "SELECT household_id, address_digest FROM duty_households "  # noqa: S608
+                    f"WHERE address_digest IN ({listed}) ORDER BY registered_at, household_id",
+                    params,
+                ).fetchall()
+                for row in rows:
+                    found.setdefault(wanted[row["address_digest"]], UUID(row["household_id"]))
+        return found
 
     def move_digests(self, registrations: Iterable[Registration]) -> int:
         """Move each household's digest made under a previous key to the current key (a

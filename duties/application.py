@@ -138,6 +138,27 @@ class Duties(HouseholdRegistry):
         )
         return household_id
 
+    def note_details(
+        self, household_id: UUID, head: str, phone: str, people: int | None, *, actor: str, **o: Any
+    ) -> bool:
+        """Note who heads the household, its phone and how many live there; False: known."""
+        noted: bool = self._update(
+            household_id, lambda h, s: h.note_details(head, phone, people, s), actor, **o
+        )
+        return noted
+
+    def record_past_contact(
+        self, household_id: UUID, visitor: str, notes: str, on: date, *, actor: str
+    ) -> bool:
+        """A contact from before the service (a ledger's visit) on its day; False: known."""
+        recorded: bool = self._update(
+            household_id,
+            lambda h, s: h.record_past_contact(visitor, notes, on, s),
+            actor,
+            commutes=True,
+        )
+        return recorded
+
     # --- records -------------------------------------------------------------------------
 
     def make_record(

@@ -19,6 +19,7 @@ from duties.exceptions import (
 )
 from duties.rules import ASK, GROUPS, LIFE_EVENT, LIFE_EVENTS, VISIT, DutyRules, code
 from duties.values import Duty, LifeEvent, Membership, day, day_end, text
+from kernel import checks
 from kernel.checks import Stamp
 from kernel.community import Community
 from store.chain import Erased
@@ -32,6 +33,9 @@ class Household(Aggregate):
     # Defaults for households registered before erasure existed.
     erased_at = cast("datetime | None", None)
     erased_by = cast("str | None", None)
+    # Defaults for households registered before the ledger's details were kept.
+    head, phone, people = "", "", cast("int | None", None)
+    contacts: tuple[dict[str, Any], ...] = ()
 
     class Event(CommandEvent, Aggregate.Event):
         actor: str
@@ -277,6 +281,57 @@ class Household(Aggregate):
                 return duty
         raise DutyNotFoundError(f"no duty {duty_id}")
 
+    # --- the committee's ledger: who heads the household, and contacts made before the service
+
+    class DetailsNoted(Event):
+        personal: ClassVar[tuple[str, ...]] = ("head", "phone")
+        head: str
+        phone: str
+        people: int | None
+
+        def apply(self, household: Household) -> None:
+            household.head, household.phone, household.people = self.head, self.phone, self.people
+
+    class PastContactRecorded(Event):
+        personal: ClassVar[tuple[str, ...]] = ("visitor", "notes")
+        visitor: str
+        notes: str
+        contacted_on: date
+
+        def apply(self, household: Household) -> None:
+            contact = {"on": self.contacted_on, "visitor": self.visitor, "notes": self.notes}
+            household.contacts = (*household.contacts, contact)
+
+    def note_details(self, head: str, phone: str, people: int | None, stamp: Stamp) -> bool:
+        """Note the head of the household, the phone and how many live there; False when the
+        household holds these already."""
+        self.refuse_personal_data("head")
+        noted = (text(head, "head", required=False, limit=100), checks.phone(phone), people)
+        if people is not None and not 0 < people < 100:
+            raise InvalidDutyInputError("people", f"{people} people in one household?")
+        if noted == (self.head, self.phone, self.people):
+            return False
+        self.trigger_event(
+            self.DetailsNoted, head=noted[0], phone=noted[1], people=people, **stamp.event_kwargs()
+        )
+        return True
+
+    def record_past_contact(self, visitor: str, notes: str, on: date, stamp: Stamp) -> bool:
+        """A visit made before the service kept them (from a ledger) on its day, which may lie
+        further back than an event may be backdated; False when the household holds it."""
+        self.refuse_personal_data("notes")
+        who, what = text(visitor, "visitor", limit=100), text(notes, "notes", required=False)
+        if any((c["on"], c["visitor"], c["notes"]) == (on, who, what) for c in self.contacts):
+            return False
+        self.trigger_event(
+            self.PastContactRecorded,
+            visitor=who,
+            notes=what,
+            contacted_on=day(on, "contacted_on"),
+            **stamp.event_kwargs(),
+        )
+        return True
+
     # --- erasure: the household's key is destroyed, the duties and their counts stay ------
 
     class PersonalDataErased(Event):
@@ -286,6 +341,10 @@ class Household(Aggregate):
             gone = Erased("")
             household.erased_at, household.erased_by = self.timestamp, self.actor
             household.unit = household.room = gone
+            household.head = household.phone = gone
+            household.contacts = tuple(
+                {**c, "visitor": gone, "notes": gone} for c in household.contacts
+            )
             household.memberships = [replace(m, member=gone) for m in household.memberships]
             household.life_events = [replace(e, note=gone) for e in household.life_events]
             household.duties = [replace(d, notes=gone) for d in household.duties]

@@ -166,6 +166,8 @@ class DutiesView(AddressIndex, TrackedSqlView):
         Household.GroupJoined: _group_joined,
         Household.GroupLeft: _group_left,
         Household.LifeEventRecorded: _life_event_recorded,
+        Household.DetailsNoted: _life_event_recorded,  # only the version moves
+        Household.PastContactRecorded: _life_event_recorded,
         Household.DutyFellDue: _duty_fell_due,
         Household.DutyDischarged: _duty_discharged,
         Household.PersonalDataErased: _erased,  # a record's erasure changes no row here

@@ -84,11 +84,13 @@ class NeedsProjection:
         return ("urgency=%(urgency)s", "urgency_rank=%(rank)s")
 
     def _resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
-        return ("status='resolved'", "resolved_at=%(at)s", *_NOT_ESCALATED)
+        need["outcome"] = e.outcome.value
+        return ("status='resolved'", "resolved_at=%(at)s", "outcome=%(outcome)s", *_NOT_ESCALATED)
 
     def _escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["reason"] = e.reason
-        return ("escalated_at=%(at)s", "escalation_reason=%(reason)s")
+        # last_escalated_at outlives the case's resolution, so a report counts the escalation.
+        return ("escalated_at=%(at)s", "escalation_reason=%(reason)s", "last_escalated_at=%(at)s")
 
     def _delivery_failed(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         sql.execute(
@@ -98,7 +100,7 @@ class NeedsProjection:
         return ()
 
     def _reopened(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
-        return ("status='open'", "resolved_at=NULL")
+        return ("status='open'", "resolved_at=NULL", "outcome=NULL")
 
     def _referred(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         sql.execute(

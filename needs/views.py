@@ -43,6 +43,8 @@ _ADDED_COLUMNS = (
     ("needs_view", "escalated_at", "{time}"),
     ("needs_view", "escalation_reason", "TEXT"),
     ("referrals_view", "delivery_failed_at", "{time}"),
+    ("needs_view", "outcome", "TEXT"),
+    ("needs_view", "last_escalated_at", "{time}"),
 )
 # SQLite indexes a ranking read the whole history through, before partner_stats kept it.
 _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_counts")

@@ -205,6 +205,28 @@ class KeyStore:
             return cached
         return self._keep(household_id, row["wrapped"], generation)
 
+    def make_keys(self, household_ids: Iterable[UUID]) -> None:
+        """Make the keys of households registered together (a ledger's import) in one
+        transaction, so sealing their first events finds them made; a household with a key,
+        or erased, keeps what it has (its first event finds that as ever)."""
+        generation = self.cache.generation()
+        made: dict[UUID, bytes] = {}
+        with self.store.write() as sql:
+            for household_id in household_ids:
+                if self.cache.key(household_id, generation) is not None:
+                    continue
+                key = AESGCM.generate_key(bit_length=256)
+                params = {
+                    "h": str(household_id),
+                    "w": wrap(self.kek, household_id, key),
+                    "at": datetime.now(UTC).isoformat(),
+                }
+                if sql.execute(_MAKE, params).rowcount == 1:
+                    made[household_id] = key
+        for household_id in made:
+            self.cache.not_erased(household_id, generation)
+        self.cache.keep(made, generation)
+
     def _keep(self, household_id: UUID, wrapped: str, generation: int) -> bytes:
         key = self.unwrap_any(household_id, wrapped)[0]
         self.cache.keep({household_id: key}, generation)

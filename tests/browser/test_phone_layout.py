@@ -52,6 +52,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "people": ("secretary", lambda page: page.goto("/people")),
     "channels": ("secretary", lambda page: page.goto("/channels")),
     "block-channels": ("leader3", lambda page: page.goto("/channels/block-B3")),
+    "monthly-report": ("secretary", lambda page: page.goto("/reports/menu")),
+    "ledgers": ("secretary", lambda page: page.goto("/ledgers")),
     "case-secretary": ("secretary", lambda page: (page.goto("/needs"), _first(page, ".card-link"))),
     "history": (
         "auditor",

@@ -43,6 +43,7 @@ STORED_TOPICS = {
     },
     Household: {
         "Created": "duties.domain:Household.Created",
+        "DetailsNoted": "duties.domain:Household.DetailsNoted",
         "DutyDischarged": "duties.domain:Household.DutyDischarged",
         "DutyFellDue": "duties.domain:Household.DutyFellDue",
         "Event": "duties.domain:Household.Event",
@@ -50,6 +51,7 @@ STORED_TOPICS = {
         "GroupLeft": "duties.domain:Household.GroupLeft",
         "HouseholdRegistered": "duties.domain:Household.HouseholdRegistered",
         "LifeEventRecorded": "duties.domain:Household.LifeEventRecorded",
+        "PastContactRecorded": "duties.domain:Household.PastContactRecorded",
         "PersonalDataErased": "duties.domain:Household.PersonalDataErased",
     },
     Record: {

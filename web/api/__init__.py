@@ -105,6 +105,7 @@ def init_app(app: Flask) -> Api:
         referrals,
         reminders,
         team_channels,
+        reports,
     )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
@@ -130,7 +131,7 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, team_channels, projects):
+    for module in (households, duties, records, channels, team_channels, projects, reports):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -16,10 +16,12 @@ from web.pages import (
     errors,
     household_page,
     leader,
+    ledger,
     offline,
     people,  # noqa: F401 - its routes join the secretary's blueprint
     project_page,
     reminders,
+    reports,
     secretary,
 )
 
@@ -40,4 +42,6 @@ pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
 pages.register_blueprint(project_page.bp)
 pages.register_blueprint(channels.bp)
+pages.register_blueprint(reports.bp)
+pages.register_blueprint(ledger.bp)
 pages.register_error_handler(DomainError, errors.domain_error)
