@@ -104,8 +104,8 @@ def init_app(app: Flask) -> Api:
         reference,
         referrals,
         reminders,
-        team_channels,
         reports,
+        team_channels,
     )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
