@@ -11,7 +11,7 @@ from uuid import UUID
 from flask.views import MethodView
 from marshmallow import Schema
 
-from web.access import LEADERS, check_project
+from web.access import LEADERS, WORKERS, check_collector, check_project
 from web.api import project_read_schemas as r
 from web.api import project_schemas as s
 from web.api.auth import roles
@@ -22,9 +22,12 @@ from web.bootstrap import services
 CommandView = Callable[..., Answer]
 
 
-def command(schema: type[Schema], *, status: int = 200) -> Callable[[CommandView], CommandView]:
-    """What every command on a project shares: its runners only, its body, If-Match and
-    Idempotency-Key, the project as the answer."""
+def command(
+    schema: type[Schema], *, status: int = 200, work: str | None = None
+) -> Callable[[CommandView], CommandView]:
+    """What every command on a project shares: its runners only (with its team members, for
+    their `work`: web.access.MEMBER_WORK), its body, If-Match and Idempotency-Key, the project
+    as the answer."""
 
     def decorate(view: CommandView) -> CommandView:
         documented = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(view)
@@ -34,13 +37,13 @@ def command(schema: type[Schema], *, status: int = 200) -> Callable[[CommandView
         # A body none of whose fields is required may be left out (as the document says).
         needed = any(field.required for field in schema().fields.values())
         documented = blp.arguments(schema, required=needed)(documented)
-        return roles(*LEADERS)(documented)
+        return roles(*(WORKERS if work else LEADERS))(documented)
 
     return decorate
 
 
-def opts_for(project_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
-    project = check_project(project_id)
+def opts_for(project_id: UUID, args: dict[str, Any], work: str | None = None) -> dict[str, Any]:
+    project = check_project(project_id, work)
     return command_opts(args, project["version"])
 
 
@@ -56,13 +59,15 @@ class Households(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/consents")
 class Consents(MethodView):
-    @command(s.NewConsentSchema)
+    @command(s.NewConsentSchema, work="consent")
     def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Record a household's answer in the current round, or take it back (`withdrawn`):
-        below the threshold before approval, the project goes back to consenting."""
-        opts = opts_for(project_id, args)
+        """Record a household's answer in the current round (a team member: one they
+        collected), or take it back (`withdrawn`, by the project's runners): below the threshold
+        before approval, the project goes back to consenting."""
+        withdrawn = args["answer"] == "withdrawn"
+        opts = opts_for(project_id, args, None if withdrawn else "consent")
         running = services().projects
-        if args["answer"] == "withdrawn":
+        if withdrawn:
             running.withdraw_consent(project_id, args["household_id"], args["reason"], **opts)
         else:
             running.record_consent(
@@ -70,7 +75,7 @@ class Consents(MethodView):
                 args["household_id"],
                 args["answer"],
                 round=args.get("round"),
-                collected_by=args["collected_by"],
+                collected_by=check_collector(args["collected_by"]),
                 on_paper=args["on_paper"],
                 signatory=args["signatory"],
                 **opts,
@@ -101,10 +106,10 @@ class Team(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/meetings")
 class Meetings(MethodView):
-    @command(s.NewMeetingSchema)
+    @command(s.NewMeetingSchema, work="meeting")
     def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
         """Record a meeting: its kind, day, households present, minutes and decisions."""
-        opts = opts_for(project_id, args)
+        opts = opts_for(project_id, args, "meeting")
         services().projects.hold_meeting(
             project_id,
             kind=args["kind"],
@@ -120,11 +125,12 @@ class Meetings(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/ledger")
 class Ledger(MethodView):
-    @command(s.NewLedgerEntrySchema)
+    @command(s.NewLedgerEntrySchema, work="ledger")
     def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """A pledge, payment, expense or refund in fen; or (`share_rule`) how the total
-        (`amount_fen`) is shared: equal, or by floor with weights."""
-        opts = opts_for(project_id, args)
+        """A pledge, payment, expense or refund in fen (a team member: the treasurer only); or
+        (`share_rule`, by the project's runners) how the total (`amount_fen`) is shared: equal,
+        or by floor with weights."""
+        opts = opts_for(project_id, args, None if args["kind"] == "share_rule" else "ledger")
         running = services().projects
         if args["kind"] == "share_rule":
             running.set_share_rule(
@@ -172,10 +178,10 @@ class Rota(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/steps/<string:step_id>/stamps")
 class Stamps(MethodView):
-    @command(s.NewStampSchema)
+    @command(s.NewStampSchema, work="stamp")
     def post(self, args: dict[str, Any], project_id: UUID, step_id: str) -> Answer:
         """A stamp obtained for a step: its department, day and reference."""
-        opts = opts_for(project_id, args)
+        opts = opts_for(project_id, args, "stamp")
         services().projects.obtain_stamp(
             project_id,
             step_id,

@@ -12,7 +12,15 @@ from flask import Response, abort, g, url_for
 from flask.views import MethodView
 
 from kernel.clock import SHANGHAI
-from web.access import LEADERS, READERS, check_block_allowed, check_project, project_in_scope
+from web.access import (
+    LEADERS,
+    PROJECT_READERS,
+    READERS,
+    check_block_allowed,
+    check_project,
+    project_in_scope,
+    projects_in_scope,
+)
 from web.api import project_read_schemas as r
 from web.api import project_schemas as s
 from web.api.auth import roles
@@ -39,7 +47,7 @@ EXPORT_CONTENT = {
 
 @blp.route("/project-templates")
 class Templates(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.response(200, s.ProjectTemplateSchema(many=True))
     def get(self) -> list[dict[str, Any]]:
         """Every template, at its newest version (templates are shared: any community may
@@ -63,7 +71,7 @@ class Templates(MethodView):
 
 @blp.route("/project-templates/<uuid:template_id>")
 class Template(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.arguments(s.ProjectTemplateArgsSchema, location="query")
     @blp.response(200, s.ProjectTemplateSchema)
     def get(self, args: dict[str, Any], template_id: UUID) -> Any:
@@ -74,21 +82,13 @@ class Template(MethodView):
 
 @blp.route("/projects")
 class Projects(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.arguments(s.ProjectListArgsSchema, location="query")
     @blp.response(200, r.ProjectPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The projects in the caller's blocks, by block and phase (`status`)."""
-        block = args.get("block")
-        if block is not None:
-            check_block_allowed(block)
-        user = g.user
-        blocks = None if user.role in ("secretary", "auditor") else set(user.blocks)
-        if block is not None:
-            blocks = {block}
-        found = services().projects.list_projects(
-            community=user.community, blocks=blocks, status=args.get("status")
-        )
+        """The projects the caller may read (web.access.may_read_project), by block and phase
+        (`status`)."""
+        found = projects_in_scope(args.get("block"), args.get("status"))
         start = (args["page"] - 1) * args["per_page"]
         return page_of(found[start : start + args["per_page"]], len(found), args)
 
@@ -126,7 +126,7 @@ class Projects(MethodView):
 
 @blp.route("/projects/<uuid:project_id>")
 class Project(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.response(200, r.ProjectSchema)
     def get(self, project_id: UUID) -> Any:
         """The project: its phase, consent tally per round, progress, ledger, team."""
@@ -135,7 +135,7 @@ class Project(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/steps")
 class Steps(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.response(200, r.ProjectStepSchema(many=True))
     def get(self, project_id: UUID) -> list[dict[str, Any]]:
         """The checklist: every step by phase, its department, state and stamps."""
@@ -156,7 +156,7 @@ class History(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/export")
 class Export(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.arguments(r.ProjectExportArgsSchema, location="query")
     @blp.response(200, r.ProjectExportSchema)
     @blp.doc(responses={"200": {"description": "OK", "content": EXPORT_CONTENT}})

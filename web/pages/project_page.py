@@ -8,10 +8,10 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from web.access import READERS, project_in_scope
+from web.access import PROJECT_READERS, project_in_scope, projects_in_scope
 from web.bootstrap import services
 from web.pages.access import roles
 
@@ -41,17 +41,16 @@ def role_names() -> dict[str, str]:
 
 
 @bp.route("/projects")
-@roles(*READERS)
+@roles(*PROJECT_READERS)
 def projects() -> Any:
-    """The projects of my blocks (the secretary's and the auditor's: the community's)."""
-    user = g.user
-    blocks = None if user.role in ("secretary", "auditor") else set(user.blocks)
-    found = services().projects.list_projects(community=user.community, blocks=blocks)
+    """The projects I may read: my blocks' (the secretary's and the auditor's: the
+    community's; a team member's: those they serve on)."""
+    found = projects_in_scope()
     return render_template("pages/projects.html", projects=found, phase_names=phase_names())
 
 
 @bp.route("/projects/<uuid:project_id>")
-@roles(*READERS)
+@roles(*PROJECT_READERS)
 def project(project_id: UUID) -> Any:
     """One project: its consent board, its checklist by phase, its team and its ledger."""
     shown = project_in_scope(project_id)
