@@ -334,6 +334,17 @@ def check_project(project_id: UUID, work: str | None = None) -> dict[str, Any]:
     return project
 
 
+def may_do_project(project: Mapping[str, Any], work: str | None = None) -> bool:
+    """Whether the caller may do this `work` on a project they read (what check_project checks,
+    for the pages to offer only the forms the caller may send)."""
+    user = g.user
+    if user.role in LEADERS:
+        return may_see_block(project["block"])
+    if user.role != "project_member" or work not in MEMBER_WORK:
+        return False
+    return work != "ledger" or serves_on(project, user.username, "treasurer")
+
+
 def check_collector(collected_by: str) -> str:
     """Who collected a consent: a team member records only those they collected themselves."""
     if g.user.role != "project_member":

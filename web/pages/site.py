@@ -17,6 +17,7 @@ from web.pages import (
     leader,
     offline,
     people,  # noqa: F401 - its routes join the secretary's blueprint
+    project_door,
     project_page,
     reminders,
     secretary,
@@ -38,4 +39,5 @@ for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.
 pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
 pages.register_blueprint(project_page.bp)
+pages.register_blueprint(project_door.bp)
 pages.register_error_handler(DomainError, errors.domain_error)

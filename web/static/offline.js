@@ -1,4 +1,5 @@
-// Offline capture: "Log a need" keeps working with no signal. A need that cannot be sent
+// Offline capture: "Log a need" and a project's "Consent at the door" keep working with no
+// signal (any form marked data-offline, sent to its data-sync address). A need that cannot be sent
 // waits in IndexedDB with its own Idempotency-Key and the time it was captured, and is sent
 // as soon as a page of the service is open with a signal (page load, "online", the page shown
 // again) — not by Background Sync, which phones do not all run. The server keeps one need per
@@ -146,7 +147,7 @@
   function post(item, flash) {
     var controller = "AbortController" in window ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, PATIENCE_MS);
-    return fetch(ENDPOINT + (flash ? "?flash=1" : ""), {
+    return fetch((item.endpoint || ENDPOINT) + (flash ? "?flash=1" : ""), {
       method: "POST",
       credentials: "same-origin",
       headers: Object.assign({ "Idempotency-Key": item.key }, HEADERS),
@@ -240,14 +241,24 @@
     }, 0);
   }
 
+  // What a waiting item says: a need its category; another form the tiles chosen on it.
+  function labelOf(form) {
+    var chosen = form.querySelectorAll(
+      form.id === "log-need" ? "input[name=category]:checked" : "input[type=radio]:checked"
+    );
+    return Array.prototype.map.call(chosen, function (input) {
+      return input.closest("label") ? input.closest("label").textContent : "";
+    }).join(" · ");
+  }
+
   function capture(form) {
     var native = false;
     form.addEventListener("submit", function (event) {
       if (native) return;
       event.preventDefault();
-      var chosen = form.querySelector("input[name=category]:checked");
-      var label = chosen && chosen.closest("label") ? chosen.closest("label").textContent : "";
+      var label = labelOf(form);
       var item = {
+        endpoint: form.getAttribute("data-sync") || ENDPOINT,
         key: newKey(),
         occurred_at: new Date().toISOString(),
         user: status ? status.getAttribute("data-user") || "" : "",
@@ -287,6 +298,7 @@
     status = document.getElementById("offline-status");
     var form = document.getElementById("log-need");
     if (form) capture(form);
+    document.querySelectorAll("form[data-offline]").forEach(capture);
     document.querySelectorAll('form[action$="/sign-out"]').forEach(function (out) {
       out.addEventListener("submit", function () {
         var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
