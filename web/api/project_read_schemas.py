@@ -28,9 +28,13 @@ class ProjectHouseholdSchema(Schema):
     household_id = fields.UUID(required=True)
     floor = fields.Integer(required=True)
     label = fields.String(
-        required=True, allow_none=True, metadata={"description": "null once erased"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "null once erased, and for a partner's staff"},
     )
-    name = fields.String(required=True, allow_none=True)
+    name = fields.String(
+        required=True, allow_none=True, metadata={"description": "null as the label is"}
+    )
     initiator = fields.Boolean(required=True)
     answer = one_of(codes(Answer), required=True, allow_none=True)
 
