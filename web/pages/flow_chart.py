@@ -31,7 +31,14 @@ def flow_chart(phases: list[dict[str, Any]], steps: list[dict[str, Any]]) -> dic
         height = BAND + rows * (BOX + GAP) + GAP
         done = sum(1 for s in mine if s.get("state") == "completed")
         bands.append(
-            {"y": y, "height": height, "title": phase["title"], "done": done, "total": len(mine)}
+            {
+                "y": y,
+                "height": height,
+                "title": phase["title"],
+                "title_en": phase.get("title_en") or phase["title"],
+                "done": done,
+                "total": len(mine),
+            }
         )
         for i, step in enumerate(mine):
             row, column = divmod(i, COLUMNS)

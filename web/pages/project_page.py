@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from kernel.errors import DomainError
@@ -183,7 +184,11 @@ def stamp_table(project_id: UUID) -> Any:
     stamps it needs and those obtained, with their dates and references. Printable."""
     shown = project_in_scope(project_id)
     steps = services().projects.get_steps(project_id)
-    titles = {p["code"]: p["title"] for p in _phases(project_id)}
+    english = not str(get_locale() or "zh").startswith("zh")
+    titles = {
+        p["code"]: (p.get("title_en") or p["title"]) if english else p["title"]
+        for p in _phases(project_id)
+    }
     table = [
         {"title": titles.get(code, code), "steps": list(rows)}
         for code, rows in groupby(steps, key=lambda s: s["phase"])

@@ -243,4 +243,8 @@ def test_the_stamp_table_and_the_template_page_print_every_step(
     leader.send("/language", language="en", next=f"/projects/{project_id}/stamp-table")
     english = leader.open(f"/projects/{project_id}/stamp-table").get_data(as_text=True)
     assert "Department" in english
+    assert "Housing administration" in english
+    drawn_in_english = leader.open(f"/projects/{project_id}").get_data(as_text=True)
+    assert "Housing administration (0/" in drawn_in_english
+    assert "Not started" in drawn_in_english
     assert "Stamped" in english
