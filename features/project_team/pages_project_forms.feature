@@ -16,6 +16,7 @@ Feature: On the phone: a project's team records consents at the door, meetings, 
     And treasurer22 records that the household 1单元201 on floor 2 "同意", signed on paper
     Then the door page shows the answer waiting on the phone
     When treasurer22 closes the page, the signal returns and treasurer22 opens the app again
+    Then the app says "已发送 1 条等待中的住户意见。"
     Then building 22 has treasurer22's answer for 1单元201 exactly once, given when it was captured
 
   Scenario: The treasurer records a payment in yuan; the ledger keeps it to the fen

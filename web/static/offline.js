@@ -190,6 +190,7 @@
           return item.state !== "refused" && (!me || item.user === me);
         });
         var sent = 0;
+        var answers = 0; // of them, households' answers (a door page's), not needs
         function next(index) {
           if (index >= queue.length) return sent;
           var item = queue[index];
@@ -197,6 +198,7 @@
             var outcome = settled(answer);
             if (outcome === "sent") {
               sent += 1;
+              if (item.endpoint && item.endpoint !== ENDPOINT) answers += 1;
               return remove(item.key).then(function () { return next(index + 1); });
             }
             if (outcome === "signed-out") { signedOut = true; return sent; }
@@ -209,10 +211,16 @@
             return sent; // try again later
           }, function () { return sent; }); // no signal after all
         }
-        return next(0);
+        return Promise.resolve(next(0)).then(function (total) { return { needs: total - answers, answers: answers }; });
       })
       .then(function (sent) {
-        if (sent) { signedOut = false; notice = ["ok", say("sent", { count: sent })]; }
+        if (sent.needs || sent.answers) {
+          signedOut = false;
+          var words = [];
+          if (sent.needs) words.push(say("sent", { count: sent.needs }));
+          if (sent.answers) words.push(say("sent-answers", { count: sent.answers }));
+          notice = ["ok", words.join(" ")];
+        }
       })
       .catch(function () {})
       .then(function () { sending = null; return show(); });

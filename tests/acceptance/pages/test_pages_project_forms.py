@@ -122,8 +122,14 @@ def reopen(journey: Journey, scene: dict[str, Any], name: str) -> None:
     context.set_offline(False)
     journey.phones[name] = again = context.new_page()
     again.goto("/projects")
-    again.locator("#offline-status .flash.ok").wait_for()
-    assert again.evaluate(QUEUE) == []
+
+
+@then(parsers.re(r"the app says " + QUOTED))
+def app_says(journey: Journey, scene: dict[str, Any], words: str) -> None:
+    page = journey.phone(scene["who"])
+    page.locator("#offline-status .flash.ok", has_text=words).wait_for()
+    assert page.locator(WAITING).count() == 0
+    assert page.evaluate(QUEUE) == []
 
 
 @then(
