@@ -3,7 +3,8 @@ at the door, a meeting, a stamp and a payment. Money is typed in yuan and kept i
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -14,8 +15,6 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from store.commands import CommandKey
 from web.pages.forms import SHORT_LIMIT, TEXT_LIMIT, Choice, Form, at_most
-
-MAX_YUAN = Decimal(10**10)
 
 
 class ConsentForm(Form):
@@ -44,17 +43,16 @@ class StampForm(Form):
     reference = StringField(_l("Reference"), validators=[Optional(), at_most(200)])
 
 
+YUAN = re.compile(r"\d{1,10}(\.\d{1,2})?")
+
+
 def yuan_to_fen(value: str | None) -> int:
-    """Yuan as typed ("1500" or "1500.50") in whole fen; refused when not a positive amount
-    with at most two decimals."""
-    try:
-        amount = Decimal((value or "").strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError(str(_l("Give the amount in yuan, like 1500 or 1500.50."))) from None
-    fen = amount * 100
-    if not amount.is_finite() or fen != fen.to_integral_value() or not 0 < amount <= MAX_YUAN:
+    """Yuan as typed ("1500", "1,500" or "1500.50") in whole fen; refused unless a positive
+    amount with at most two decimals."""
+    typed = (value or "").strip().replace(",", "").replace("，", "")
+    if not YUAN.fullmatch(typed) or Decimal(typed) <= 0:
         raise ValidationError(str(_l("Give the amount in yuan, like 1500 or 1500.50.")))
-    return int(fen)
+    return int(Decimal(typed) * 100)
 
 
 class PaymentForm(Form):
