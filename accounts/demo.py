@@ -30,6 +30,7 @@ DEMO_USERNAMES = (
     *(f"leader{n}" for n in range(1, len(BLOCKS) + 1)),
     "auditor",
     *PARTNER_USERS.values(),
+    "treasurer22",
 )
 
 

@@ -30,6 +30,7 @@ class Role(Enum):
     BLOCK_LEADER = "block_leader"
     PARTNER = "partner"
     AUDITOR = "auditor"
+    PROJECT_MEMBER = "project_member"  # a resident on a project's team (projects they serve on)
 
 
 def user_id(username: str) -> UUID:

@@ -5,7 +5,6 @@ plain data (projects.views)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
@@ -15,97 +14,17 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.persistence import IntegrityError
 
 from kernel.checks import Stamp
+from projects import inputs
 from projects.domain import Project
 from projects.exceptions import InvalidProjectInputError, ProjectNotFinishedError
-from projects.project_store import ProjectStore
-from projects.template import ProjectTemplate, builtin_id, builtin_lift
+from projects.template_commands import TemplateCommands
 from projects.values import Phase
 from store.commands import CommandKey
 
 
-class Projects(ProjectStore):
+class Projects(TemplateCommands):
     """Resident-led projects and the templates they start from: the commands (queries and
     the store they read are projects.project_store)."""
-
-    # --- templates -----------------------------------------------------------------------
-
-    def ensure_builtin_templates(self, actor: str = "system") -> UUID:
-        """The committee's lift template, made once (init-db, seed-demo)."""
-        template_id = builtin_id("lift_retrofit")
-        if not self._exists(template_id):
-            data = builtin_lift()
-            with contextlib.suppress(IntegrityError):  # made by another process meanwhile
-                self.save(
-                    ProjectTemplate.make(
-                        kind=data["kind"],
-                        name=data["name"],
-                        threshold=data["threshold"],
-                        phases=data["phases"],
-                        steps=data["steps"],
-                        stamp=self.stamp(actor, None),
-                        template_id=template_id,
-                    )
-                )
-        return template_id
-
-    def make_template(
-        self,
-        *,
-        kind: str,
-        name: str,
-        phases: list[dict[str, Any]],
-        steps: list[dict[str, Any]],
-        threshold: str = "1",
-        actor: str,
-        key: CommandKey | None = None,
-    ) -> UUID:
-        template_id = key.makes("template") if key else uuid4()
-        if self._exists(template_id):
-            return template_id
-        template = ProjectTemplate.make(
-            kind=kind,
-            name=name,
-            threshold=threshold,
-            phases=phases,
-            steps=steps,
-            stamp=self.stamp(actor, None, key),
-            template_id=template_id,
-        )
-        with contextlib.suppress(IntegrityError):
-            self.save(template)
-        return template_id
-
-    def revise_template(
-        self,
-        template_id: UUID,
-        *,
-        actor: str,
-        name: str | None = None,
-        threshold: str | None = None,
-        phases: list[dict[str, Any]] | None = None,
-        steps: list[dict[str, Any]] | None = None,
-        note: str = "",
-        made_from: str | None = None,
-        **opts: Any,
-    ) -> int:
-        """A new version of the template; returns its number."""
-        number: int = self._update(
-            template_id,
-            lambda t, s: t.revise(
-                name=name,
-                threshold=threshold,
-                phases=phases,
-                steps=steps,
-                note=note,
-                stamp=s,
-                made_from=made_from,
-            ),
-            actor,
-            kind=ProjectTemplate,
-            repeated=lambda t: len(t.versions),
-            **opts,
-        )
-        return number
 
     # --- projects ----------------------------------------------------------------------
 
@@ -137,12 +56,14 @@ class Projects(ProjectStore):
             block=block,
             building=building,
             title=title,
-            template_id=template_id,
-            template_version=content["number"],
-            kind=template.kind,
-            threshold=self.threshold(community, content["threshold"]),
-            phases=content["phases"],
-            steps=content["steps"],
+            template={
+                "template_id": template_id,
+                "template_version": content["number"],
+                "kind": template.kind,
+                "threshold": str(self.threshold(community, content["threshold"])),
+                "phases": content["phases"],
+                "steps": content["steps"],
+            },
             stamp=stamp,
             project_id=project_id,
         )
@@ -275,18 +196,16 @@ class Projects(ProjectStore):
         **opts: Any,
     ) -> UUID:
         meeting_id = key.makes("meeting") if key else uuid4()
+        fields = {
+            "kind": kind,
+            "held_on": held_on,
+            "attendees": attendees,
+            "minutes": minutes,
+            "decisions": decisions,
+        }
         self._update(
             project_id,
-            lambda p, s: p.hold_meeting(
-                meeting_id,
-                kind,
-                held_on,
-                households_present or [],
-                attendees,
-                minutes,
-                decisions,
-                s,
-            ),
+            lambda p, s: p.hold_meeting(meeting_id, households_present or [], fields, s),
             actor,
             commutes=True,
             key=key,
@@ -369,7 +288,9 @@ class Projects(ProjectStore):
         entry_id = key.makes("entry") if key else uuid4()
         self._update(
             project_id,
-            lambda p, s: p.enter(entry_id, kind, amount_fen, household_id, payee, receipt, on, s),
+            lambda p, s: p.enter(
+                inputs.entry(entry_id, kind, amount_fen, household_id, payee, receipt, on), s
+            ),
             actor,
             key=key,
             **opts,

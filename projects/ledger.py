@@ -116,3 +116,17 @@ def check_entry(entries: Sequence[LedgerEntry], entry: LedgerEntry) -> None:
         balance = totals(entries, {})["balance"]
         if entry.amount_fen > balance:
             raise LedgerError(f"the refund exceeds the balance of {balance} fen")
+
+
+def rule(
+    households: Mapping[UUID, ProjectHousehold],
+    kind: ShareKind,
+    weights: Mapping[str, Any],
+    total: object,
+) -> dict[str, Any]:
+    """A share rule, checked: its weights, its total in fen, and that it shares among these
+    households (weights of floors no household lives on are refused)."""
+    clean = check_weights(kind, weights)
+    total_fen = fen(total, "total_fen")
+    shares(households, kind, clean, total_fen)
+    return {"kind": kind.value, "weights": clean, "total_fen": total_fen}

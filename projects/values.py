@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import TypeVar
 from uuid import UUID
 
-from projects.exceptions import InvalidProjectInputError
+from projects.exceptions import InvalidProjectInputError, StepStateError
 
 
 class Phase(StrEnum):
@@ -140,6 +140,29 @@ class Step:
     started_on: date | None = None
     completed_on: date | None = None
     blocked_reason: str = ""
+
+    def check_can_start(self) -> None:
+        if self.state in (StepState.STARTED, StepState.COMPLETED):
+            raise StepStateError(f"step {self.spec.step_id} is {self.state.value} already")
+
+    def check_can_stamp(self, stamp_id: UUID) -> bool:
+        """Whether it has this stamp already; a completed step takes no more."""
+        if self.state is StepState.COMPLETED:
+            raise StepStateError(f"step {self.spec.step_id} is completed; it takes no more stamps")
+        return any(s.stamp_id == stamp_id for s in self.stamps)
+
+    def check_can_complete(self) -> None:
+        if self.state is StepState.COMPLETED:
+            raise StepStateError(f"step {self.spec.step_id} is completed already")
+        if len(self.stamps) < self.spec.stamps:
+            raise StepStateError(
+                f"step {self.spec.step_id} needs {self.spec.stamps} stamps "
+                f"and has {len(self.stamps)}"
+            )
+
+    def check_can_block(self) -> None:
+        if self.state is StepState.COMPLETED:
+            raise StepStateError(f"step {self.spec.step_id} is completed; it cannot be blocked")
 
 
 @dataclass

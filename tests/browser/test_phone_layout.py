@@ -55,6 +55,32 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "monthly-report": ("secretary", lambda page: page.goto("/reports/menu")),
     "ledgers": ("secretary", lambda page: page.goto("/ledgers")),
     "case-secretary": ("secretary", lambda page: (page.goto("/needs"), _first(page, ".card-link"))),
+    "projects": ("leader4", lambda page: page.goto("/projects")),
+    "project": ("leader4", lambda page: (page.goto("/projects"), _first(page, ".card-link"))),
+    "project-door": (
+        "treasurer22",
+        lambda page: (
+            page.goto("/projects"),
+            _first(page, ".card-link"),
+            _first(page, "a.primary"),
+        ),
+    ),
+    "stamp-table": (
+        "leader4",
+        lambda page: (
+            page.goto("/projects"),
+            _first(page, ".card-link"),
+            _first(page, "a[href$='/stamp-table']"),
+        ),
+    ),
+    "project-template": (
+        "leader4",
+        lambda page: (
+            page.goto("/projects"),
+            _first(page, ".card-link"),
+            _first(page, "a[href*='/project-templates/']"),
+        ),
+    ),
     "history": (
         "auditor",
         lambda page: (

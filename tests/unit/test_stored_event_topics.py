@@ -15,6 +15,8 @@ from duties.domain import Household
 from duties.record import Record
 from needs.domain import Need
 from partners.domain import Partner
+from projects.domain import Project
+from projects.template import ProjectTemplate
 
 # The topics that existing databases hold, listed as they stood before needs/domain.py was split.
 STORED_TOPICS = {
@@ -88,6 +90,34 @@ STORED_TOPICS[Partner] = {
         "WebhookSet",
     )
 }
+# Listed as they stood before projects/domain.py was split (its events now in projects.events).
+STORED_TOPICS[Project] = {
+    name: f"projects.domain:Project.{name}"
+    for name in (
+        "ConsentRecorded",
+        "ConsentWithdrawn",
+        "Created",
+        "Event",
+        "HouseholdAdded",
+        "LedgerEntered",
+        "MeetingHeld",
+        "MemberAppointed",
+        "MemberStoodDown",
+        "PhaseReached",
+        "PhaseReturned",
+        "RotaSet",
+        "RoundOpened",
+        "ShareRuleSet",
+        "StampObtained",
+        "Started",
+        "StepBlocked",
+        "StepCompleted",
+        "StepStarted",
+    )
+}
+STORED_TOPICS[ProjectTemplate] = {
+    name: f"projects.template:ProjectTemplate.{name}" for name in ("Created", "Event", "Revised")
+}
 # Where a class moved, the module its new events are stored under.
 MOVED = {"web.accounts.domain": "accounts.domain"}
 STORED_AGGREGATE_TOPICS = {
@@ -96,6 +126,8 @@ STORED_AGGREGATE_TOPICS = {
     Record: "duties.record:Record",
     User: "web.accounts.domain:User",
     Partner: "partners.domain:Partner",
+    Project: "projects.domain:Project",
+    ProjectTemplate: "projects.template:ProjectTemplate",
 }
 
 

@@ -99,6 +99,7 @@ def init_app(app: Flask) -> Api:
         needs,
         parsing,
         partners,
+        project_commands,  # noqa: F401  (its routes are on the projects blueprint)
         projects,
         records,
         reference,

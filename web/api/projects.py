@@ -4,24 +4,29 @@ The secretary and the block's leader run a project; the auditor reads it, with i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from flask import Response, abort, g, url_for
 from flask.views import MethodView
-from marshmallow import Schema
 
 from kernel.clock import SHANGHAI
-from web.access import LEADERS, READERS, check_block_allowed, check_project, project_in_scope
+from web.access import (
+    LEADERS,
+    PROJECT_READERS,
+    READERS,
+    check_block_allowed,
+    check_project,
+    project_in_scope,
+    projects_in_scope,
+)
+from web.api import project_read_schemas as r
 from web.api import project_schemas as s
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
-    IF_MATCH_PARAMETER,
     command_key,
-    command_opts,
     etag,
     page_of,
     shows,
@@ -35,14 +40,14 @@ from web.operations.projects import registered_households
 blp = Blueprint("projects", __name__, description="Resident-led projects and their templates")
 Answer = tuple[dict[str, Any], int, dict[str, str]]
 EXPORT_CONTENT = {
-    "application/json": {"schema": s.ProjectExportSchema},
+    "application/json": {"schema": r.ProjectExportSchema},
     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
 }
 
 
 @blp.route("/project-templates")
 class Templates(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.response(200, s.ProjectTemplateSchema(many=True))
     def get(self) -> list[dict[str, Any]]:
         """Every template, at its newest version (templates are shared: any community may
@@ -66,7 +71,7 @@ class Templates(MethodView):
 
 @blp.route("/project-templates/<uuid:template_id>")
 class Template(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.arguments(s.ProjectTemplateArgsSchema, location="query")
     @blp.response(200, s.ProjectTemplateSchema)
     def get(self, args: dict[str, Any], template_id: UUID) -> Any:
@@ -77,34 +82,26 @@ class Template(MethodView):
 
 @blp.route("/projects")
 class Projects(MethodView):
-    @roles(*READERS)
+    @roles(*PROJECT_READERS)
     @blp.arguments(s.ProjectListArgsSchema, location="query")
-    @blp.response(200, s.ProjectPageSchema)
+    @blp.response(200, r.ProjectPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The projects in the caller's blocks, by block and phase (`status`)."""
-        block = args.get("block")
-        if block is not None:
-            check_block_allowed(block)
-        user = g.user
-        blocks = None if user.role in ("secretary", "auditor") else set(user.blocks)
-        if block is not None:
-            blocks = {block}
-        found = services().projects.list_projects(
-            community=user.community, blocks=blocks, status=args.get("status")
-        )
+        """The projects the caller may read (web.access.may_read_project), by block and phase
+        (`status`)."""
+        found = projects_in_scope(args.get("block"), args.get("status"))
         start = (args["page"] - 1) * args["per_page"]
         return page_of(found[start : start + args["per_page"]], len(found), args)
 
     @roles(*LEADERS)
     @blp.arguments(s.NewProjectSchema)
-    @blp.response(201, s.ProjectSchema)
+    @blp.response(201, r.ProjectSchema)
     @blp.alt_response(403, description="not your block")
     @blp.alt_response(404, description="no template with that template_id")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> Any:
         """Start a project in a building from a template version, with its households."""
         check_block_allowed(args["block"])
-        households = [_household(h) for h in args.pop("households")]
+        households = [household_of(h) for h in args.pop("households")]
         if args.pop("registered_households"):
             running = services()
             where = running.needs.community(g.user.community)
@@ -129,8 +126,8 @@ class Projects(MethodView):
 
 @blp.route("/projects/<uuid:project_id>")
 class Project(MethodView):
-    @roles(*READERS)
-    @blp.response(200, s.ProjectSchema)
+    @roles(*PROJECT_READERS)
+    @blp.response(200, r.ProjectSchema)
     def get(self, project_id: UUID) -> Any:
         """The project: its phase, consent tally per round, progress, ledger, team."""
         return answer(project_id)
@@ -138,8 +135,8 @@ class Project(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/steps")
 class Steps(MethodView):
-    @roles(*READERS)
-    @blp.response(200, s.ProjectStepSchema(many=True))
+    @roles(*PROJECT_READERS)
+    @blp.response(200, r.ProjectStepSchema(many=True))
     def get(self, project_id: UUID) -> list[dict[str, Any]]:
         """The checklist: every step by phase, its department, state and stamps."""
         project_in_scope(project_id, note=False)
@@ -159,9 +156,9 @@ class History(MethodView):
 
 @blp.route("/projects/<uuid:project_id>/export")
 class Export(MethodView):
-    @roles(*READERS)
-    @blp.arguments(s.ProjectExportArgsSchema, location="query")
-    @blp.response(200, s.ProjectExportSchema)
+    @roles(*PROJECT_READERS)
+    @blp.arguments(r.ProjectExportArgsSchema, location="query")
+    @blp.response(200, r.ProjectExportSchema)
     @blp.doc(responses={"200": {"description": "OK", "content": EXPORT_CONTENT}})
     def get(self, args: dict[str, Any], project_id: UUID) -> Any:
         """The stamp table as committees hand it on: every step, its department, stamps and
@@ -183,159 +180,6 @@ class Export(MethodView):
         return document
 
 
-# --- commands ------------------------------------------------------------------------
-
-CommandView = Callable[..., Answer]
-
-
-def command(schema: type[Schema], *, status: int = 200) -> Callable[[CommandView], CommandView]:
-    """What every command on a project shares: its runners only, its body, If-Match and
-    Idempotency-Key, the project as the answer."""
-
-    def decorate(view: CommandView) -> CommandView:
-        documented = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(view)
-        documented = blp.alt_response(409, description="the project's state refuses it")(documented)
-        documented = blp.alt_response(412, description="If-Match names an old version")(documented)
-        documented = blp.response(status, s.ProjectSchema)(documented)
-        # A body none of whose fields is required may be left out (as the document says).
-        needed = any(field.required for field in schema().fields.values())
-        documented = blp.arguments(schema, required=needed)(documented)
-        return roles(*LEADERS)(documented)
-
-    return decorate
-
-
-def opts_for(project_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
-    project = check_project(project_id)
-    return command_opts(args, project["version"])
-
-
-@blp.route("/projects/<uuid:project_id>/households")
-class Households(MethodView):
-    @command(s.NewProjectHouseholdSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Add a household (only while consenting)."""
-        opts = opts_for(project_id, args)
-        services().projects.add_household(project_id, _household(args), **opts)
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/consents")
-class Consents(MethodView):
-    @command(s.NewConsentSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Record a household's answer in the current round, or take it back (`withdrawn`):
-        below the threshold before approval, the project goes back to consenting."""
-        opts = opts_for(project_id, args)
-        running = services().projects
-        if args["answer"] == "withdrawn":
-            running.withdraw_consent(project_id, args["household_id"], args["reason"], **opts)
-        else:
-            running.record_consent(
-                project_id,
-                args["household_id"],
-                args["answer"],
-                round=args.get("round"),
-                collected_by=args["collected_by"],
-                on_paper=args["on_paper"],
-                signatory=args["signatory"],
-                **opts,
-            )
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/team")
-class Team(MethodView):
-    @command(s.NewTeamMemberSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Appoint a team member (a resident may hold an account), or `stand_down` one."""
-        opts = opts_for(project_id, args)
-        running = services().projects
-        if args.get("stand_down") is not None:
-            running.stand_down(project_id, args["stand_down"], **opts)
-        else:
-            running.appoint(
-                project_id,
-                args["role"],
-                args["name"],
-                household_id=args["household_id"],
-                account=args["account"],
-                **opts,
-            )
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/meetings")
-class Meetings(MethodView):
-    @command(s.NewMeetingSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Record a meeting: its kind, day, households present, minutes and decisions."""
-        opts = opts_for(project_id, args)
-        services().projects.hold_meeting(
-            project_id,
-            kind=args["kind"],
-            held_on=args["held_on"].isoformat(),
-            households_present=args["households_present"],
-            attendees=args["attendees"],
-            minutes=args["minutes"],
-            decisions=args["decisions"],
-            **opts,
-        )
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/ledger")
-class Ledger(MethodView):
-    @command(s.NewLedgerEntrySchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """A pledge, payment, expense or refund in fen; or (`share_rule`) how the total
-        (`amount_fen`) is shared: equal, or by floor with weights."""
-        opts = opts_for(project_id, args)
-        running = services().projects
-        if args["kind"] == "share_rule":
-            running.set_share_rule(
-                project_id,
-                args.get("share") or "equal",
-                args["amount_fen"],
-                weights={str(w["floor"]): w["weight"] for w in args["weights"]},
-                **opts,
-            )
-        else:
-            running.enter(
-                project_id,
-                args["kind"],
-                args["amount_fen"],
-                on=(args.get("on") or _today()).isoformat(),
-                household_id=args["household_id"],
-                payee=args["payee"],
-                receipt=args["receipt"],
-                **opts,
-            )
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/phase")
-class PhaseView(MethodView):
-    @command(s.NewPhaseSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Move the project to its next phase: applying once the consent threshold is met,
-        building once every approval step is complete."""
-        opts = opts_for(project_id, args)
-        services().projects.reach_phase(project_id, args["phase"], **opts)
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/rota")
-class Rota(MethodView):
-    @command(s.NewRotaSchema)
-    def post(self, args: dict[str, Any], project_id: UUID) -> Answer:
-        """Set the aftercare rota: cleaning, the red flag, who and how often."""
-        opts = opts_for(project_id, args)
-        rota = [{**d, "households": [str(h) for h in d["households"]]} for d in args["rota"]]
-        services().projects.set_rota(project_id, rota, **opts)
-        return answer(project_id)
-
-
 @blp.route("/projects/<uuid:project_id>/template")
 class ToTemplate(MethodView):
     @roles("secretary")
@@ -355,55 +199,17 @@ class ToTemplate(MethodView):
         return template, 201, {"Location": location, **etag(template["versions"])}
 
 
-@blp.route("/projects/<uuid:project_id>/steps/<string:step_id>/stamps")
-class Stamps(MethodView):
-    @command(s.NewStampSchema)
-    def post(self, args: dict[str, Any], project_id: UUID, step_id: str) -> Answer:
-        """A stamp obtained for a step: its department, day and reference."""
-        opts = opts_for(project_id, args)
-        services().projects.obtain_stamp(
-            project_id,
-            step_id,
-            on=args["on"].isoformat(),
-            department=args["department"],
-            reference=args["reference"],
-            **opts,
-        )
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/steps/<string:step_id>/complete")
-class Complete(MethodView):
-    @command(s.CompleteStepSchema)
-    def post(self, args: dict[str, Any], project_id: UUID, step_id: str) -> Answer:
-        """Complete a step that has the stamps it needs."""
-        opts = opts_for(project_id, args)
-        on = args["on"].isoformat() if args["on"] else None
-        services().projects.complete_step(project_id, step_id, on=on, **opts)
-        return answer(project_id)
-
-
-@blp.route("/projects/<uuid:project_id>/steps/<string:step_id>/block")
-class BlockStep(MethodView):
-    @command(s.BlockStepSchema)
-    def post(self, args: dict[str, Any], project_id: UUID, step_id: str) -> Answer:
-        """Mark a step blocked, saying why."""
-        opts = opts_for(project_id, args)
-        services().projects.block_step(project_id, step_id, args["reason"], **opts)
-        return answer(project_id)
-
-
 def answer(project_id: UUID, status: int = 200) -> Answer:
     project = project_in_scope(project_id)
     shows("projects.Project", project_id=project_id)
     return project, status, etag(project["version"])
 
 
-def _household(args: dict[str, Any]) -> dict[str, Any]:
+def household_of(args: dict[str, Any]) -> dict[str, Any]:
     if args.get("household_id") is None and not args.get("label"):
         abort(422, description="a household is given by its household_id or its label")
     return {k: args.get(k) for k in ("household_id", "floor", "label", "name", "initiator")}
 
 
-def _today() -> date:
+def today() -> date:
     return services().clock.now().astimezone(SHANGHAI).date()

@@ -24,6 +24,8 @@ def create_demo_users(services: Services, password: str) -> list[str]:
             for n, b in enumerate(BLOCKS, start=1)
         ),
         {"username": "auditor", "role": "auditor"},
+        # Building 22's treasurer, a resident on its project's team (web/demo/projects.py).
+        {"username": "treasurer22", "role": "project_member"},
     ]
     for name, username in PARTNER_USERS.items():
         partner = services.partners.find_by_name(community, name)

@@ -15,6 +15,7 @@ from kernel.community import Community
 from web.bootstrap import Services
 
 SECRETARY = "secretary"
+TREASURER_22 = "treasurer22"  # building 22's treasurer signs in (a project_member account)
 # 2015-01-05 09:00 in Shanghai: the two residents of the fifth and sixth floors ask.
 BUILDING_7_START = datetime(2015, 1, 5, 1, 0, tzinfo=UTC)
 FLOOR_WEIGHTS = {"1": 0, "2": 2, "3": 4, "4": 6, "5": 8, "6": 10}
@@ -178,6 +179,14 @@ def building_22(
             project_id, household_id, "yes", actor="leader4", collected_by="楼组长", on_paper=True
         )
     projects.appoint(project_id, "leader", "六楼刘先生", household_id=homes[10], actor=SECRETARY)
+    projects.appoint(
+        project_id,
+        "treasurer",
+        "四楼周会计",
+        household_id=homes[6],
+        account=TREASURER_22,
+        actor=SECRETARY,
+    )
     projects.hold_meeting(
         project_id,
         kind="joint",

@@ -60,6 +60,8 @@ def home_for(role: str) -> str:
         return url_for("pages.leader.needs")
     if role in CLERKS:
         return url_for("pages.clerk.inbox")
+    if role == "project_member":
+        return url_for("pages.project_page.projects")
     return url_for("pages.leader.needs")  # a role without pages of its own gets a clear 403
 
 

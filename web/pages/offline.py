@@ -162,4 +162,4 @@ def _refused(form: Any, status: int) -> tuple[Response, int]:
 
 def exempt_from_form_tokens() -> bool:
     """The requests whose defences against cross-site forgery are the ones above."""
-    return request.endpoint == "pages.offline.sync_need"
+    return request.endpoint in ("pages.offline.sync_need", "pages.project_door.sync_consent")

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
+from web.access import reads_projects
 from web.bootstrap import services
 from web.presentation import labels
 from web.presentation.words import address, ago, day, other_languages, when
@@ -62,6 +63,7 @@ def register(app: Flask) -> None:
 
     app.add_template_global(described, "described")
     app.add_template_global(address, "address")
+    app.add_template_global(reads_projects, "reads_projects")
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

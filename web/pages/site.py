@@ -19,6 +19,7 @@ from web.pages import (
     ledger,
     offline,
     people,  # noqa: F401 - its routes join the secretary's blueprint
+    project_door,
     project_page,
     reminders,
     reports,
@@ -44,4 +45,5 @@ pages.register_blueprint(project_page.bp)
 pages.register_blueprint(channels.bp)
 pages.register_blueprint(reports.bp)
 pages.register_blueprint(ledger.bp)
+pages.register_blueprint(project_door.bp)
 pages.register_error_handler(DomainError, errors.domain_error)

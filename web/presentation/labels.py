@@ -47,6 +47,7 @@ ROLES = {
     "block_leader": _l("Block leader"),
     "partner": _l("Partner"),
     "auditor": _l("Auditor"),
+    "project_member": _l("Project team member"),
 }
 
 

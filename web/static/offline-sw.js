@@ -1,12 +1,15 @@
 // The service worker, served as /sw.js (web/pages/offline.py puts the version in). It keeps
-// what "Log a need" needs on the phone, so the page opens with no signal; the needs logged
-// there wait in IndexedDB (static/offline.js), not here.
+// what "Log a need" needs on the phone, so the page opens with no signal, and each project's
+// "Consent at the door" page once opened; what is captured there waits in IndexedDB
+// (static/offline.js), not here.
 "use strict";
 
 var VERSION = "__VERSION__";
 var PREFIX = "needs-shell-";
 var CACHE = PREFIX + VERSION;
 var PAGE = "/needs/new";
+// A project's door page, kept on the phone as it was last opened with a signal.
+var DOOR = /^\/projects\/[0-9a-f-]{36}\/consent$/;
 var SHELL = [
   "/static/pages.css",
   "/static/pages.js",
@@ -51,10 +54,20 @@ self.addEventListener("activate", function (event) {
   );
 });
 
-// Signing out forgets the page kept on the phone (it lists recent households).
+// Signing out forgets the pages kept on the phone (they list households).
+function forgetPages(cache) {
+  return cache.keys().then(function (requests) {
+    return Promise.all(
+      requests
+        .filter(function (request) { return SHELL.indexOf(new URL(request.url).pathname) < 0; })
+        .map(function (request) { return cache.delete(request); })
+    );
+  });
+}
+
 self.addEventListener("message", function (event) {
   if (event.data === "signed-out") {
-    event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.delete(PAGE); }));
+    event.waitUntil(caches.open(CACHE).then(forgetPages));
   }
   // A leader signed in on any page: keep "Log a need" now, before the signal goes.
   if (event.data === "keep-page") {
@@ -80,22 +93,25 @@ function offlinePage() {
   });
 }
 
-// The network first; the kept page when the network fails or is too slow.
+// The network first; the kept page (`keep`: its path) when the network fails or is too slow.
 function page(request, keep) {
   var network = fetch(request).then(function (response) {
     if (keep && response.ok && !response.redirected) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { return cache.put(PAGE, copy); });
+      caches.open(CACHE).then(function (cache) { return cache.put(keep, copy); });
     }
     return response;
   });
   if (!keep) return network.catch(offlinePage);
+  var kept = function () {
+    return fromCache(keep).then(function (found) { return found || offlinePage(); });
+  };
   var slow = new Promise(function (resolve) {
     setTimeout(function () {
-      fromCache(PAGE).then(function (kept) { if (kept) resolve(kept); });
+      fromCache(keep).then(function (found) { if (found) resolve(found); });
     }, PATIENCE_MS);
   });
-  return Promise.race([network.catch(offlinePage), slow]);
+  return Promise.race([network.catch(kept), slow]);
 }
 
 self.addEventListener("fetch", function (event) {
@@ -104,8 +120,10 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (request.mode === "navigate") {
-    // Log a need is kept for the phone; any other page, with no signal, offers it instead.
-    event.respondWith(url.pathname === PAGE ? page(request, true) : page(request, false));
+    // Log a need and the door pages are kept for the phone; any other page, with no signal,
+    // offers "Log a need" instead.
+    var keep = url.pathname === PAGE || DOOR.test(url.pathname) ? url.pathname : null;
+    event.respondWith(page(request, keep));
     return;
   }
   if (SHELL.indexOf(url.pathname) >= 0) {

@@ -1,4 +1,5 @@
-// Offline capture: "Log a need" keeps working with no signal. A need that cannot be sent
+// Offline capture: "Log a need" and a project's "Consent at the door" keep working with no
+// signal (any form marked data-offline, sent to its data-sync address). A need that cannot be sent
 // waits in IndexedDB with its own Idempotency-Key and the time it was captured, and is sent
 // as soon as a page of the service is open with a signal (page load, "online", the page shown
 // again) — not by Background Sync, which phones do not all run. The server keeps one need per
@@ -146,7 +147,7 @@
   function post(item, flash) {
     var controller = "AbortController" in window ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, PATIENCE_MS);
-    return fetch(ENDPOINT + (flash ? "?flash=1" : ""), {
+    return fetch((item.endpoint || ENDPOINT) + (flash ? "?flash=1" : ""), {
       method: "POST",
       credentials: "same-origin",
       headers: Object.assign({ "Idempotency-Key": item.key }, HEADERS),
@@ -189,6 +190,7 @@
           return item.state !== "refused" && (!me || item.user === me);
         });
         var sent = 0;
+        var answers = 0; // of them, households' answers (a door page's), not needs
         function next(index) {
           if (index >= queue.length) return sent;
           var item = queue[index];
@@ -196,6 +198,7 @@
             var outcome = settled(answer);
             if (outcome === "sent") {
               sent += 1;
+              if (item.endpoint && item.endpoint !== ENDPOINT) answers += 1;
               return remove(item.key).then(function () { return next(index + 1); });
             }
             if (outcome === "signed-out") { signedOut = true; return sent; }
@@ -208,10 +211,16 @@
             return sent; // try again later
           }, function () { return sent; }); // no signal after all
         }
-        return next(0);
+        return Promise.resolve(next(0)).then(function (total) { return { needs: total - answers, answers: answers }; });
       })
       .then(function (sent) {
-        if (sent) { signedOut = false; notice = ["ok", say("sent", { count: sent })]; }
+        if (sent.needs || sent.answers) {
+          signedOut = false;
+          var words = [];
+          if (sent.needs) words.push(say("sent", { count: sent.needs }));
+          if (sent.answers) words.push(say("sent-answers", { count: sent.answers }));
+          notice = ["ok", words.join(" ")];
+        }
       })
       .catch(function () {})
       .then(function () { sending = null; return show(); });
@@ -240,14 +249,24 @@
     }, 0);
   }
 
+  // What a waiting item says: a need its category; another form the tiles chosen on it.
+  function labelOf(form) {
+    var chosen = form.querySelectorAll(
+      form.id === "log-need" ? "input[name=category]:checked" : "input[type=radio]:checked"
+    );
+    return Array.prototype.map.call(chosen, function (input) {
+      return input.closest("label") ? input.closest("label").textContent : "";
+    }).join(" · ");
+  }
+
   function capture(form) {
     var native = false;
     form.addEventListener("submit", function (event) {
       if (native) return;
       event.preventDefault();
-      var chosen = form.querySelector("input[name=category]:checked");
-      var label = chosen && chosen.closest("label") ? chosen.closest("label").textContent : "";
+      var label = labelOf(form);
       var item = {
+        endpoint: form.getAttribute("data-sync") || ENDPOINT,
         key: newKey(),
         occurred_at: new Date().toISOString(),
         user: status ? status.getAttribute("data-user") || "" : "",
@@ -287,6 +306,7 @@
     status = document.getElementById("offline-status");
     var form = document.getElementById("log-need");
     if (form) capture(form);
+    document.querySelectorAll("form[data-offline]").forEach(capture);
     document.querySelectorAll('form[action$="/sign-out"]').forEach(function (out) {
       out.addEventListener("submit", function () {
         var worker = navigator.serviceWorker && navigator.serviceWorker.controller;

@@ -40,8 +40,14 @@ def test_a_users_id_is_derived_from_the_username(register: Register) -> None:
     assert register() == uuid5(NAMESPACE_URL, "urn:needs:user:leader3")
 
 
-def test_the_roles_are_secretary_block_leader_partner_and_auditor() -> None:
-    assert [role.value for role in Role] == ["secretary", "block_leader", "partner", "auditor"]
+def test_the_roles_are_secretary_block_leader_partner_auditor_and_project_member() -> None:
+    assert [role.value for role in Role] == [
+        "secretary",
+        "block_leader",
+        "partner",
+        "auditor",
+        "project_member",
+    ]
 
 
 def test_registering_a_taken_username_fails_even_for_another_community(
