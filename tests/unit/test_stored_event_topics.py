@@ -78,12 +78,16 @@ STORED_TOPICS[Partner] = {
         "CapacityChanged",
         "ContactChanged",
         "Created",
+        "DetailsChanged",
         "Event",
+        "PauseEnded",
+        "Paused",
         "Reactivated",
         "Registered",
         "ServicesChanged",
         "Suspended",
         "WebhookSet",
+        "WeekCapacitySet",
     )
 }
 # Where a class moved, the module its new events are stored under.

@@ -98,6 +98,7 @@ def init_app(app: Flask) -> Api:
         idempotency,
         needs,
         parsing,
+        partner_edits,
         partners,
         projects,
         records,
@@ -129,7 +130,7 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, projects):
+    for module in (households, duties, records, channels, projects, partner_edits):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

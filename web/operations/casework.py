@@ -3,11 +3,12 @@ and the commands that need both contexts (a referral names a partner from the di
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from duties.application import Duties
-from kernel.clock import Clock, week_start
+from kernel.clock import SHANGHAI, Clock, week_start
 from kernel.errors import InvalidInputError
 from needs.application import Needs
 from needs.described import DescribedNeeds
@@ -94,9 +95,15 @@ class Casework:
             p = self.partners.get_partner(partner_id)
         except PartnerNotFoundError:
             raise UnknownPartnerError(partner_id) from None
+        # A paused partner is refused new referrals as a suspended one is, until its pause ends.
+        active = p.active and not p.paused_on(self.today())
         return PartnerTerms(
-            p.partner_id, p.name, p.active, frozenset(p.categories), frozenset(p.blocks)
+            p.partner_id, p.name, active, frozenset(p.categories), frozenset(p.blocks)
         )
+
+    def today(self) -> date:
+        """The community's calendar day now (Shanghai)."""
+        return self.clock.now().astimezone(SHANGHAI).date()
 
     def refer(
         self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str, **opts: Any
@@ -114,6 +121,7 @@ class Casework:
             excluded_partner_ids=need.excluded_partner_ids,
             engaged_partner_ids=need.engaged_partner_ids,
             sla_hours=community.category(need.category).sla_hours,
+            today=self.today(),
         )
         history = self.view.partner_history(need.community, week_start(self.clock.now()))
         stats = {pid: PartnerStats(**h) for pid, h in history.items()}

@@ -114,6 +114,10 @@ CLOSING = (
 PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/suspend",
     "POST /api/v1/partners/{partner_id}/reactivate",
+    # a partner's services narrowed or a pause begun turns referrals to it into 409s
+    "POST /api/v1/partners/{partner_id}/services",
+    "POST /api/v1/partners/{partner_id}/pause",
+    "POST /api/v1/partners/{partner_id}/resume",
 )
 ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
 DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
@@ -427,6 +431,14 @@ def _seed_to_close(
     return to_withdraw, to_resolve, to_reopen
 
 
+def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
+    """Pauses far ahead (nothing referable now is paused), so a pause can be ended early."""
+    pause = {"starts_on": "2030-01-01", "ends_on": "2030-01-31", "reason": "种子"}
+    for pid, name in partners.items():
+        if name not in (*REFERABLE, HOSPITAL, WITHDRAWER):
+            _post(app, secretary, f"/partners/{pid}/pause", pause)
+
+
 @pytest.fixture(scope="module")
 def seeded(seeded_app: Flask) -> Seeded:
     tokens = {user: _token(seeded_app, user) for user in USERS}
@@ -452,6 +464,7 @@ def seeded(seeded_app: Flask) -> Seeded:
     channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     projects = _seed_projects(seeded_app, tokens["secretary"])
+    _seed_pauses(seeded_app, tokens["secretary"], partners)
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
         running = services()
