@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder
 from kernel.retrying import retry_on_clash
 from partners.domain import Partner, PartnerKind
 from partners.exceptions import PartnerNotFoundError, VersionConflictError
+from partners.offerings import OfferingBook
 from partners.views import Directory, PartnerRecord, history_entry, record_of
 from partners.webhooks import WebhookPolicy
 from store.commands import CommandKey
@@ -49,6 +50,7 @@ class Partners(Application[UUID]):
         self._clock = clock or _utc_now
         self.webhook_policy = webhook_policy or WebhookPolicy()
         self._directory = Directory()
+        self.offerings = OfferingBook(self, self._clock)  # the resource list, in this store
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add the partner types to the library's default transcodings."""

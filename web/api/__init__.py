@@ -97,6 +97,7 @@ def init_app(app: Flask) -> Api:
         households,
         idempotency,
         needs,
+        offerings,
         parsing,
         partner_edits,
         partners,
@@ -130,7 +131,7 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, projects, partner_edits):
+    for module in (households, duties, records, channels, projects, partner_edits, offerings):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

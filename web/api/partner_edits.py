@@ -5,8 +5,9 @@ kind and mode: 403, the committee's decision)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from flask import abort, g
@@ -58,9 +59,18 @@ class ServicesSchema(Schema):
 
 
 class CapacitySchema(Schema):
-    weekly_capacity = fields.Integer(validate=CAPACITY, metadata={"description": "every week"})
-    this_week = fields.Integer(validate=CAPACITY, metadata={"description": "this week only"})
+    weekly_capacity = fields.Integer(
+        strict=True, validate=CAPACITY, metadata={"description": "every week"}
+    )
+    this_week = fields.Integer(
+        strict=True, validate=CAPACITY, metadata={"description": "this week only"}
+    )
     reason = reason_field()
+
+    class Meta:
+        json_schema: ClassVar[Mapping[str, Any]] = {
+            "anyOf": [{"required": ["weekly_capacity"]}, {"required": ["this_week"]}]
+        }
 
     @validates_schema
     def says_something(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -69,7 +79,11 @@ class CapacitySchema(Schema):
 
 
 class ContactSchema(Schema):
-    contact = fields.String(load_default="", validate=validate.Length(max=500))
+    contact = fields.String(
+        required=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "one line, as the directory lists it (the card is replaced)"},
+    )
     phone = fields.String(load_default="", validate=validate.Length(max=40))
     email = fields.String(load_default="", validate=validate.Length(max=200))
     address = fields.String(load_default="", validate=validate.Length(max=500))

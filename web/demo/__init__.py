@@ -16,6 +16,7 @@ from web.bootstrap import Services, build_services
 from web.config import Settings
 from web.demo.data import PARTNER_MODES, PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
 from web.demo.duties import seed_duties
+from web.demo.offerings import seed_offerings
 from web.demo.plan import plan_needs
 from web.demo.projects import seed_projects
 from web.demo.timeline import Timeline
@@ -44,6 +45,7 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
             Timeline(services, clock, partners, now, echo).run(plans)
         seed_duties(services, community, clock, now, echo)
         seed_projects(services, community, echo)
+        seed_offerings(services, community, echo)
         return summary(services, community, now)
     finally:
         services.close()

@@ -89,7 +89,7 @@ def test_bad_input_is_refused_naming_the_field(
         ("capacity", {"this_week": 10_001}, "this_week"),
         ("details", {"name": "利群医院", "kind": "hospital", "mode": "合建"}, "mode"),
         ("pause", {"starts_on": "2026-12-10", "ends_on": "2026-12-01", "reason": "x"}, "ends_on"),
-        ("contact", {"email": "not an address"}, "email"),
+        ("contact", {"contact": "", "email": "not an address"}, "email"),
     ]
     for path, body, field in cases:
         answer = post(client, secretary, f"/partners/{pid}/{path}", body)
@@ -110,7 +110,11 @@ def test_a_partners_staff_keep_their_own_entry_but_not_the_committees_decisions(
         ]
         == 2
     )
-    contact = {"phone": "021-5266 0120", "people": [{"name": "张医生", "published": True}]}
+    contact = {
+        "contact": "",
+        "phone": "021-5266 0120",
+        "people": [{"name": "张医生", "published": True}],
+    }
     answer = post(client, clerk, f"/partners/{own}/contact", contact)
     assert answer.status_code == 200
     assert answer.json["people"][0]["name"] == "张医生"

@@ -118,6 +118,7 @@ PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/services",
     "POST /api/v1/partners/{partner_id}/pause",
     "POST /api/v1/partners/{partner_id}/resume",
+    "POST /api/v1/offerings/{offering_id}/withdraw",
 )
 ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
 DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
@@ -183,6 +184,8 @@ class Seeded:
     channels: list[str] = field(default_factory=list)
     to_remove: list[str] = field(default_factory=list)
     projects: Projects | None = None
+    offerings: list[str] = field(default_factory=list)
+    hospital_offerings: list[str] = field(default_factory=list)
 
     def dictionaries(self, role: str) -> dict[str, list[str]]:
         """What schemathesis.toml's placeholder dictionaries hold for a run as `role`."""
@@ -205,6 +208,8 @@ class Seeded:
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
             "channels-to-remove": self.to_remove,
+            "seeded-offerings": self.offerings,
+            "hospital-offerings": self.hospital_offerings,
             **(self.projects or Projects()).dictionaries(),
             "blocks": list(SECRETARY_BLOCKS),
             "buildings": [name for names in SECRETARY_BLOCKS.values() for name in names],
@@ -468,6 +473,7 @@ def seeded(seeded_app: Flask) -> Seeded:
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
         running = services()
+        offerings = running.partners.offerings.list_offerings(DEMO_COMMUNITY.id)
         rows, _ = running.view.list_needs(DEMO_COMMUNITY.id, limit=100_000)
         needs = sorted(str(row["need_id"]) for row in rows if str(row["need_id"]) not in kept_apart)
         referrals: dict[str, str] = {}
@@ -508,6 +514,12 @@ def seeded(seeded_app: Flask) -> Seeded:
         channels=channels,
         to_remove=to_remove,
         projects=projects,
+        offerings=sorted(str(o.offering_id) for o in offerings),
+        hospital_offerings=sorted(
+            str(o.offering_id)
+            for o in offerings
+            if str(o.partner_id) == hospital_id and o.category == "hardship"
+        ),
     )
 
 
