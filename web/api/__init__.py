@@ -90,6 +90,7 @@ def init_app(app: Flask) -> Api:
         audit,
         auth,
         channels,
+        directory,
         docs,
         duties,
         erasure,
@@ -131,7 +132,16 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, projects, partner_edits, offerings):
+    for module in (
+        households,
+        duties,
+        records,
+        channels,
+        projects,
+        partner_edits,
+        offerings,
+        directory,
+    ):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -28,6 +28,7 @@ from web.api.common import (
     shows,
 )
 from web.api.parsing import Blueprint
+from web.api.schemas import StrictBoolean
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
 
@@ -39,7 +40,7 @@ class ContactPersonSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(load_default="", validate=validate.Length(max=200))
     phone = fields.String(load_default="", validate=validate.Length(max=40))
-    published = fields.Boolean(
+    published = StrictBoolean(
         load_default=False, metadata={"description": "the partner agreed to publish this contact"}
     )
 

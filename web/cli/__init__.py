@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every operator command on the app's CLI."""
-    from web.cli import audit, erasure, keys, operations, users
+    from web.cli import audit, directory, erasure, keys, operations, users
 
     for command in (
         audit.audit,
@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
         operations.list_needs,
         operations.follow,
         operations.worker_status,
+        directory.directory,
     ):
         app.cli.add_command(command)

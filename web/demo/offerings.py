@@ -109,8 +109,33 @@ OFFERINGS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
+# Contact cards: the front desk's numbers, and the named contacts who agreed to be published.
+CARDS: dict[str, dict[str, Any]] = {
+    "利群医院": {
+        "phone": "021-5266 0120",
+        "address": "上海市普陀区长征镇",
+        "people": [
+            {
+                "name": "周医生",
+                "role": "家庭医生团队负责人",
+                "phone": "021-5266 0122",
+                "published": True,
+            }
+        ],
+    },
+    "长征派出所": {"phone": "021-5266 0110", "people": []},
+    "市劳动局职业培训中心": {"phone": "021-5266 3300", "email": "px@example.cn", "people": []},
+}
+
+
 def seed_offerings(services: Services, community: Community, echo: Callable[[str], None]) -> None:
     """List the demo offerings that are not on the resource list yet."""
+    for name, card in CARDS.items():
+        found = services.partners.find_by_name(community.id, name)
+        if found is not None and not found.phone:
+            services.partners.change_contact(
+                found.partner_id, contact=found.contact, actor="secretary", **card
+            )
     book = services.partners.offerings
     listed = {(r.partner_id, r.title) for r in book.list_offerings(community.id)}
     added = 0
