@@ -15,7 +15,9 @@ from web.pages import (
     errors,
     household_page,
     leader,
+    offerings_page,
     offline,
+    partner_page,
     people,  # noqa: F401 - its routes join the secretary's blueprint
     project_page,
     reminders,
@@ -38,4 +40,6 @@ for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.
 pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
 pages.register_blueprint(project_page.bp)
+pages.register_blueprint(partner_page.bp)  # the partner directory (issue 17)
+pages.register_blueprint(offerings_page.bp)
 pages.register_error_handler(DomainError, errors.domain_error)
