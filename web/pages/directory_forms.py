@@ -66,9 +66,7 @@ class ResumeForm(Form):
 class ContactForm(Form):
     contact = StringField(_l("Contact"), validators=[Optional(), at_most(SHORT_LIMIT)])
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])
-    email = StringField(
-        _l("E-mail"), validators=[Optional(), at_most(200)]
-    )
+    email = StringField(_l("E-mail"), validators=[Optional(), at_most(200)])
     address = StringField(_l("Address"), validators=[Optional(), at_most(SHORT_LIMIT)])
     person = StringField(_l("Contact person"), validators=[Optional(), at_most(200)])
     person_role = StringField(_l("Their role"), validators=[Optional(), at_most(200)])
