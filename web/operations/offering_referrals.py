@@ -47,5 +47,6 @@ def refer_to_offering(
     referral_id = casework.refer(
         need_id, offering.partner_id, offering_note(offering, session, note), actor=actor, **opts
     )
-    book.note_referral(offering_id, referral_id, session, actor=actor)
+    if str(referral_id) not in book.get(offering_id).referral_ids:  # a retry notes it once
+        book.note_referral(offering_id, referral_id, session, actor=actor)
     return referral_id

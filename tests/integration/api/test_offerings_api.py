@@ -105,3 +105,15 @@ def test_a_leader_refers_a_need_to_the_doorstep_clinic_and_the_partner_sees_whic
         headers=as_user("leader5"),
     )
     assert other.status_code == 404
+
+
+def test_an_offering_sent_again_with_its_key_is_listed_once(
+    client: FlaskClient, as_user: Headers, world: World
+) -> None:
+    headers = {**as_user("hospital"), "Idempotency-Key": "6b1c1f56-2f0e-4a55-9d43-6c51a7c4f0aa"}
+    body = {**CLINIC, "partner_id": str(world.partner_ids["hospital"])}
+    first = client.post("/api/v1/offerings", json=body, headers=headers)
+    again = client.post("/api/v1/offerings", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json["id"] == again.json["id"]
+    assert client.get("/api/v1/offerings", headers=headers).json["total"] == 1
