@@ -26,7 +26,7 @@ Feature: A partner says it is full, or pauses for a while
     Then the partners offered are, best first: 物业公司, 绿化市容, 利群医院
     And 利群医院 is ranked out with "paused until 2026-12-06: 设备检修"
     When leader3 refers the need to 利群医院
-    Then it is refused with 409 Conflict
+    Then it is refused with 409 Conflict, saying "利群医院 has paused new referrals until 2026-12-06: 设备检修"
     Given it is 09:00 on Monday 2026-12-07 in Shanghai
     And leader3 has signed in on the phone
     When leader3 looks at the matches for the need

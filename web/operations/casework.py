@@ -9,7 +9,7 @@ from uuid import UUID
 
 from duties.application import Duties
 from kernel.clock import SHANGHAI, Clock, week_start
-from kernel.errors import InvalidInputError
+from kernel.errors import ConflictError, InvalidInputError
 from needs.application import Needs
 from needs.described import DescribedNeeds
 from needs.exceptions import ReferralNotFoundError
@@ -31,6 +31,10 @@ class UnknownPartnerError(InvalidInputError):
 
     def __init__(self, partner_id: UUID) -> None:
         super().__init__("partner_id", f"no partner {partner_id}")
+
+
+class PartnerPausedError(ConflictError):
+    """A referral names a partner that has paused new referrals for now."""
 
 
 class Casework:
@@ -109,7 +113,14 @@ class Casework:
         self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str, **opts: Any
     ) -> UUID:
         """Refer a need to a partner of the directory; returns the referral's id."""
-        return self.needs.refer(need_id, self.partner_terms(partner_id), note, actor=actor, **opts)
+        terms = self.partner_terms(partner_id)
+        partner = self.partners.get_partner(partner_id)
+        if partner.active and partner.paused_on(self.today()):
+            raise PartnerPausedError(
+                f"{partner.name} has paused new referrals until {partner.paused_until}: "
+                f"{partner.pause_reason}"
+            )
+        return self.needs.refer(need_id, terms, note, actor=actor, **opts)
 
     def matches(self, need_id: UUID) -> list[Match]:
         """Partners ranked for the need, each with its reasons."""
