@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from kernel.clock import SHANGHAI
-from web.access import check_need
+from web.access import CLERKS, LEADERS, READERS, check_need
 from web.bootstrap import services
 from web.operations.offering_referrals import refer_to_offering
 from web.pages import casepage
@@ -19,8 +19,6 @@ from web.pages.access import roles
 from web.pages.directory_forms import ReferToOfferingForm
 
 bp = Blueprint("offerings_page", __name__)
-READERS = ("secretary", "block_leader", "partner", "auditor")
-LEADERS = ("secretary", "block_leader")
 
 
 def open_needs(category: str) -> list[tuple[str, str]]:
@@ -72,7 +70,7 @@ def listing(sent: tuple[UUID, Any] | None = None) -> str:
 
 
 @bp.route("/offerings")
-@roles(*READERS)
+@roles(*READERS, *CLERKS)
 def offerings() -> str:
     """The resource list."""
     return listing()
