@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from partners.offerings import OfferingRecord
 from partners.schedules import KINDS
-from web.access import check_need
+from web.access import check_need, referral_in_scope
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
@@ -270,7 +270,7 @@ class OfferingReferrals(MethodView):
             may_override=g.user.role == "secretary",
             referral_id=uuid5(need_id, f"{g.user.username}:{key}") if key else None,
         )
-        referral = running.casework.get_referral(referral_id)
+        referral = referral_in_scope(referral_id)  # the read noted in who-looked
         shows("referrals.Referral", referral_id=referral_id)
         headers = {**etag(referral["version"]), "Location": f"/api/v1/referrals/{referral_id}"}
         return referral, 201, headers
