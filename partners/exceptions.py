@@ -58,3 +58,15 @@ class OfferingNotFoundError(PartnersError, errors.NotFoundError):
 
 class OfferingStateError(PartnersError, errors.ConflictError):
     """The offering's state forbids the command (changing a withdrawn offering)."""
+
+
+class OfferingVersionConflictError(PartnersError, errors.VersionConflictError):
+    """The offering is no longer at the version the caller read; nothing was applied."""
+
+    def __init__(self, offering_id: UUID, expected: int, actual: int) -> None:
+        super().__init__(
+            expected,
+            actual,
+            f"offering {offering_id} is at version {actual}, not the expected version {expected}",
+        )
+        self.offering_id = offering_id

@@ -17,8 +17,8 @@ from partners.domain import Partner
 from partners.exceptions import (
     InvalidPartnerError,
     OfferingNotFoundError,
+    OfferingVersionConflictError,
     PartnerNotFoundError,
-    VersionConflictError,
 )
 from partners.offering import Offering
 from partners.schedules import next_on, occurs_on
@@ -261,7 +261,7 @@ class OfferingBook:
         def load() -> Offering:
             offering = self._load(offering_id)
             if expected_version is not None and offering.version != expected_version:
-                raise VersionConflictError(offering_id, expected_version, offering.version)
+                raise OfferingVersionConflictError(offering_id, expected_version, offering.version)
             return offering
 
         def run(offering: Offering) -> None:
@@ -275,7 +275,7 @@ class OfferingBook:
             commutes=True,
             attempts=3,
             patience=0,
-            clash=lambda: VersionConflictError(
+            clash=lambda: OfferingVersionConflictError(
                 offering_id, expected_version or 0, self._load(offering_id).version
             ),
         )
