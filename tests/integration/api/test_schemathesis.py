@@ -437,11 +437,16 @@ def _seed_to_close(
 
 
 def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
-    """Pauses far ahead (nothing referable now is paused), so a pause can be ended early."""
+    """Pauses far ahead (nothing referable now is paused), so a pause can be ended early; and
+    one of those partners suspended, so reactivating need not wait for a suspension drawn
+    before it in the same step."""
     pause = {"starts_on": "2030-01-01", "ends_on": "2030-01-31", "reason": "种子"}
-    for pid, name in partners.items():
-        if name not in (*REFERABLE, HOSPITAL, WITHDRAWER):
-            _post(app, secretary, f"/partners/{pid}/pause", pause)
+    others = sorted(
+        pid for pid, name in partners.items() if name not in (*REFERABLE, HOSPITAL, WITHDRAWER)
+    )
+    for pid in others:
+        _post(app, secretary, f"/partners/{pid}/pause", pause)
+    _post(app, secretary, f"/partners/{others[0]}/suspend", {"reason": "种子"})
 
 
 @pytest.fixture(scope="module")
