@@ -22,6 +22,7 @@ from partners.exceptions import (
 )
 from partners.offering import Offering
 from partners.schedules import next_on, occurs_on
+from partners.views import history_entry
 from store import directory
 
 
@@ -214,6 +215,11 @@ class OfferingBook:
             and (on is None or r.on(on))
         ]
         return sorted(found, key=lambda r: (r.category, r.title, r.offering_id))
+
+    def get_history(self, offering_id: UUID) -> list[dict[str, Any]]:
+        """An offering's events, oldest first: version, type, both clocks, actor and data."""
+        self._load(offering_id)
+        return [history_entry(event) for event in self._app.events.get(offering_id)]
 
     def offering_of_referral(self, community: str, referral_id: UUID) -> OfferingRecord | None:
         """The offering a referral named, if it named one."""

@@ -117,7 +117,14 @@ class Directory(directory.Directory):
         self._records[partner.id] = record_of(partner)
 
 
-_STAMP_FIELDS = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at"}
+_STAMP_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "actor",
+    "occurred_at",
+}
 
 
 def history_entry(event: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from web.api.common import (
     shows,
 )
 from web.api.parsing import Blueprint
+from web.api.partner_edits import PartnerHistorySchema
 from web.bootstrap import services
 from web.operations.offering_referrals import refer_to_offering
 from web.operations.representation import ReferralSchema, Time
@@ -212,6 +213,15 @@ class Offering(MethodView):
     def get(self, offering_id: UUID) -> Any:
         """One offering, with its next session."""
         return shown(offering_id)
+
+
+@blp.route("/offerings/<uuid:offering_id>/history")
+class OfferingHistory(MethodView):
+    @blp.response(200, PartnerHistorySchema)
+    def get(self, offering_id: UUID) -> dict[str, Any]:
+        """Every change to the offering, oldest first: who, when (both clocks), what and why."""
+        shown(offering_id)
+        return {"events": services().partners.offerings.get_history(offering_id)}
 
 
 @blp.route("/offerings/<uuid:offering_id>/change")

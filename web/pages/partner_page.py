@@ -121,11 +121,24 @@ def context(record: PartnerRecord, sent: dict[str, Any] | None = None) -> dict[s
         "plan": block_plan([(b.code, b.name) for b in community.blocks], record.blocks),
         "chart": responsiveness(rows, now),
         "open_referrals": [r for r in rows if r["status"] in OPEN],
-        "history": list(reversed(running.partners.get_history(record.partner_id)))[:20],
+        "history": history(record),
         "forms": page_forms(record, sent),
         "reasons": labels.DECLINE_REASONS,
         "outcomes": labels.REFERRAL_OUTCOMES,
     }
+
+
+def history(record: PartnerRecord, shown: int = 20) -> list[dict[str, Any]]:
+    """The partner's changes and its offerings', newest first (an offering's named by title)."""
+    running = services()
+    events = running.partners.get_history(record.partner_id)
+    book = running.partners.offerings
+    for offering in book.list_offerings(record.community, partner_id=record.partner_id,
+                                        include_withdrawn=True):  # fmt: skip
+        events += [
+            {**e, "offering": offering.title} for e in book.get_history(offering.offering_id)
+        ]
+    return sorted(events, key=lambda e: e["recorded_at"], reverse=True)[:shown]
 
 
 @bp.route("/partners/<uuid:partner_id>")

@@ -61,6 +61,12 @@ def test_an_offering_is_changed_and_withdrawn_and_the_list_follows(
     assert client.get("/api/v1/offerings", headers=secretary).json["total"] == 0
     again = client.post(f"{path}/withdraw", json={}, headers=secretary)
     assert again.status_code == 409
+    events = client.get(f"{path}/history", headers=secretary).json["events"]
+    assert [(e["type"], e["actor"], e["data"].get("reason")) for e in events] == [
+        ("Listed", "secretary", None),
+        ("Changed", "secretary", "改为每周四"),
+        ("Withdrawn", "secretary", "停办"),
+    ]
 
 
 def test_bad_offerings_are_refused_naming_the_field(
