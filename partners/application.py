@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -14,7 +14,8 @@ from eventsourcing.persistence import JSONTranscoder
 from kernel.retrying import retry_on_clash
 from partners.domain import Partner, PartnerKind
 from partners.exceptions import PartnerNotFoundError, VersionConflictError
-from partners.views import Directory, PartnerRecord, record_of
+from partners.offerings import OfferingBook
+from partners.views import Directory, PartnerRecord, history_entry, record_of
 from partners.webhooks import WebhookPolicy
 from store.commands import CommandKey
 from store.transcodings import EnumAsValue
@@ -49,6 +50,7 @@ class Partners(Application[UUID]):
         self._clock = clock or _utc_now
         self.webhook_policy = webhook_policy or WebhookPolicy()
         self._directory = Directory()
+        self.offerings = OfferingBook(self, self._clock)  # the resource list, in this store
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add the partner types to the library's default transcodings."""
@@ -65,6 +67,7 @@ class Partners(Application[UUID]):
         blocks: list[str],
         weekly_capacity: int,
         contact: str = "",
+        mode: str = "",
         webhook_url: str = "",
         actor: str,
         occurred_at: datetime | None = None,
@@ -87,6 +90,7 @@ class Partners(Application[UUID]):
             blocks=blocks,
             weekly_capacity=weekly_capacity,
             contact=contact,
+            mode=mode,
             actor=actor,
             occurred_at=occurred_at or now,
             recorded_at=now,
@@ -137,6 +141,7 @@ class Partners(Application[UUID]):
         *,
         categories: list[str],
         blocks: list[str],
+        reason: str = "",
         actor: str,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
@@ -149,6 +154,7 @@ class Partners(Application[UUID]):
             occurred_at,
             categories=categories,
             blocks=blocks,
+            reason=reason,
             actor=actor,
         )
 
@@ -157,6 +163,7 @@ class Partners(Application[UUID]):
         partner_id: UUID,
         *,
         weekly_capacity: int,
+        reason: str = "",
         actor: str,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
@@ -168,8 +175,85 @@ class Partners(Application[UUID]):
             Partner.change_capacity,
             occurred_at,
             weekly_capacity=weekly_capacity,
+            reason=reason,
             actor=actor,
         )
+
+    def set_week_capacity(
+        self,
+        partner_id: UUID,
+        *,
+        week: date,
+        weekly_capacity: int,
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Say how many referrals a partner can take in the week starting on Monday `week`."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.set_week_capacity,
+            occurred_at,
+            week=week,
+            weekly_capacity=weekly_capacity,
+            reason=reason,
+            actor=actor,
+        )
+
+    def change_details(
+        self,
+        partner_id: UUID,
+        *,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+        **details: Any,
+    ) -> None:
+        """Change a partner's name, kind and partnership mode (with a reason)."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.change_details,
+            occurred_at,
+            actor=actor,
+            **details,
+        )
+
+    def pause(
+        self,
+        partner_id: UUID,
+        *,
+        starts_on: date,
+        ends_on: date,
+        reason: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Take no new referrals for a period; the pause ends by itself after `ends_on`."""
+        self._change(
+            partner_id,
+            expected_version,
+            Partner.pause,
+            occurred_at,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            actor=actor,
+        )
+
+    def end_pause(
+        self,
+        partner_id: UUID,
+        *,
+        actor: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """End a partner's pause early."""
+        self._change(partner_id, expected_version, Partner.end_pause, occurred_at, actor=actor)
 
     def change_contact(
         self,
@@ -179,8 +263,9 @@ class Partners(Application[UUID]):
         actor: str,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        **card: Any,
     ) -> None:
-        """Change a partner's contact details."""
+        """Change a partner's contact details (phone, email, address, named people, reason)."""
         self._change(
             partner_id,
             expected_version,
@@ -188,6 +273,7 @@ class Partners(Application[UUID]):
             occurred_at,
             contact=contact,
             actor=actor,
+            **card,
         )
 
     def suspend_partner(
@@ -230,6 +316,11 @@ class Partners(Application[UUID]):
             and (record.active or not active_only)
         ]
         return sorted(records, key=lambda record: (record.name, record.partner_id))
+
+    def get_history(self, partner_id: UUID) -> list[dict[str, Any]]:
+        """A partner's events, oldest first: version, type, both clocks, actor and data."""
+        self._get(partner_id)
+        return [history_entry(event) for event in self.events.get(partner_id)]
 
     def find_by_name(self, community: str, name: str) -> PartnerRecord | None:
         """The community's partner with exactly this name, if there is one."""

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from kernel.checks import ArgumentChecks
-from partners.exceptions import InvalidPartnerError, PartnerStateError
-from partners.webhooks import WebhookPolicy, url_refusal
+from partners import partner_rules as rules
+from partners.exceptions import PartnerStateError
+from partners.partner_rules import ALL_BLOCKS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from partners.webhooks import WebhookPolicy
 
-ALL_BLOCKS = "*"
-MAX_NAME_LENGTH = 200
-MAX_TEXT_LENGTH = 500
-_check = ArgumentChecks(InvalidPartnerError, MAX_NAME_LENGTH, MAX_TEXT_LENGTH)
+__all__ = ["ALL_BLOCKS", "MAX_NAME_LENGTH", "MAX_TEXT_LENGTH", "Partner", "PartnerKind"]
+_check = rules.check
 STRICT = WebhookPolicy()  # no private addresses, http or https
 
 
@@ -38,6 +37,8 @@ class PartnerKind(Enum):
 class Partner(Aggregate):
     """A partner organisation: the categories it serves, the blocks it covers, its capacity."""
 
+    class_version = 2
+
     if TYPE_CHECKING:
         # Declared for the type checker only: class-level annotations would make the
         # library turn Partner into a dataclass with a generated __init__.
@@ -52,6 +53,21 @@ class Partner(Aggregate):
         suspension_reason: str
         webhook_url: str
         webhook_secret: str
+        mode: str
+        phone: str
+        email: str
+        address: str
+        people: list[dict[str, Any]]
+        paused_from: str
+        paused_until: str
+        pause_reason: str
+        capacity_week: str
+        week_capacity: int
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots from before modes, contact cards, pauses and this week's capacity."""
+        state.update(_NEW_STATE, people=[])
 
     class Event(Aggregate.Event):
         """Base of the partner's events: who did it and when it happened on their side."""
@@ -69,8 +85,16 @@ class Partner(Aggregate):
         blocks: list[str]
         weekly_capacity: int
         contact: str
+        mode: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["mode"] = ""
 
         def apply(self, partner: Partner) -> None:
+            partner.__dict__.update(_NEW_STATE, people=[])
+            partner.mode = self.mode
             partner.community = self.community
             partner.name = self.name
             partner.kind = self.kind
@@ -88,6 +112,12 @@ class Partner(Aggregate):
 
         categories: list[str]
         blocks: list[str]
+        reason: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = ""
 
         def apply(self, partner: Partner) -> None:
             partner.categories = list(self.categories)
@@ -97,6 +127,12 @@ class Partner(Aggregate):
         """The number of referrals the partner takes a week was changed."""
 
         weekly_capacity: int
+        reason: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = ""
 
         def apply(self, partner: Partner) -> None:
             partner.weekly_capacity = self.weekly_capacity
@@ -105,9 +141,65 @@ class Partner(Aggregate):
         """The partner's contact details were changed."""
 
         contact: str
+        phone: str
+        email: str
+        address: str
+        people: list[dict[str, Any]]
+        reason: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(phone="", email="", address="", people=[], reason="")
 
         def apply(self, partner: Partner) -> None:
             partner.contact = self.contact
+            partner.phone = self.phone
+            partner.email = self.email
+            partner.address = self.address
+            partner.people = [dict(person) for person in self.people]
+
+    class DetailsChanged(Event):
+        """The partner's name, kind or partnership mode was changed."""
+
+        name: str
+        kind: PartnerKind
+        mode: str
+        reason: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.name = self.name
+            partner.kind = self.kind
+            partner.mode = self.mode
+
+    class WeekCapacitySet(Event):
+        """The partner said how many referrals it can take in one week (this week, usually)."""
+
+        week: str
+        weekly_capacity: int
+        reason: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.capacity_week = self.week
+            partner.week_capacity = self.weekly_capacity
+
+    class Paused(Event):
+        """The partner takes no new referrals from one day to another, for a reason."""
+
+        starts_on: str
+        ends_on: str
+        reason: str
+
+        def apply(self, partner: Partner) -> None:
+            partner.paused_from = self.starts_on
+            partner.paused_until = self.ends_on
+            partner.pause_reason = self.reason
+
+    class PauseEnded(Event):
+        """The partner ended its pause early."""
+
+        def apply(self, partner: Partner) -> None:
+            partner.paused_from = partner.paused_until = partner.pause_reason = ""
 
     class Suspended(Event):
         """The partner stopped receiving new referrals."""
@@ -146,6 +238,7 @@ class Partner(Aggregate):
         blocks: Sequence[str],
         weekly_capacity: int,
         contact: str = "",
+        mode: str = "",
         actor: str,
         occurred_at: datetime,
         recorded_at: datetime,
@@ -159,10 +252,11 @@ class Partner(Aggregate):
             community=_check.required_text("community", community, MAX_NAME_LENGTH),
             name=_check.required_text("name", name, MAX_NAME_LENGTH),
             kind=_check.choice("kind", kind, PartnerKind),
-            categories=_categories(categories),
-            blocks=_blocks(blocks),
-            weekly_capacity=_capacity(weekly_capacity),
+            categories=rules.categories(categories),
+            blocks=rules.blocks(blocks),
+            weekly_capacity=rules.capacity(weekly_capacity),
             contact=_check.optional_text("contact", contact),
+            mode=rules.mode(mode),
             **_check.stamp(actor, occurred_at),
         )
 
@@ -171,13 +265,15 @@ class Partner(Aggregate):
         *,
         categories: Sequence[str],
         blocks: Sequence[str],
+        reason: str = "",
         actor: str,
         occurred_at: datetime,
         recorded_at: datetime,
     ) -> None:
         """Change the categories served and the blocks covered."""
-        new_categories, new_blocks = _categories(categories), _blocks(blocks)
+        new_categories, new_blocks = rules.categories(categories), rules.blocks(blocks)
         stamp = _check.stamp(actor, occurred_at)
+        why = _check.optional_text("reason", reason)
         if (new_categories, new_blocks) == (self.categories, self.blocks):
             return
         self.trigger_event(
@@ -185,31 +281,129 @@ class Partner(Aggregate):
             timestamp=recorded_at,
             categories=new_categories,
             blocks=new_blocks,
+            reason=why,
             **stamp,
         )
 
     def change_capacity(
-        self, *, weekly_capacity: int, actor: str, occurred_at: datetime, recorded_at: datetime
+        self,
+        *,
+        weekly_capacity: int,
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
     ) -> None:
         """Change how many referrals a week the partner takes."""
-        capacity, stamp = _capacity(weekly_capacity), _check.stamp(actor, occurred_at)
+        capacity, stamp = rules.capacity(weekly_capacity), _check.stamp(actor, occurred_at)
+        why = _check.optional_text("reason", reason)
         if capacity == self.weekly_capacity:
             return
         self.trigger_event(
-            self.CapacityChanged, timestamp=recorded_at, weekly_capacity=capacity, **stamp
+            self.CapacityChanged,
+            timestamp=recorded_at,
+            weekly_capacity=capacity,
+            reason=why,
+            **stamp,
+        )
+
+    def set_week_capacity(
+        self,
+        *,
+        week: date | str,
+        weekly_capacity: int,
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+    ) -> None:
+        """Say how many referrals the partner can take in the week starting on Monday `week`."""
+        self.trigger_event(
+            self.WeekCapacitySet,
+            timestamp=recorded_at,
+            week=rules.iso_date("week", week),
+            weekly_capacity=rules.capacity(weekly_capacity, "this_week"),
+            reason=_check.optional_text("reason", reason),
+            **_check.stamp(actor, occurred_at),
         )
 
     def change_contact(
-        self, *, contact: str, actor: str, occurred_at: datetime, recorded_at: datetime
+        self,
+        *,
+        contact: str,
+        phone: str = "",
+        email: str = "",
+        address: str = "",
+        people: Sequence[Mapping[str, Any]] = (),
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
     ) -> None:
         """Change the partner's contact details."""
-        new_contact, stamp = (
-            _check.optional_text("contact", contact),
-            _check.stamp(actor, occurred_at),
-        )
-        if new_contact == self.contact:
+        card = {
+            "contact": _check.optional_text("contact", contact),
+            "phone": rules.phone("phone", phone),
+            "email": rules.email(email),
+            "address": _check.optional_text("address", address),
+            "people": rules.people(people),
+        }
+        stamp, why = _check.stamp(actor, occurred_at), _check.optional_text("reason", reason)
+        if card == {key: getattr(self, key) for key in card}:
             return
-        self.trigger_event(self.ContactChanged, timestamp=recorded_at, contact=new_contact, **stamp)
+        self.trigger_event(self.ContactChanged, timestamp=recorded_at, reason=why, **card, **stamp)
+
+    def change_details(
+        self,
+        *,
+        name: str,
+        kind: PartnerKind | str,
+        mode: str,
+        reason: str = "",
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+    ) -> None:
+        """Change the partner's name, kind and partnership mode."""
+        details = {
+            "name": _check.required_text("name", name, MAX_NAME_LENGTH),
+            "kind": _check.choice("kind", kind, PartnerKind),
+            "mode": rules.mode(mode),
+        }
+        stamp, why = _check.stamp(actor, occurred_at), _check.optional_text("reason", reason)
+        if details == {key: getattr(self, key) for key in details}:
+            return
+        self.trigger_event(
+            self.DetailsChanged, timestamp=recorded_at, reason=why, **details, **stamp
+        )
+
+    def pause(
+        self,
+        *,
+        starts_on: date | str,
+        ends_on: date | str,
+        reason: str,
+        actor: str,
+        occurred_at: datetime,
+        recorded_at: datetime,
+    ) -> None:
+        """Take no new referrals from `starts_on` to `ends_on` (both days included)."""
+        first, last = rules.pause(starts_on, ends_on)
+        self.trigger_event(
+            self.Paused,
+            timestamp=recorded_at,
+            starts_on=first,
+            ends_on=last,
+            reason=_check.required_text("reason", reason, MAX_TEXT_LENGTH),
+            **_check.stamp(actor, occurred_at),
+        )
+
+    def end_pause(self, *, actor: str, occurred_at: datetime, recorded_at: datetime) -> None:
+        """Take new referrals again before the pause was due to end."""
+        stamp = _check.stamp(actor, occurred_at)
+        if not self.paused_until:
+            raise PartnerStateError(f"partner {self.name!r} is not paused")
+        self.trigger_event(self.PauseEnded, timestamp=recorded_at, **stamp)
 
     def suspend(
         self, *, reason: str = "", actor: str, occurred_at: datetime, recorded_at: datetime
@@ -240,7 +434,7 @@ class Partner(Aggregate):
         """Set (or, with an empty url, remove) the webhook; a new secret each time. The address
         must be one the deployment's policy allows (partners/webhooks.py)."""
         stamp = _check.stamp(actor, occurred_at)
-        address = _webhook_url(url, policy)
+        address = rules.webhook_url(url, policy)
         self.trigger_event(
             self.WebhookSet,
             timestamp=recorded_at,
@@ -258,36 +452,15 @@ class Partner(Aggregate):
         return ALL_BLOCKS in self.blocks or block in self.blocks
 
 
-def _codes(field: str, values: Sequence[str]) -> list[str]:
-    codes = _check.codes(field, values)
-    if not codes:
-        raise InvalidPartnerError(field, f"{field} must not be empty")
-    return codes
-
-
-def _categories(values: Sequence[str]) -> list[str]:
-    return _codes("categories", values)
-
-
-def _blocks(values: Sequence[str]) -> list[str]:
-    blocks = _codes("blocks", values)
-    if ALL_BLOCKS in blocks and len(blocks) > 1:
-        raise InvalidPartnerError("blocks", 'use ["*"] alone to cover all blocks')
-    return blocks
-
-
-def _capacity(value: int) -> int:
-    # bool is an int subclass; True as a capacity is a caller's mistake, not 1.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidPartnerError("weekly_capacity", "weekly_capacity must be a whole number")
-    if value < 0:
-        raise InvalidPartnerError("weekly_capacity", "weekly_capacity must not be negative")
-    return value
-
-
-def _webhook_url(value: str, policy: WebhookPolicy) -> str:
-    url = _check.optional_text("webhook_url", value, 500)
-    refusal = url_refusal(url, policy) if url else None
-    if refusal is not None:
-        raise InvalidPartnerError("webhook_url", f"webhook_url: {refusal}")
-    return url
+# What a partner registered before modes, contact cards and pauses starts with.
+_NEW_STATE: dict[str, Any] = {
+    "mode": "",
+    "phone": "",
+    "email": "",
+    "address": "",
+    "paused_from": "",
+    "paused_until": "",
+    "pause_reason": "",
+    "capacity_week": "",
+    "week_capacity": 0,
+}

@@ -46,3 +46,27 @@ class ChannelNotFoundError(PartnersError, errors.NotFoundError):
     def __init__(self, channel_id: UUID) -> None:
         super().__init__(f"channel {channel_id} not found")
         self.channel_id = channel_id
+
+
+class OfferingNotFoundError(PartnersError, errors.NotFoundError):
+    """No offering has the given id (in the caller's community)."""
+
+    def __init__(self, offering_id: UUID) -> None:
+        super().__init__(f"offering {offering_id} not found")
+        self.offering_id = offering_id
+
+
+class OfferingStateError(PartnersError, errors.ConflictError):
+    """The offering's state forbids the command (changing a withdrawn offering)."""
+
+
+class OfferingVersionConflictError(PartnersError, errors.VersionConflictError):
+    """The offering is no longer at the version the caller read; nothing was applied."""
+
+    def __init__(self, offering_id: UUID, expected: int, actual: int) -> None:
+        super().__init__(
+            expected,
+            actual,
+            f"offering {offering_id} is at version {actual}, not the expected version {expected}",
+        )
+        self.offering_id = offering_id

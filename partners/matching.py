@@ -21,6 +21,11 @@ A partner with no capacity left this week keeps a quarter of its score (at most 
 offered, since the block leader may know better, but it sinks below nearly every partner that can
 take the case.
 
+A partner that has paused new referrals on the need's day ("today") ranks out: it is listed last,
+with score 0 and the one reason "paused until <last day>: <why>", and takes no referral until its
+pause ends, by the calendar, with no job to run. A partner's capacity this week is the one it set
+for this week, if it did, else its weekly capacity.
+
 Order: score descending (as rounded to one decimal), then name, then partner id, so equal inputs
 give equal rankings whatever order the partners arrive in.
 """
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from partners.views import PartnerRecord
@@ -51,6 +57,7 @@ class NeedFacts:
     excluded_partner_ids: frozenset[UUID]
     engaged_partner_ids: frozenset[UUID]
     sla_hours: float
+    today: date | None = None
 
     def __post_init__(self) -> None:
         if not self.sla_hours > 0:
@@ -94,12 +101,21 @@ def rank_partners(
     need: NeedFacts, partners: Iterable[PartnerRecord], stats: Mapping[UUID, PartnerStats]
 ) -> list[Match]:
     """The partners that may take the need, best first, each with its score and reasons."""
+    eligible = [partner for partner in partners if is_eligible(need, partner)]
+    paused = [p for p in eligible if need.today is not None and p.paused_on(need.today)]
     matches = [
         score_partner(need, partner, stats.get(partner.partner_id, NO_STATS))
-        for partner in partners
-        if is_eligible(need, partner)
+        for partner in eligible
+        if partner not in paused
     ]
-    return sorted(matches, key=lambda match: (-match.score, match.name, match.partner_id))
+    ranked = sorted(matches, key=lambda match: (-match.score, match.name, match.partner_id))
+    return ranked + [ranked_out(p) for p in sorted(paused, key=lambda p: (p.name, p.partner_id))]
+
+
+def ranked_out(partner: PartnerRecord) -> Match:
+    """A paused partner: listed last, with nothing but the reason it takes no referral now."""
+    text = f"paused until {partner.paused_until}: {partner.pause_reason}"
+    return Match(partner.partner_id, partner.name, 0.0, (Reason("paused", text),))
 
 
 def is_eligible(need: NeedFacts, partner: PartnerRecord) -> bool:
@@ -115,10 +131,11 @@ def is_eligible(need: NeedFacts, partner: PartnerRecord) -> bool:
 
 def score_partner(need: NeedFacts, partner: PartnerRecord, stats: PartnerStats) -> Match:
     """Score one eligible partner for the need and say why."""
-    capacity, capacity_reason = _capacity(partner.weekly_capacity, stats.sent_this_week)
+    weekly = partner.weekly_capacity if need.today is None else partner.capacity_for(need.today)
+    capacity, capacity_reason = _capacity(weekly, stats.sent_this_week)
     acceptance, acceptance_reason = _acceptance(stats)
     speed, speed_reason = _speed(stats.median_hours_to_accept, need.sla_hours)
-    load, load_reason = _load(stats.open_load, partner.weekly_capacity)
+    load, load_reason = _load(stats.open_load, weekly)
     score = (
         CAPACITY_WEIGHT * capacity
         + ACCEPTANCE_WEIGHT * acceptance

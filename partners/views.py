@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import cast
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
@@ -30,6 +30,27 @@ class PartnerRecord:
     registered_at: datetime
     updated_at: datetime
     webhook_url: str = ""
+    mode: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    people: tuple[dict[str, Any], ...] = field(default=())
+    paused_from: str = ""
+    paused_until: str = ""
+    pause_reason: str = ""
+    capacity_week: str = ""
+    week_capacity: int = 0
+
+    def paused_on(self, day: date) -> bool:
+        """Whether the partner has paused new referrals on this day (its pause ends by itself)."""
+        return bool(self.paused_until) and self.paused_from <= day.isoformat() <= self.paused_until
+
+    def capacity_for(self, day: date) -> int:
+        """How many referrals the partner takes in the week holding this day."""
+        monday = day - timedelta(days=day.weekday())
+        return (
+            self.week_capacity if self.capacity_week == monday.isoformat() else self.weekly_capacity
+        )
 
     def serves(self, category: str) -> bool:
         """Whether the partner takes needs of this category."""
@@ -56,6 +77,16 @@ def record_of(partner: Partner) -> PartnerRecord:
         registered_at=partner.created_on,
         updated_at=partner.modified_on,
         webhook_url=partner.webhook_url,
+        mode=partner.mode,
+        phone=partner.phone,
+        email=partner.email,
+        address=partner.address,
+        people=tuple(dict(person) for person in partner.people),
+        paused_from=partner.paused_from,
+        paused_until=partner.paused_until,
+        pause_reason=partner.pause_reason,
+        capacity_week=partner.capacity_week,
+        week_capacity=partner.week_capacity,
     )
 
 
@@ -84,3 +115,30 @@ class Directory(directory.Directory):
             return
         self._partners[partner.id] = partner
         self._records[partner.id] = record_of(partner)
+
+
+_STAMP_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "actor",
+    "occurred_at",
+}
+
+
+def history_entry(event: Any) -> dict[str, Any]:
+    """One of a partner's events as its history shows it (the webhook's secret left out)."""
+    data = {
+        key: (value.value if hasattr(value, "value") else value)
+        for key, value in event.__dict__.items()
+        if key not in _STAMP_FIELDS and key != "secret"
+    }
+    return {
+        "version": event.originator_version,
+        "type": type(event).__name__,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.timestamp,
+        "actor": event.actor,
+        "data": data,
+    }

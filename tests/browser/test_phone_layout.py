@@ -49,6 +49,15 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "household": ("leader3", lambda page: (page.goto("/today"), _first(page, "#due a.button"))),
     "board": ("secretary", lambda page: page.goto("/board")),
     "partners": ("secretary", lambda page: page.goto("/partners")),
+    "partner-page": (
+        "secretary",
+        lambda page: (page.goto("/partners"), _first(page, ".partner-row strong a")),
+    ),
+    "our-page": (
+        "hospital",
+        lambda page: (page.goto("/inbox"), _first(page, "a[href^='/partners/']")),
+    ),
+    "resource-list": ("leader3", lambda page: page.goto("/offerings")),
     "people": ("secretary", lambda page: page.goto("/people")),
     "channels": ("secretary", lambda page: page.goto("/channels")),
     "block-channels": ("leader3", lambda page: page.goto("/channels/block-B3")),

@@ -82,12 +82,16 @@ STORED_TOPICS[Partner] = {
         "CapacityChanged",
         "ContactChanged",
         "Created",
+        "DetailsChanged",
         "Event",
+        "PauseEnded",
+        "Paused",
         "Reactivated",
         "Registered",
         "ServicesChanged",
         "Suspended",
         "WebhookSet",
+        "WeekCapacitySet",
     )
 }
 # Listed as they stood before projects/domain.py was split (its events now in projects.events).

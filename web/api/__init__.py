@@ -90,6 +90,7 @@ def init_app(app: Flask) -> Api:
         audit,
         auth,
         channels,
+        directory,
         docs,
         duties,
         erasure,
@@ -97,7 +98,9 @@ def init_app(app: Flask) -> Api:
         households,
         idempotency,
         needs,
+        offerings,
         parsing,
+        partner_edits,
         partners,
         project_commands,  # noqa: F401  (its routes are on the projects blueprint)
         projects,
@@ -132,7 +135,18 @@ def init_app(app: Flask) -> Api:
     app.register_error_handler(DomainError, handle_domain_error)
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (households, duties, records, channels, team_channels, projects, reports):
+    for module in (
+        households,
+        duties,
+        records,
+        channels,
+        team_channels,
+        projects,
+        reports,
+        partner_edits,
+        offerings,
+        directory,
+    ):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

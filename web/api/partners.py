@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from partners.domain import PartnerKind
+from partners.partner_rules import MODES
+from partners.views import PartnerRecord
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
@@ -25,11 +28,21 @@ from web.api.common import (
     shows,
 )
 from web.api.parsing import Blueprint
+from web.api.schemas import StrictBoolean
 from web.bootstrap import services
 from web.operations.representation import Time, code, codes
 
 blp = Blueprint("partners", __name__, description="The partner directory")
 KINDS = codes(PartnerKind)
+
+
+class ContactPersonSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(load_default="", validate=validate.Length(max=200))
+    phone = fields.String(load_default="", validate=validate.Length(max=40))
+    published = StrictBoolean(
+        load_default=False, metadata={"description": "the partner agreed to publish this contact"}
+    )
 
 
 class PartnerSchema(Schema):
@@ -46,6 +59,26 @@ class PartnerSchema(Schema):
     webhook_url = fields.String(allow_none=True, required=True)
     registered_at = Time(required=True)
     updated_at = Time(required=True)
+    mode = fields.String(
+        required=True,
+        validate=validate.OneOf(("", *MODES)),
+        metadata={"description": "partnership mode: 联建, 共建 or 帮建 (empty: not yet said)"},
+    )
+    phone = fields.String(required=True)
+    email = fields.String(required=True)
+    address = fields.String(required=True)
+    people = fields.List(fields.Nested(ContactPersonSchema), required=True)
+    paused_from = fields.String(
+        allow_none=True, required=True, metadata={"description": "first day of a pause"}
+    )
+    paused_until = fields.String(
+        allow_none=True, required=True, metadata={"description": "last day of a pause"}
+    )
+    pause_reason = fields.String(required=True)
+    paused = fields.Boolean(required=True, metadata={"description": "paused today"})
+    this_week_capacity = fields.Integer(
+        required=True, metadata={"description": "referrals it takes this week (as it said)"}
+    )
 
 
 class PartnerWithSecretSchema(PartnerSchema):
@@ -64,6 +97,7 @@ class RegisterPartnerSchema(Schema):
     )
     weekly_capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000))
     contact = fields.String(load_default="", validate=validate.Length(max=500))
+    mode = fields.String(load_default="", validate=validate.OneOf(("", *MODES)))
     webhook_url = fields.URL(schemes={"http", "https"}, require_tld=False)
 
 
@@ -87,17 +121,27 @@ def shown(partner_id: UUID, status: int = 200, secret: str | None = None) -> Ans
     record = services().partners.get_partner(partner_id)
     if record.community != g.user.community:
         abort(404, description=f"no partner {partner_id}")
-    body: dict[str, Any] = {
-        **record.__dict__,
-        "id": record.partner_id,
-        "webhook_url": record.webhook_url or None,
-    }
+    body = partner_body(record, services().casework.today())
     if secret:
         body["webhook_secret"] = secret
         shown_once()
     else:
         shows("partners.Partner", partner_id=partner_id)
     return body, status, etag(record.version)
+
+
+def partner_body(record: PartnerRecord, today: date) -> dict[str, Any]:
+    """A partner record as the API shows it."""
+    return {
+        **record.__dict__,
+        "id": record.partner_id,
+        "webhook_url": record.webhook_url or None,
+        "people": list(record.people),
+        "paused_from": record.paused_from or None,
+        "paused_until": record.paused_until or None,
+        "this_week_capacity": record.capacity_for(today),
+        "paused": record.paused_on(today),
+    }
 
 
 def version_of(partner_id: UUID) -> int:
@@ -126,10 +170,8 @@ class Partners(MethodView):
         """The community's partners, by name."""
         records = services().partners.list_partners(g.user.community)
         start = (args["page"] - 1) * args["per_page"]
-        items = [
-            {**r.__dict__, "id": r.partner_id, "webhook_url": r.webhook_url or None}
-            for r in records[start : start + args["per_page"]]
-        ]
+        today = services().casework.today()
+        items = [partner_body(r, today) for r in records[start : start + args["per_page"]]]
         return page_of(items, len(records), args)
 
     @roles("secretary")

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every operator command on the app's CLI."""
-    from web.cli import audit, erasure, keys, ledger, operations, users
+    from web.cli import audit, directory, erasure, keys, ledger, operations, users
 
     for command in (
         audit.audit,
@@ -23,5 +23,6 @@ def init_app(app: Flask) -> None:
         operations.follow,
         operations.worker_status,
         ledger.ledger,
+        directory.directory,
     ):
         app.cli.add_command(command)

@@ -14,8 +14,9 @@ from kernel.community import DEMO_COMMUNITY, Community
 from partners.views import PartnerRecord
 from web.bootstrap import Services, build_services
 from web.config import Settings
-from web.demo.data import PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
+from web.demo.data import PARTNER_MODES, PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
 from web.demo.duties import seed_duties
+from web.demo.offerings import seed_offerings
 from web.demo.plan import plan_needs
 from web.demo.projects import seed_projects
 from web.demo.timeline import Timeline
@@ -44,6 +45,7 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
             Timeline(services, clock, partners, now, echo).run(plans)
         seed_duties(services, community, clock, now, echo)
         seed_projects(services, community, echo)
+        seed_offerings(services, community, echo)
         return summary(services, community, now)
     finally:
         services.close()
@@ -77,11 +79,20 @@ def register_partners(
                 blocks=list(spec.blocks),
                 weekly_capacity=spec.weekly_capacity,
                 contact=spec.contact,
+                mode=PARTNER_MODES.get(spec.name, ""),
                 actor="secretary",
             )
             added += 1
         else:
             partner_id = found.partner_id
+            if not found.mode and spec.name in PARTNER_MODES:  # seeded before modes were kept
+                services.partners.change_details(
+                    partner_id,
+                    name=found.name,
+                    kind=found.kind,
+                    mode=PARTNER_MODES[spec.name],
+                    actor="secretary",
+                )
         by_id[partner_id] = spec
     echo(f"partners: {added} registered, {len(PARTNERS) - added} already there")
     return by_id

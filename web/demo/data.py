@@ -209,3 +209,15 @@ STORY_OVERRIDES = {
     ("emergency", "declined"): "referred",
     ("worry_relief", "declined"): "referred",
 }
+
+# How each demo partner builds with the committee (联建 joint, 共建 co-, 帮建 help-building).
+PARTNER_MODES = {
+    "利群医院": "共建",
+    "长征派出所": "联建",
+    "市劳动局职业培训中心": "帮建",
+    "物业公司": "共建",
+    "业委会": "共建",
+    "区府办": "联建",
+    "绿化市容": "联建",
+    "新曹杨集团": "帮建",
+}

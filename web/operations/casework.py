@@ -3,12 +3,13 @@ and the commands that need both contexts (a referral names a partner from the di
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from duties.application import Duties
-from kernel.clock import Clock, week_start
-from kernel.errors import InvalidInputError
+from kernel.clock import SHANGHAI, Clock, week_start
+from kernel.errors import ConflictError, InvalidInputError
 from needs.application import Needs
 from needs.described import DescribedNeeds
 from needs.exceptions import ReferralNotFoundError
@@ -30,6 +31,10 @@ class UnknownPartnerError(InvalidInputError):
 
     def __init__(self, partner_id: UUID) -> None:
         super().__init__("partner_id", f"no partner {partner_id}")
+
+
+class PartnerPausedError(ConflictError):
+    """A referral names a partner that has paused new referrals for now."""
 
 
 class Casework:
@@ -94,15 +99,28 @@ class Casework:
             p = self.partners.get_partner(partner_id)
         except PartnerNotFoundError:
             raise UnknownPartnerError(partner_id) from None
+        # A paused partner is refused new referrals as a suspended one is, until its pause ends.
+        active = p.active and not p.paused_on(self.today())
         return PartnerTerms(
-            p.partner_id, p.name, p.active, frozenset(p.categories), frozenset(p.blocks)
+            p.partner_id, p.name, active, frozenset(p.categories), frozenset(p.blocks)
         )
+
+    def today(self) -> date:
+        """The community's calendar day now (Shanghai)."""
+        return self.clock.now().astimezone(SHANGHAI).date()
 
     def refer(
         self, need_id: UUID, partner_id: UUID, note: str = "", *, actor: str, **opts: Any
     ) -> UUID:
         """Refer a need to a partner of the directory; returns the referral's id."""
-        return self.needs.refer(need_id, self.partner_terms(partner_id), note, actor=actor, **opts)
+        terms = self.partner_terms(partner_id)
+        partner = self.partners.get_partner(partner_id)
+        if partner.active and partner.paused_on(self.today()):
+            raise PartnerPausedError(
+                f"{partner.name} has paused new referrals until {partner.paused_until}: "
+                f"{partner.pause_reason}"
+            )
+        return self.needs.refer(need_id, terms, note, actor=actor, **opts)
 
     def matches(self, need_id: UUID) -> list[Match]:
         """Partners ranked for the need, each with its reasons."""
@@ -114,6 +132,7 @@ class Casework:
             excluded_partner_ids=need.excluded_partner_ids,
             engaged_partner_ids=need.engaged_partner_ids,
             sla_hours=community.category(need.category).sla_hours,
+            today=self.today(),
         )
         history = self.view.partner_history(need.community, week_start(self.clock.now()))
         stats = {pid: PartnerStats(**h) for pid, h in history.items()}

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from web.access import CLERKS, referral_in_scope, shown_to_partner
 from web.bootstrap import services
-from web.pages import casepage, forms
+from web.pages import casepage, forms, partner_page
 from web.pages.access import roles
 from web.presentation import labels
 
@@ -35,7 +35,22 @@ def inbox() -> str:
     items = [
         shown_to_partner(running.casework.get_referral(UUID(row["referral_id"]))) for row in rows
     ]
-    return render_template("pages/inbox.html", referrals=items, total=total)
+    book = running.partners.offerings
+    for item in items:  # which offering a referral named, if it named one
+        offering = book.offering_of_referral(g.user.community, UUID(str(item["id"])))
+        item["offering_title"] = offering.title if offering else None
+    partner = running.partners.get_partner(g.user.partner_id)
+    today = running.casework.today()
+    return render_template(
+        "pages/inbox.html",
+        referrals=items,
+        total=total,
+        partner=partner,
+        paused=partner.paused_on(today),
+        this_week=partner.capacity_for(today),
+        forms=partner_page.page_forms(partner),
+        back="inbox",
+    )
 
 
 def make_form(action: str, *, submitted: bool = False) -> Any:

@@ -19,9 +19,11 @@ def ranked_partners(need: dict[str, Any]) -> list[dict[str, Any]]:
     history = running.view.partner_history(need["community"], week_start(running.clock.now()))
     sla = running.needs.community(need["community"]).category(need["category"]).sla_hours
     ranked = []
+    today = running.casework.today()
     for match in matches:
-        capacity = running.partners.get_partner(match.partner_id).weekly_capacity
-        figures = _figures(history.get(match.partner_id, {}), capacity, sla)
+        partner = running.partners.get_partner(match.partner_id)
+        figures = _figures(history.get(match.partner_id, {}), partner.capacity_for(today), sla)
+        figures.update(until=partner.paused_until, why=partner.pause_reason)
         ranked.append(
             {
                 "partner_id": match.partner_id,
@@ -77,6 +79,7 @@ def _reason(code: str, text: str, f: dict[str, Any]) -> str:
         "no_open_referrals": lambda: _("Nothing open with them now"),
         "open_load": lambda: _("Open referrals now: %(open)d (weekly capacity %(capacity)d)", **f),
         "busy": lambda: _("Busy: %(open)d open referrals, weekly capacity %(capacity)d", **f),
+        "paused": lambda: _("Paused new referrals until %(until)s: %(why)s", **f),
     }
     say = words.get(code)
     return say() if say is not None else text

@@ -17,7 +17,9 @@ from web.pages import (
     household_page,
     leader,
     ledger,
+    offerings_page,
     offline,
+    partner_page,
     people,  # noqa: F401 - its routes join the secretary's blueprint
     project_door,
     project_page,
@@ -46,4 +48,6 @@ pages.register_blueprint(channels.bp)
 pages.register_blueprint(reports.bp)
 pages.register_blueprint(ledger.bp)
 pages.register_blueprint(project_door.bp)
+pages.register_blueprint(partner_page.bp)  # the partner directory (issue 17)
+pages.register_blueprint(offerings_page.bp)
 pages.register_error_handler(DomainError, errors.domain_error)

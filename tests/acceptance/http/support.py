@@ -81,6 +81,10 @@ PARTNER_FIELDS = {
     "active": "active",
     "webhook": "webhook_url",
     "version": "version",
+    "mode": "mode",
+    "this week": "this_week_capacity",
+    "paused": "paused",
+    "paused until": "paused_until",
 }
 RECORD_FIELDS = {"need": NEED_FIELDS, "referral": REFERRAL_FIELDS, "partner": PARTNER_FIELDS}
 HISTORY_COLUMNS = {

@@ -82,7 +82,19 @@ def ids(
         headers=leader,
     )
     assert project.status_code == 201, project.json
+    offering = client.post(
+        "/api/v1/offerings",
+        json={
+            "partner_id": str(world.partner_ids["hospital"]),
+            "title": "家门口的医疗服务",
+            "category": "hardship",
+            "schedule": {"kind": "weekly", "weekday": 2},
+        },
+        headers=as_user("secretary"),
+    )
+    assert offering.status_code == 201, offering.json
     return {
+        "offering_id": offering.json["id"],
         "template_id": template["id"],
         "project_id": project.json["id"],
         "step_id": "housing-01",

@@ -114,6 +114,11 @@ CLOSING = (
 PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/suspend",
     "POST /api/v1/partners/{partner_id}/reactivate",
+    # a partner's services narrowed or a pause begun turns referrals to it into 409s
+    "POST /api/v1/partners/{partner_id}/services",
+    "POST /api/v1/partners/{partner_id}/pause",
+    "POST /api/v1/partners/{partner_id}/resume",
+    "POST /api/v1/offerings/{offering_id}/withdraw",
 )
 ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
 DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
@@ -181,6 +186,8 @@ class Seeded:
     team_channels: list[str] = field(default_factory=list)
     team_to_remove: list[str] = field(default_factory=list)
     projects: Projects | None = None
+    offerings: list[str] = field(default_factory=list)
+    hospital_offerings: list[str] = field(default_factory=list)
 
     def dictionaries(self, role: str) -> dict[str, list[str]]:
         """What schemathesis.toml's placeholder dictionaries hold for a run as `role`."""
@@ -205,6 +212,8 @@ class Seeded:
             "channels-to-remove": self.to_remove,
             "team-channels": self.team_channels,
             "team-channels-to-remove": self.team_to_remove,
+            "seeded-offerings": self.offerings,
+            "hospital-offerings": self.hospital_offerings,
             **(self.projects or Projects()).dictionaries(),
             "blocks": list(SECRETARY_BLOCKS),
             "buildings": [name for names in SECRETARY_BLOCKS.values() for name in names],
@@ -438,6 +447,19 @@ def _seed_to_close(
     return to_withdraw, to_resolve, to_reopen
 
 
+def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
+    """Pauses far ahead (nothing referable now is paused), so a pause can be ended early; and
+    one of those partners suspended, so reactivating need not wait for a suspension drawn
+    before it in the same step."""
+    pause = {"starts_on": "2030-01-01", "ends_on": "2030-01-31", "reason": "种子"}
+    others = sorted(
+        pid for pid, name in partners.items() if name not in (*REFERABLE, HOSPITAL, WITHDRAWER)
+    )
+    for pid in others:
+        _post(app, secretary, f"/partners/{pid}/pause", pause)
+    _post(app, secretary, f"/partners/{others[0]}/suspend", {"reason": "种子"})
+
+
 @pytest.fixture(scope="module")
 def seeded(seeded_app: Flask) -> Seeded:
     tokens = {user: _token(seeded_app, user) for user in USERS}
@@ -465,9 +487,11 @@ def seeded(seeded_app: Flask) -> Seeded:
     team_channels = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     team_to_remove = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     projects = _seed_projects(seeded_app, tokens["secretary"])
+    _seed_pauses(seeded_app, tokens["secretary"], partners)
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
     with seeded_app.app_context():
         running = services()
+        offerings = running.partners.offerings.list_offerings(DEMO_COMMUNITY.id)
         rows, _ = running.view.list_needs(DEMO_COMMUNITY.id, limit=100_000)
         needs = sorted(str(row["need_id"]) for row in rows if str(row["need_id"]) not in kept_apart)
         referrals: dict[str, str] = {}
@@ -510,6 +534,12 @@ def seeded(seeded_app: Flask) -> Seeded:
         team_channels=team_channels,
         team_to_remove=team_to_remove,
         projects=projects,
+        offerings=sorted(str(o.offering_id) for o in offerings),
+        hospital_offerings=sorted(
+            str(o.offering_id)
+            for o in offerings
+            if str(o.partner_id) == hospital_id and o.category == "hardship"
+        ),
     )
 
 
