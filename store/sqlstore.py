@@ -7,6 +7,7 @@ import functools
 import re
 import sqlite3
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -135,6 +136,16 @@ class SqlStore(ABC):
         return datetime.fromisoformat(value)
 
 
+class _Held:
+    """One thread's connection; closed when the thread's local storage lets go of it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
 class SQLiteStore(SqlStore):
     """Read models in their own SQLite file, one connection per thread."""
 
@@ -156,12 +167,15 @@ class SQLiteStore(SqlStore):
         # disk has it before the commit returns (what another store's data depends on).
         self.synchronous = "FULL" if durable else "NORMAL"
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        # Each thread's connection, held only by that thread's local storage: when the thread
+        # ends its connection is closed (a server that starts a thread per request would
+        # otherwise keep a connection, and three open files, for every request it served).
+        self._all: weakref.WeakSet[_Held] = weakref.WeakSet()
         self._lock = threading.Lock()
 
     def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is None:
             private_sqlite(self.path)  # mode 600, and its -wal and -shm with it
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
@@ -173,10 +187,10 @@ class SQLiteStore(SqlStore):
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             if self.secure_delete:
                 conn.execute("PRAGMA secure_delete=ON")
-            self._local.conn = conn
+            held = self._local.held = _Held(conn)
             with self._lock:
-                self._all.append(conn)
-        return conn
+                self._all.add(held)
+        return held.conn
 
     @contextmanager
     def write(self) -> Iterator[Sql]:
@@ -228,7 +242,7 @@ class SQLiteStore(SqlStore):
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
-                conn.close()
+            for held in list(self._all):
+                held.conn.close()
             self._all.clear()
         self._local = threading.local()
