@@ -70,11 +70,14 @@ class AddChannelSchema(Schema):
     class Meta:
         json_schema: ClassVar[Mapping[str, Any]] = _settings_of_each_kind()
 
-    kind = code(KINDS, required=True)
+    kind = code(KINDS, required=True, metadata={"example": "wecom_robot"})
     name = fields.String(load_default="", validate=validate.Length(max=100))
     url = fields.String(
         validate=validate.Length(max=500),
-        metadata={"description": "webhook, robot or SMS gateway address (https in production)"},
+        metadata={
+            "description": "webhook, robot or SMS gateway address (https in production)",
+            "example": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6",
+        },
     )
     secret = fields.String(
         validate=validate.Length(max=500), metadata={"description": "DingTalk: SEC…"}
