@@ -84,6 +84,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["street"]:  # a whole street: its own command and section of the report
+        from bench import street
+
+        return street.main(argv[1:])
     args = parse(argv)
     for name in NOT_PRODUCTION:  # the service in this process runs as in production too
         os.environ.pop(name, None)
