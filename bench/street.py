@@ -277,7 +277,7 @@ def _operations(report: Report, section: str, settings: dict[str, str], folder: 
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         seconds = time.perf_counter() - started
-        last = (done.stdout.strip().splitlines() or [""])[-1][:160]
+        last = (done.stdout.strip().splitlines() or [""])[-1][:160].replace(str(folder), "…")
         if done.returncode != 0:
             raise RuntimeError(f"{what} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
         size = f", {backup.stat().st_size / 2**20:,.1f} MiB" if "backup" in what else ""
