@@ -1,6 +1,6 @@
 # Build, run and test. Every target is a thin wrapper around a script in scripts/.
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format clean bench screenshots
+.PHONY: help run test lint format clean bench street screenshots
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z]+:.*## /{ printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -13,6 +13,9 @@ test: ## the whole suite as CI runs it: lint, types, contracts, pytest (scripts/
 
 bench: ## benchmarks against a plain CRUD app; rewrites docs/performance.md (scripts/bench)
 	scripts/bench
+
+street: ## a whole street (20 communities, a year of cases): its section of docs/performance.md
+	scripts/bench street
 
 screenshots: ## a screenshot of each main page at 360 px, both languages, into docs/screenshots
 	scripts/screenshots

@@ -8,7 +8,9 @@ they keep the data.
 Beyond the tutorial it does what any such app in production would: an index for the list
 and WAL journal mode (set once by `init-db`), and a bearer-token check against a tokens table.
 Given a `postgresql://` CRUD_DATABASE it runs the same SQL through psycopg instead: the
-benchmark's reference for what PostgreSQL itself costs on this machine.
+benchmark's reference for what PostgreSQL itself costs on this machine. CRUD_CONNECTION=kept
+makes each worker keep one connection (a pool on PostgreSQL) instead of the tutorial's one
+per request (bench/crud_db.py).
 
     flask --app bench.crud_app init-db
     flask --app bench.crud_app add-token leader3 --role block_leader --block B3
@@ -19,41 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import click
-from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
+from flask import Blueprint, Flask, abort, g, jsonify, request
 from marshmallow import ValidationError
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
 
+from bench.crud_db import add_token, close_db, default_form, get_db, init_db
 from kernel.community import DEMO_COMMUNITY
 from kernel.errors import DomainError
 from web.api.schemas import LogNeedSchema, NeedArgsSchema, NeedSchema
 
-SCHEMA = """
-DROP TABLE IF EXISTS need;
-DROP TABLE IF EXISTS household;
-DROP TABLE IF EXISTS token;
-CREATE TABLE token (
-    digest TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, block TEXT);
-CREATE TABLE household (
-    id TEXT PRIMARY KEY, block TEXT NOT NULL, building INTEGER NOT NULL,
-    unit TEXT NOT NULL, room TEXT NOT NULL, UNIQUE (block, building, unit, room));
-CREATE TABLE need (
-    id TEXT PRIMARY KEY, community TEXT NOT NULL, category TEXT NOT NULL, block TEXT NOT NULL,
-    household_id TEXT NOT NULL REFERENCES household (id), resident_name TEXT NOT NULL,
-    contact_phone TEXT NOT NULL, description TEXT NOT NULL, urgency TEXT NOT NULL,
-    urgency_rank INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'open',
-    consent_to_share INTEGER NOT NULL, assignee TEXT, logged_by TEXT NOT NULL,
-    logged_at TEXT NOT NULL, recorded_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1);
-CREATE INDEX need_block ON need (block, status, urgency_rank, logged_at);
-"""
 RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 log_need_schema, need_args_schema = LogNeedSchema(), NeedArgsSchema()
 need_schema, needs_schema = NeedSchema(), NeedSchema(many=True)
@@ -63,7 +43,10 @@ bp = Blueprint("needs", __name__, url_prefix="/api/v1")
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The tutorial's factory: the database file from the config or the environment."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DATABASE=os.environ.get("CRUD_DATABASE", "crud.sqlite"))
+    app.config.from_mapping(
+        DATABASE=os.environ.get("CRUD_DATABASE", "crud.sqlite"),
+        DATABASE_CONNECTION=default_form(),
+    )
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.teardown_appcontext(close_db)
@@ -72,80 +55,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     return app
-
-
-class PostgresDb:
-    """The few sqlite3 calls the app makes, on a pooled psycopg connection (`?` becomes `%s`);
-    a pool, as any app on PostgreSQL keeps one, since a new connection costs a new server
-    process."""
-
-    def __init__(self, pool: ConnectionPool) -> None:
-        self.pool = pool
-        self.conn = pool.getconn()
-
-    def execute(self, query: str, params: Any = ()) -> Any:
-        return self.conn.execute(query.replace("?", "%s"), params)
-
-    def executescript(self, script: str) -> None:
-        for statement in script.split(";"):
-            if statement.strip():
-                self.conn.execute(statement)
-        self.conn.commit()
-
-    def commit(self) -> None:
-        self.conn.commit()
-
-    def close(self) -> None:
-        self.conn.rollback()
-        self.pool.putconn(self.conn)
-
-
-def get_db() -> Any:
-    if "db" not in g:
-        database = current_app.config["DATABASE"]
-        if database.startswith("postgresql://"):
-            g.db = PostgresDb(_pool(database))
-        else:
-            g.db = sqlite3.connect(database, timeout=30)
-            g.db.row_factory = sqlite3.Row
-    return g.db
-
-
-_pools: dict[str, ConnectionPool] = {}
-
-
-def _pool(url: str) -> ConnectionPool:
-    """This process's pool for the database (gunicorn's workers each make their own)."""
-    if url not in _pools:
-        _pools[url] = ConnectionPool(
-            url, min_size=1, max_size=4, kwargs={"row_factory": dict_row}, open=True
-        )
-    return _pools[url]
-
-
-def close_db(e: BaseException | None = None) -> None:
-    db = g.pop("db", None)
-    if db is not None:
-        db.close()
-
-
-def init_db() -> None:
-    db = get_db()
-    db.executescript(SCHEMA)
-    if isinstance(db, sqlite3.Connection):
-        db.execute("PRAGMA journal_mode=WAL")
-
-
-def add_token(username: str, role: str, block: str | None) -> str:
-    """A new bearer token for the user; only its digest is kept."""
-    token = secrets.token_urlsafe(32)
-    db = get_db()
-    db.execute(
-        "INSERT INTO token (digest, username, role, block) VALUES (?, ?, ?, ?)",
-        (hashlib.sha256(token.encode()).hexdigest(), username, role, block),
-    )
-    db.commit()
-    return token
 
 
 @click.command("init-db")

@@ -211,7 +211,73 @@ class Report:
         lines += ["", self.summary(), ""]
         return "\n".join(lines)
 
+    def section_lines(self, title: str) -> list[str]:
+        """This run as one section of the file: what, targets, figures."""
+        busy = (
+            "**Other programs used more than a quarter of the machine's CPU while some figures "
+            "were measured (see the last column): these figures are no record.**"
+        )
+        lines = [
+            f"## {title}",
+            "",
+            *([busy, ""] if self.busy else []),
+            f"- {self.sizes}",
+            f"- Command: `{self.command}`",
+            *[f"- {line}" for line in self.machine.lines()],
+            *[f"- {load}" for load in self.loads],
+            "",
+            "| target | measured | met | why |",
+            "|---|---|---|---|",
+        ]
+        for t in self.targets:
+            mark = {True: "met", False: "**not met**", None: "not judged"}[t.met]
+            lines.append(f"| {t.target} | {t.measured} | {mark} | {t.why} |")
+        lines += ["", "| section | figure | measured | target / beside | others' CPU; load |"]
+        lines.append("|---|---|---|---|---|")
+        for f in self.figures:
+            cells = (f.section, f.what, f.measured, f.beside, f.load)
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        return lines
+
     def write(self, path: Path) -> None:
+        """The whole file, keeping the sections other commands wrote (the street's)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.markdown(), encoding="utf-8")
+        kept = [kept_section(path, name) for name in SECTIONS]
+        text = self.markdown().rstrip("\n") + "".join(f"\n\n{k}" for k in kept if k) + "\n"
+        path.write_text(text, encoding="utf-8")
         self.progress(f"wrote {path}")
+
+    def write_section(self, path: Path, name: str, lines: list[str]) -> None:
+        """Write (or replace) one command's own section of the file, leaving the rest."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+        begin, end = _markers(name)
+        block = "\n".join([begin, *lines, end])
+        if begin in old and end in old:
+            text = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
+        else:
+            text = old.rstrip("\n") + "\n\n" + block + "\n"
+        path.write_text(text, encoding="utf-8")
+        self.progress(f"wrote the {name} section of {path}")
+
+
+# Sections of docs/performance.md written by other commands, kept when make bench rewrites it.
+SECTIONS = ("street",)
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return (
+        f"<!-- {name}: written by python -m bench {name}; do not edit by hand -->",
+        f"<!-- end of {name} -->",
+    )
+
+
+def kept_section(path: Path, name: str) -> str:
+    """The named section as the file holds it (markers included), or ''."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    begin, end = _markers(name)
+    if begin not in text or end not in text:
+        return ""
+    return text[text.index(begin) : text.index(end) + len(end)]

@@ -69,7 +69,8 @@ def set_up_service(settings: dict[str, str], password: str) -> None:
 def set_up_crud(database: Path | str) -> dict[str, str]:
     """The CRUD app's tables (a SQLite file, or a PostgreSQL URL) and a bearer token for each
     of the two users."""
-    from bench.crud_app import add_token, create_app, init_db
+    from bench.crud_app import create_app
+    from bench.crud_db import add_token, init_db
 
     if isinstance(database, Path):
         database.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +85,8 @@ def set_up_crud(database: Path | str) -> dict[str, str]:
 
 def crud_needs(database: Path | str) -> int:
     """How many needs the CRUD app holds."""
-    from bench.crud_app import create_app, get_db
+    from bench.crud_app import create_app
+    from bench.crud_db import get_db
 
     with create_app({"DATABASE": str(database)}).app_context():
         return int(get_db().execute("SELECT COUNT(*) AS n FROM need").fetchone()["n"])

@@ -94,7 +94,9 @@ def run(report: Report, folder: Path, requests: int) -> None:
             if built is not None:
                 built.close()
         crud_tokens = set_up_crud(crud_url)
-        crud_client = create_crud({"DATABASE": crud_url}).test_client()
+        crud_client = create_crud(
+            {"DATABASE": crud_url, "DATABASE_CONNECTION": "kept"}
+        ).test_client()
         crud = _per_post(lambda body: _post(crud_client, crud_tokens[LEADER], body), bodies)
     report.add(
         "Work · PostgreSQL",

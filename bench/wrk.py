@@ -28,17 +28,34 @@ local categories = {"poverty_relief", "hardship", "emergency", "study_aid", "wor
                     "mediation"}
 local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
 local body = '{"category": "%%s", "block": "%%s", "household": {"building": %%d, ' ..
-  '"unit": "%%d", "room": "%%d0%%d"}, "resident_name": "王阿姨", ' ..
+  '"unit": "%%s", "room": "%%d0%%d"}, "resident_name": "王阿姨", ' ..
   '"contact_phone": "138 0013 8000", "description": "独居老人，行动不便，' ..
   '需要有人每周上门看望并帮忙买菜。", "urgency": "%%s", "consent_to_share": true}'
 
+local new_households = %(new_households)s
+local threads = 0
+local counter = 0
+local started = os.time() %% 100000
+
 math.randomseed(os.time())
+
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 
 request = function()
   local block = blocks[math.random(#blocks)]
   local building = block.buildings[math.random(#block.buildings)]
+  local unit, floor, room = tostring(math.random(4)), math.random(6), math.random(4)
+  if new_households then
+    -- an address never used before: this run's start and thread as the unit, a count as room
+    counter = counter + 1
+    unit = string.format("%%d%%d", started, tid or 0)
+    floor, room = counter, 0
+  end
   local json = string.format(body, categories[math.random(#categories)], block.code, building,
-    math.random(4), math.random(6), math.random(4), urgencies[math.random(#urgencies)])
+    unit, floor, room, urgencies[math.random(#urgencies)])
   return wrk.format("POST", path, headers, json)
 end
 """
@@ -63,10 +80,19 @@ def _lua(value: object) -> str:
     raise TypeError(value)
 
 
-def post_script(path: str, token: str, blocks: dict[str, list[int]]) -> str:
-    """POST a need as JSON with a bearer token, in one of the blocks, at a random address."""
+def post_script(
+    path: str, token: str, blocks: dict[str, list[int]], *, new_households: bool = False
+) -> str:
+    """POST a need as JSON with a bearer token, in one of the blocks: at a random address of
+    the block's few thousand (they soon recur), or with `new_households` at an address no
+    request used before (the service registers a new household each time)."""
     block_list = [{"code": code, "buildings": sorted(b)} for code, b in blocks.items()]
-    values = {"path": _lua(path), "token": _lua(token), "blocks": _lua(block_list)}
+    values = {
+        "path": _lua(path),
+        "token": _lua(token),
+        "blocks": _lua(block_list),
+        "new_households": "true" if new_households else "false",
+    }
     return _POST % values + _DONE
 
 

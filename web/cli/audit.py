@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
+import re
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,16 +108,44 @@ def rebuild_check() -> None:
     click.echo(f"rebuild matches the live read models ({replayed} events replayed)")
 
 
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?")
+
+
+def _comparable(value: Any) -> Any:
+    """A value as both stores mean it: the rebuild is on SQLite, the live views may be on
+    PostgreSQL, whose times come back as datetimes (and as other text in a row's key), and
+    whose medians are taken from exact intervals where SQLite's julianday keeps milliseconds."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, str):
+        return _TIME.sub(lambda m: _comparable(datetime.fromisoformat(m.group(0))), value)
+    return value
+
+
+def _same(ours: dict[str, Any] | None, theirs: dict[str, Any] | None) -> bool:
+    """Whether two rows say the same (hours within 36 ms of each other)."""
+    if ours is None or theirs is None or set(ours) != set(theirs):
+        return ours is theirs
+    for key, value in ours.items():
+        a, b = _comparable(value), _comparable(theirs[key])
+        if isinstance(a, float) and isinstance(b, float):
+            if not math.isclose(a, b, rel_tol=0, abs_tol=1e-5):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
 def _differences(
     live: dict[str, list[dict[str, Any]]], rebuilt: dict[str, list[dict[str, Any]]]
 ) -> list[str]:
     found = []
     for table, rows in live.items():
         key = next(iter(rows[0])) if rows else None
-        theirs = {r[key]: r for r in rebuilt.get(table, [])} if key else {}
-        ours = {r[key]: r for r in rows} if key else {}
+        theirs = {_comparable(r[key]): r for r in rebuilt.get(table, [])} if key else {}
+        ours = {_comparable(r[key]): r for r in rows} if key else {}
         for ident in sorted(set(ours) | set(theirs)):
-            if ours.get(ident) != theirs.get(ident):
+            if not _same(ours.get(ident), theirs.get(ident)):
                 found.append(f"{table} {ident}: live {ours.get(ident)} rebuilt {theirs.get(ident)}")
         if not rows and rebuilt.get(table):
             found.append(f"{table}: live is empty, the rebuild has {len(rebuilt[table])} rows")
