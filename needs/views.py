@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS needs_view (
     resolved_at {time}, version INTEGER NOT NULL, escalated_at {time}, escalation_reason TEXT);
 CREATE INDEX IF NOT EXISTS needs_view_board
     ON needs_view (community, block, status, urgency_rank, logged_at);
+CREATE INDEX IF NOT EXISTS needs_view_household ON needs_view (household_id);
 CREATE TABLE IF NOT EXISTS referrals_view (
     referral_id TEXT PRIMARY KEY, need_id TEXT NOT NULL, community TEXT NOT NULL,
     partner_id TEXT NOT NULL, partner_name TEXT NOT NULL, status TEXT NOT NULL,
@@ -114,6 +115,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
         statuses: Iterable[str] | None = None,
         category: str | None = None,
         urgency: str | None = None,
+        household_id: UUID | None = None,
         limit: int = 50,
         offset: int = 0,
         within: Callable[[Sql, list[dict[str, Any]]], None] | None = None,
@@ -126,7 +128,12 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
                 names = [f"{column}{i}" for i, _ in enumerate(values)] or ["none"]
                 params.update(zip(names, values, strict=False))
                 where.append(f"{column} IN ({', '.join(f'%({n})s' for n in names)})")
-        for column, value in (("category", category), ("urgency", urgency)):
+        household = str(household_id) if household_id is not None else None
+        for column, value in (
+            ("category", category),
+            ("urgency", urgency),
+            ("household_id", household),
+        ):
             if value is not None:
                 where.append(f"{column}=%({column})s")
                 params[column] = value

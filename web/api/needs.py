@@ -64,6 +64,7 @@ class Needs(MethodView):
             "statuses": [args["status"]] if "status" in args else None,
             "category": args.get("category"),
             "urgency": args.get("urgency"),
+            "household_id": args.get("household_id"),
         }
         # Each kept state of a case is written by the schema once; the page skips a second dump.
         return jsonify(

@@ -131,6 +131,7 @@ class NeedArgsSchema(PageArgsSchema):
     status = code(STATUSES)
     category = fields.String()
     urgency = code(URGENCIES)
+    household_id = fields.UUID(metadata={"description": "only the needs of this household"})
 
 
 class NeedAtSchema(Schema):
