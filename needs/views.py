@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from needs.domain import Need
+from needs.follow_ups import FollowUpQueries
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
@@ -44,6 +45,8 @@ _ADDED_COLUMNS = (
     ("needs_view", "escalated_at", "{time}"),
     ("needs_view", "escalation_reason", "TEXT"),
     ("referrals_view", "delivery_failed_at", "{time}"),
+    ("needs_view", "followed_up_at", "{time}"),
+    ("needs_view", "follow_up_verdict", "TEXT"),
 )
 # SQLite indexes a ranking read the whole history through, before partner_stats kept it.
 _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_counts")
@@ -52,7 +55,7 @@ _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_coun
 _RETIRED_TABLES = ("households_view",)
 
 
-class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
+class NeedsView(NeedsProjection, FollowUpQueries, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # No row depends on personal data: every event is read with its seals left shut.

@@ -93,6 +93,7 @@ def init_app(app: Flask) -> Api:
         docs,
         duties,
         erasure,
+        follow_ups,
         health,
         households,
         idempotency,
@@ -130,6 +131,8 @@ def init_app(app: Flask) -> Api:
     for module in (health, auth, reference, needs, referrals, partners, reminders, audit, erasure):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for module in (households, duties, records, channels, projects):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    for module in (follow_ups,):  # households at the centre (#18)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -6,19 +6,15 @@ from typing import Any
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from tests.acceptance.http.centre_steps import share_steps
 from tests.acceptance.http.support import USER, Answer, Api, names, succeeded
 
 scenarios("block_leader/api_household_story.feature")
+share_steps(globals())
 
 
 def household_of(need: dict[str, Any]) -> str:
     return str(need["household"]["id"])
-
-
-@given(parsers.re(USER + r" has resolved the need as (?P<outcome>\w+)"))
-def has_resolved(api: Api, need: dict[str, Any], username: str, outcome: str) -> None:
-    body = {"outcome": outcome, "summary": "邻居帮忙买菜"}
-    succeeded(api.post(username, f"/needs/{need['id']}/resolve", body))
 
 
 @given(parsers.re(USER + r" has recorded the life event (?P<kind>\w+) for the need's household"))

@@ -72,6 +72,7 @@ WITHDRAWER = "物业公司"  # a partner (not the hospital) whose sent referrals
 SEEDED_TO_WITHDRAW = 8
 SEEDED_TO_RESOLVE = 8  # open needs with no referral, to resolve
 SEEDED_TO_REOPEN = 8  # resolved needs, to reopen
+SEEDED_TO_FOLLOW_UP = 8  # resolved needs, to follow up (回访)
 SEEDED_TO_REFER = 8  # open needs (hardship, in the leader's block), to refer
 SEEDED_TO_APPLY = 4  # projects whose every household consented, to move on a phase
 # Partners that serve hardship in the leader's block (the others need an override reason).
@@ -110,6 +111,7 @@ CLOSING = (
     "POST /api/v1/referrals/{referral_id}/withdraw",
     "POST /api/v1/needs/{need_id}/resolve",
     "POST /api/v1/needs/{need_id}/reopen",
+    "POST /api/v1/needs/{need_id}/follow-up",
 )
 PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/suspend",
@@ -174,6 +176,7 @@ class Seeded:
     to_withdraw: list[str] = field(default_factory=list)
     to_resolve: list[str] = field(default_factory=list)
     to_reopen: list[str] = field(default_factory=list)
+    to_follow_up: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
@@ -197,6 +200,7 @@ class Seeded:
             "referrals-to-withdraw": self.to_withdraw,
             "needs-to-resolve": self.to_resolve,
             "needs-to-reopen": self.to_reopen,
+            "needs-to-follow-up": self.to_follow_up,
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
@@ -377,6 +381,7 @@ def _seed_hospital_referrals(app: Flask, secretary: str, clerk: str, hospital_id
             "household": {"building": "16", "unit": "2", "room": "201"},
             "description": "种子",
             "urgency": "normal",
+            "duplicate_ok": True,  # many needs of one household, on purpose
         }
         need_id = _post(app, secretary, "/needs", need, 201)["id"]
         body = {"partner_id": hospital_id, "note": "种子"}
@@ -403,6 +408,7 @@ def _log_needs(app: Flask, secretary: str, count: int) -> list[str]:
         "household": {"building": "17", "unit": "1", "room": "301"},
         "description": "种子",
         "urgency": "normal",
+        "duplicate_ok": True,  # many needs of one household, on purpose
     }
     return [str(_post(app, secretary, "/needs", need, 201)["id"]) for _ in range(count)]
 
@@ -449,10 +455,14 @@ def seeded(seeded_app: Flask) -> Seeded:
         seeded_app, tokens["secretary"], withdrawer_id
     )
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
+    to_follow_up = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_FOLLOW_UP)
+    for need in to_follow_up:
+        body = {"outcome": "helped", "summary": "种子"}
+        _post(seeded_app, tokens["secretary"], f"/needs/{need}/resolve", body)
     channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     projects = _seed_projects(seeded_app, tokens["secretary"])
-    kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
+    kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer) | set(to_follow_up)
     with seeded_app.app_context():
         running = services()
         rows, _ = running.view.list_needs(DEMO_COMMUNITY.id, limit=100_000)
@@ -490,6 +500,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_withdraw=to_withdraw,
         to_resolve=to_resolve,
         to_reopen=to_reopen,
+        to_follow_up=to_follow_up,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,

@@ -3,10 +3,25 @@ logging the same need twice, follow-up visits and handovers that move the caselo
 
 from __future__ import annotations
 
+import re
+from typing import Any
+from uuid import UUID
+
 from flask import Flask
 
 from tests.integration.pages.conftest import Phone, log_need, text
 from web import services
+
+NEED_FORM = {
+    "category": "emergency",
+    "building": "15号楼",
+    "unit": "2",
+    "room": "502",
+    "urgency": "high",
+    "description": "独居老人摔倒，无法起身",
+    "resident_name": "王秀英",
+    "consent_to_share": "y",
+}
 
 
 def test_the_household_page_shows_every_need_open_and_closed_with_its_outcome(
@@ -24,3 +39,86 @@ def test_the_household_page_shows_every_need_open_and_closed_with_its_outcome(
     assert 'data-status="resolved"' in page
     assert 'data-status="open"' in page
     assert page.count('data-story="need"') == 2
+
+
+def send_need(leader: Phone, **changes: object) -> Any:
+    page = text(leader.open("/needs/new"))
+    key = re.search(r'name="key" type="hidden" value="(\w+)"', page)
+    fields = {"block": "B3", "key": key.group(1) if key else "", **NEED_FORM, **changes}
+    return leader.send("/needs/new", **fields)
+
+
+def test_logging_the_same_open_need_again_warns_and_offers_a_note_then_logs_it_when_confirmed(
+    app: Flask, leader: Phone
+) -> None:
+    first = log_need(app)
+    warned = send_need(leader, description="又摔了一次")
+    assert warned.status_code == 409
+    page = text(warned)
+    assert f'data-duplicate-of="{first}"' in page
+    assert f'href="/needs/{first}#note"' in page
+    key = re.search(r'name="key" type="hidden" value="(\w+)"', page)
+    assert key is not None
+    fields = {"block": "B3", "key": key.group(1), **NEED_FORM, "description": "又摔了一次"}
+    logged = leader.send("/needs/new", **fields, duplicate_ok="y")
+    assert logged.status_code == 302, text(logged)
+    with app.app_context():
+        need = services().needs.get_need(UUID(logged.headers["Location"].rsplit("/", 1)[1]))
+    assert (need["duplicate_of"], need["duplicate_flagged"]) == (first, False)
+
+
+def test_a_need_captured_offline_beside_an_open_one_is_logged_and_flagged_for_the_leader(
+    app: Flask, leader: Phone
+) -> None:
+    first = log_need(app)
+    body = {
+        "fields": {"block": "B3", **NEED_FORM},
+        "occurred_at": "2026-11-30T08:15:00+08:00",
+        "captured_by": "leader3",
+    }
+    headers = {
+        "X-Requested-With": "needs-offline",
+        "Origin": "http://localhost",
+        "Sec-Fetch-Site": "same-origin",
+        "Idempotency-Key": "0b5d4a3e-7c1f-4f7e-9a55-3c2d1e0f9a12",
+    }
+    sent = leader.client.post("/sync/needs", json=body, headers=headers)
+    assert sent.status_code == 201, sent.json
+    case = text(leader.open(sent.json["url"]))
+    assert 'id="duplicate-flag"' in case
+    assert f'href="/needs/{first}"' in case
+
+
+def test_a_follow_up_falls_due_on_the_reminders_and_the_case_records_the_verdict(
+    app: Flask, leader: Phone, clock
+) -> None:
+    need_id = log_need(app)
+    with app.app_context():
+        services().needs.resolve(need_id, "helped", "已送医", actor="leader3")
+    clock.advance(days=7, minutes=1)
+    assert leader.sign_in("leader3").status_code == 302
+    reminders = text(leader.open("/reminders"))
+    assert f'data-follow-up-due="{need_id}"' in reminders
+    case = text(leader.open(f"/needs/{need_id}"))
+    assert 'id="follow-up"' in case
+    answer = leader.send(
+        f"/needs/{need_id}/follow-up", prefix="follow_up", verdict="not_satisfied", note="还是疼"
+    )
+    assert answer.status_code == 302, text(answer)
+    case = text(leader.open(f"/needs/{need_id}"))
+    assert 'data-follow-up="not_satisfied"' in case
+    assert 'id="follow-up"' not in case
+    assert f'data-follow-up-due="{need_id}"' not in text(leader.open("/reminders"))
+
+
+def test_the_secretarys_board_shows_the_share_followed_up_per_block(
+    app: Flask, phone: Phone
+) -> None:
+    need_id = log_need(app)
+    with app.app_context():
+        services().needs.resolve(need_id, "helped", "", actor="leader3")
+        services().needs.record_follow_up(need_id, "satisfied", actor="leader3")
+    assert phone.sign_in("secretary").status_code == 302
+    board = text(phone.open("/board"))
+    row = board[board.index('<tr data-block="B3">') :]
+    assert row[: row.index("</tr>")].count("100%") == 2
