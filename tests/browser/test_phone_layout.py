@@ -51,6 +51,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "partners": ("secretary", lambda page: page.goto("/partners")),
     "people": ("secretary", lambda page: page.goto("/people")),
     "case-secretary": ("secretary", lambda page: (page.goto("/needs"), _first(page, ".card-link"))),
+    "needs-secretary": ("secretary", lambda page: page.goto("/needs")),
     "history": (
         "auditor",
         lambda page: (

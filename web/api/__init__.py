@@ -94,6 +94,7 @@ def init_app(app: Flask) -> Api:
         duties,
         erasure,
         follow_ups,
+        handover,
         health,
         households,
         idempotency,
@@ -132,7 +133,7 @@ def init_app(app: Flask) -> Api:
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for module in (households, duties, records, channels, projects):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (follow_ups,):  # households at the centre (#18)
+    for module in (follow_ups, handover):  # households at the centre (#18)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

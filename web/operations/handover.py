@@ -63,10 +63,11 @@ def hand_over_block(
     check_leader(services, community, to_leader)
     if from_leader == to_leader:
         raise HandoverRefusedError("to_leader", f"block {block} cannot be handed to its own leader")
+    # A disabled leader's cases move too; only an active one's account gives the block up.
     leaders = [
         u
         for u in services.accounts.list_users(community)
-        if u.active and u.role == "block_leader" and block in u.blocks and u.username != to_leader
+        if u.role == "block_leader" and block in u.blocks and u.username != to_leader
     ]
     before = [u for u in leaders if from_leader is None or u.username == from_leader]
     owners = {None, *(u.username for u in before)}
@@ -86,7 +87,7 @@ def hand_over_block(
         authenticator.change_role(
             to_leader, role="block_leader", blocks=[*taker.blocks, block], actor=actor
         )
-    for user in before:
+    for user in (u for u in before if u.active):
         kept = [b for b in user.blocks if b != block]
         if kept:
             authenticator.change_role(user.username, role="block_leader", blocks=kept, actor=actor)

@@ -27,6 +27,7 @@ from web.pages import casepage
 from web.pages.access import roles
 from web.pages.households import block_choices, buildings_in, recent_households
 from web.pages.matching import ranked_partners
+from web.pages.office_forms import ReassignForm
 from web.pages.reminders import reminders_of_user
 from web.presentation import labels
 
@@ -64,7 +65,18 @@ def needs() -> str:
         total=total,
         reminders_count=waiting,
         only={"block": block, "category": category} if block or category else None,
+        reassign=reassign_form() if user.role == "secretary" else None,
     )
+
+
+def reassign_form() -> Any:
+    """The secretary's bulk reassignment of the needs ticked on the list."""
+    form = ReassignForm(prefix="reassign", formdata=None)
+    users = services().accounts.list_users(g.user.community)
+    form.leader.choices = [
+        (u.username, u.username) for u in users if u.active and u.role == "block_leader"
+    ]
+    return form
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])

@@ -118,7 +118,11 @@ PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/reactivate",
 )
 ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
-DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
+# A handover gives a block to another leader (whose tokens a new scope ends): only to a leader of
+# its own (SUCCESSOR), of a block whose leader leads no other (so keeps it, tokens and all).
+HANDOVERS = ("POST /api/v1/handovers",)
+SUCCESSOR = "successor"
+DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE, *HANDOVERS)
 # What the block leader does in their block: the non-destructive commands (not the lists, whose
 # ?block= filter naming another block is a 403 for them, which the document cannot say).
 LEADER_OPERATIONS = (
@@ -436,6 +440,15 @@ def _seed_to_close(
 @pytest.fixture(scope="module")
 def seeded(seeded_app: Flask) -> Seeded:
     tokens = {user: _token(seeded_app, user) for user in USERS}
+    with seeded_app.app_context():
+        services().accounts.register_user(
+            community=DEMO_COMMUNITY.id,
+            username=SUCCESSOR,
+            password=DEMO_PASSWORD,
+            role="block_leader",
+            blocks=["B6"],
+            actor="setup",
+        )
     households, duties, records = _seed_duties_and_records(seeded_app, tokens[LEADER])
     leader_households, leader_duties, _ = _seed_duties_and_records(
         seeded_app, tokens[LEADER], LEADER_ROOMS
@@ -788,6 +801,11 @@ def test_4b_erasing_households_keeps_the_contract(
     seeded_app: Flask, seeded: Seeded, base_url: str
 ) -> None:
     schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=ERASURE)
+    assert_keeps_its_contract(seeded_app, schema, every_operation=True)
+
+
+def test_4c_handovers_keep_the_contract(seeded_app: Flask, seeded: Seeded, base_url: str) -> None:
+    schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=HANDOVERS)
     assert_keeps_its_contract(seeded_app, schema, every_operation=True)
 
 

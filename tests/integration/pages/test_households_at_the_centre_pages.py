@@ -9,7 +9,8 @@ from uuid import UUID
 
 from flask import Flask
 
-from tests.integration.pages.conftest import Phone, log_need, text
+from tests.integration.conftest import PASSWORD
+from tests.integration.pages.conftest import COMMUNITY, Phone, log_need, text
 from web import services
 
 NEED_FORM = {
@@ -122,3 +123,57 @@ def test_the_secretarys_board_shows_the_share_followed_up_per_block(
     board = text(phone.open("/board"))
     row = board[board.index('<tr data-block="B3">') :]
     assert row[: row.index("</tr>")].count("100%") == 2
+
+
+def assigned(app: Flask, need_id: UUID) -> list[tuple[str, str, str | None]]:
+    with app.app_context():
+        history = services().needs.get_history(need_id)
+    return [
+        (e["actor"], e["data"]["assignee"], e["data"]["reason"])
+        for e in history
+        if e["type"] == "Assigned"
+    ]
+
+
+def test_handing_a_block_over_on_the_people_page_moves_its_open_needs(
+    app: Flask, phone: Phone
+) -> None:
+    need_id = log_need(app)
+    with app.app_context():
+        services().accounts.register_user(
+            community=COMMUNITY,
+            username="leader6",
+            password=PASSWORD,
+            role="block_leader",
+            blocks=["B6", "B3"],
+            actor="setup",
+        )
+        services().authenticator.change_role(
+            "leader3", role="block_leader", blocks=["B3", "B4"], actor="setup"
+        )
+    assert phone.sign_in("secretary").status_code == 302
+    phone.open("/people")
+    answer = phone.send("/people/handover", "handover", block="B3", leader="leader5")
+    assert answer.status_code == 302, text(answer)
+    assert assigned(app, need_id) == [("secretary", "leader5", "handover")]
+    with app.app_context():
+        assert services().accounts.get_user("leader3").blocks == ("B4",)
+
+
+def test_the_secretary_reassigns_ticked_needs_from_the_list(app: Flask, phone: Phone) -> None:
+    first = log_need(app)
+    second = log_need(app, category="hardship")
+    assert phone.sign_in("secretary").status_code == 302
+    page = text(phone.open("/needs?block=B3"))
+    assert 'id="reassign"' in page
+    answer = phone.client.post(
+        "/needs/reassign",
+        data={
+            "reassign-csrf_token": phone.token,
+            "reassign-need": [str(first), str(second)],
+            "reassign-leader": "leader5",
+        },
+    )
+    assert answer.status_code == 302, text(answer)
+    assert assigned(app, first) == [("secretary", "leader5", "handover")]
+    assert assigned(app, second) == [("secretary", "leader5", "handover")]
