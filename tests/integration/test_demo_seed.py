@@ -207,3 +207,9 @@ def test_one_need_captured_offline_is_flagged_as_a_possible_duplicate(seeded: Se
         flagged[0]["household"]["id"],
         flagged[0]["category"],
     )
+
+
+def test_each_block_has_its_volunteer_group_with_a_few_volunteers(seeded: Seeded) -> None:
+    groups = seeded.services.duties.list_volunteer_groups(DEMO_COMMUNITY.id)
+    assert [g["block"] for g in groups] == [b.code for b in DEMO_COMMUNITY.blocks]
+    assert all(len(g["members"]) >= 2 and g["members"][0]["contact_phone"] for g in groups)

@@ -13,6 +13,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from accounts.domain import User
 from duties.domain import Household
 from duties.record import Record
+from duties.volunteers import VolunteerGroup
 from needs.domain import Need
 from partners.domain import Partner
 
@@ -61,6 +62,12 @@ STORED_TOPICS = {
         "RecordMade": "duties.record:Record.RecordMade",
         "RecordTurnedIntoNeed": "duties.record:Record.RecordTurnedIntoNeed",
     },
+    VolunteerGroup: {
+        "Created": "duties.volunteers:VolunteerGroup.Created",
+        "Event": "duties.volunteers:VolunteerGroup.Event",
+        "GroupFormed": "duties.volunteers:VolunteerGroup.GroupFormed",
+        "MemberAdded": "duties.volunteers:VolunteerGroup.MemberAdded",
+    },
 }
 STORED_TOPICS[User] = {
     name: f"web.accounts.domain:User.{name}"
@@ -94,6 +101,7 @@ STORED_AGGREGATE_TOPICS = {
     Need: "needs.domain:Need",
     Household: "duties.domain:Household",
     Record: "duties.record:Record",
+    VolunteerGroup: "duties.volunteers:VolunteerGroup",
     User: "web.accounts.domain:User",
     Partner: "partners.domain:Partner",
 }

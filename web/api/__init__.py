@@ -106,6 +106,7 @@ def init_app(app: Flask) -> Api:
         reference,
         referrals,
         reminders,
+        volunteers,
     )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
@@ -133,7 +134,7 @@ def init_app(app: Flask) -> Api:
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     for module in (households, duties, records, channels, projects):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (follow_ups, handover):  # households at the centre (#18)
+    for module in (follow_ups, handover, volunteers):  # households at the centre (#18)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

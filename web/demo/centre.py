@@ -77,3 +77,36 @@ def seed_offline_duplicate(
         occurred_at=now - timedelta(hours=3),
         duplicates=FLAG,
     )
+
+
+# Each block's volunteer group: its name, its leader, and a few volunteers (names invented).
+GROUPS = {
+    "B1": ("一块红马甲组团", "周美华", [("钱立军", "陪同就医"), ("孙巧云", "上门探望")]),
+    "B2": ("二块银发互助组团", "吴建平", [("郑小燕", "代购"), ("冯国庆", "水电修理")]),
+    "B3": ("三块邻里守望组团", "陈桂英", [("褚家明", "陪同就医"), ("卫红", "心理疏导")]),
+    "B4": ("四块爱心组团", "蒋丽娟", [("沈伟", "法律咨询"), ("韩梅", "代购")]),
+    "B5": ("五块夕阳红组团", "杨志刚", [("朱慧", "上门探望"), ("秦海", "水电修理")]),
+    "B6": ("六块暖心组团", "许秀兰", [("何平", "助学辅导"), ("吕芳", "陪同就医")]),
+    "B7": ("七块楼组长组团", "施建华", [("张雪", "代购"), ("孔德明", "调解")]),
+}
+
+
+def seed_volunteer_groups(services: Services, community: Community) -> int:
+    """The seven volunteer groups, one per block, kept by each block's leader; none twice."""
+    if services.duties.list_volunteer_groups(community.id):
+        return 0
+    for number, (block, (name, leader, members)) in enumerate(sorted(GROUPS.items()), start=1):
+        actor = f"leader{block[1:]}"
+        group_id = services.duties.form_volunteer_group(
+            community=community.id, block=block, name=name, leader=leader, actor=actor
+        )
+        for index, (member, skill) in enumerate(members):
+            services.duties.add_volunteer(
+                group_id,
+                name=member,
+                contact_phone=f"139 {number:02d}{index:02d} {1000 + number * 10 + index}",
+                skills=[skill],
+                availability="工作日晚上、周末",
+                actor=actor,
+            )
+    return len(GROUPS)

@@ -65,14 +65,14 @@ class Casework:
         unit: str | None = None,
         room: str | None = None,
         actor: str,
-        duplicates: str = FLAG,
+        duplicates: str | None = None,
         **details: Any,
     ) -> UUID:
         """Log a need for its household: the duties name it — by id, or by address, where
         they register a new one first — and the needs log the need for it. When the household
         already has an open need in the category, `duplicates` decides: REFUSE it
         (PossibleDuplicateError), CONFIRM it (the leader knows) or FLAG it for the leader (an
-        offline capture, never refused)."""
+        offline capture, never refused); None (a script, a task) does not look."""
         if household_id is not None:
             settled = self.duties.household_address(household_id, community, block)
         else:
@@ -86,8 +86,10 @@ class Casework:
                 occurred_at=details.get("occurred_at"),
                 key=details.get("key"),
             )
-        existing = self.open_need_like(
-            community, settled.id, details["category"], details.get("need_id")
+        existing = (
+            self.open_need_like(community, settled.id, details["category"], details.get("need_id"))
+            if duplicates is not None
+            else None
         )
         if existing is not None and duplicates == REFUSE:
             logged = existing["logged_at"].astimezone(SHANGHAI).date().isoformat()

@@ -181,6 +181,7 @@ class Seeded:
     to_resolve: list[str] = field(default_factory=list)
     to_reopen: list[str] = field(default_factory=list)
     to_follow_up: list[str] = field(default_factory=list)
+    volunteer_groups: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
@@ -205,6 +206,7 @@ class Seeded:
             "needs-to-resolve": self.to_resolve,
             "needs-to-reopen": self.to_reopen,
             "needs-to-follow-up": self.to_follow_up,
+            "seeded-volunteer-groups": self.volunteer_groups,
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
@@ -469,6 +471,11 @@ def seeded(seeded_app: Flask) -> Seeded:
     )
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
     to_follow_up = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_FOLLOW_UP)
+    group = {"block": LEADER_BLOCK, "name": "种子组团", "leader": "种子"}
+    volunteer_groups = [
+        str(_post(seeded_app, tokens["secretary"], "/volunteer-groups", group, 201)["id"])
+        for _ in range(2)
+    ]
     for need in to_follow_up:
         body = {"outcome": "helped", "summary": "种子"}
         _post(seeded_app, tokens["secretary"], f"/needs/{need}/resolve", body)
@@ -514,6 +521,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_resolve=to_resolve,
         to_reopen=to_reopen,
         to_follow_up=to_follow_up,
+        volunteer_groups=volunteer_groups,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,

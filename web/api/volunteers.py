@@ -1,0 +1,140 @@
+"""/api/v1/volunteer-groups: each block's volunteer group (志愿者组团), kept by its block leader:
+its name and leader, its volunteers with phone, skills and availability. The volunteers' names
+and phones are theirs: shown to the committee only (partners see no group), every read noted."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import g, request, url_for
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from duties.exceptions import VolunteerGroupNotFoundError
+from web.access import (
+    LEADERS,
+    READERS,
+    check_block_allowed,
+    may_see_block,
+    note_read,
+    scoped_blocks,
+)
+from web.api.auth import roles
+from web.api.common import IDEMPOTENCY_PARAMETER, etag
+from web.api.parsing import Blueprint
+from web.bootstrap import services
+from web.operations.representation import Time
+
+blp = Blueprint("volunteers", __name__, description="Volunteer groups (志愿者组团), one per block")
+VOLUNTEER_FIELDS = ("members.name", "members.contact_phone")
+SHORT = validate.Length(min=1, max=100)
+
+
+class VolunteerSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    contact_phone = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    availability = fields.String(required=True)
+    added_at = Time(required=True)
+
+
+class VolunteerGroupSchema(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    block = fields.String(required=True)
+    name = fields.String(required=True)
+    leader = fields.String(required=True)
+    formed_at = Time(required=True)
+    members = fields.List(fields.Nested(VolunteerSchema), required=True)
+
+
+class VolunteerGroupListSchema(Schema):
+    items = fields.List(fields.Nested(VolunteerGroupSchema), required=True)
+
+
+class GroupArgsSchema(Schema):
+    block = fields.String(validate=validate.Length(min=1, max=20))
+
+
+class NewGroupSchema(Schema):
+    block = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    name = fields.String(required=True, validate=SHORT)
+    leader = fields.String(required=True, validate=validate.Length(min=1, max=150))
+
+
+class NewVolunteerSchema(Schema):
+    name = fields.String(required=True, validate=SHORT)
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=30))
+    skills = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)),
+        load_default=list,
+        validate=validate.Length(max=10),
+    )
+    availability = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+def group_in_scope(group_id: UUID) -> dict[str, Any]:
+    """The group, or 404 when it is not the caller's to see; the read of its volunteers noted."""
+    running = services()
+    group = running.duties.get_volunteer_group(group_id)
+    if group["community"] != g.user.community or not may_see_block(group["block"]):
+        raise VolunteerGroupNotFoundError(f"no volunteer group {group_id}")
+    note_read(group_id, VOLUNTEER_FIELDS, request.path, running.clock.now())
+    return group
+
+
+@blp.route("/volunteer-groups")
+class VolunteerGroups(MethodView):
+    @roles(*READERS)
+    @blp.arguments(GroupArgsSchema, location="query")
+    @blp.response(200, VolunteerGroupListSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The volunteer groups of your blocks, with their volunteers."""
+        blocks = scoped_blocks(args.get("block"))
+        groups = services().duties.list_volunteer_groups(g.user.community)
+        shown = [group_in_scope(x["id"]) for x in groups if blocks is None or x["block"] in blocks]
+        return {"items": shown}
+
+    @roles(*LEADERS)
+    @blp.arguments(NewGroupSchema)
+    @blp.response(201, VolunteerGroupSchema)
+    @blp.alt_response(403, description="not your block")
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any]) -> Any:
+        """Form a volunteer group for a block of yours."""
+        check_block_allowed(args["block"])
+        group_id = services().duties.form_volunteer_group(
+            community=g.user.community, actor=g.user.username, **args
+        )
+        group = group_in_scope(group_id)
+        headers = {
+            **etag(group["version"]),
+            "Location": url_for("volunteers.VolunteerGroup", group_id=group_id),
+        }
+        return group, 201, headers
+
+
+@blp.route("/volunteer-groups/<uuid:group_id>")
+class VolunteerGroup(MethodView):
+    @roles(*READERS)
+    @blp.response(200, VolunteerGroupSchema)
+    def get(self, group_id: UUID) -> Any:
+        """The group with its volunteers."""
+        group = group_in_scope(group_id)
+        return group, 200, etag(group["version"])
+
+
+@blp.route("/volunteer-groups/<uuid:group_id>/members")
+class Volunteers(MethodView):
+    @roles(*LEADERS)
+    @blp.arguments(NewVolunteerSchema)
+    @blp.response(200, VolunteerGroupSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any], group_id: UUID) -> Any:
+        """Add a volunteer (name, phone, skills, availability) to the group."""
+        group_in_scope(group_id)
+        services().duties.add_volunteer(group_id, actor=g.user.username, **args)
+        group = group_in_scope(group_id)
+        return group, 200, etag(group["version"])
