@@ -52,6 +52,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     "people": ("secretary", lambda page: page.goto("/people")),
     "case-secretary": ("secretary", lambda page: (page.goto("/needs"), _first(page, ".card-link"))),
     "needs-secretary": ("secretary", lambda page: page.goto("/needs")),
+    "volunteers": ("leader3", lambda page: page.goto("/volunteer-groups")),
     "history": (
         "auditor",
         lambda page: (

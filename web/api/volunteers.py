@@ -7,18 +7,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import g, request, url_for
+from flask import g, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from duties.exceptions import VolunteerGroupNotFoundError
 from web.access import (
     LEADERS,
     READERS,
     check_block_allowed,
-    may_see_block,
-    note_read,
     scoped_blocks,
+    volunteer_group_in_scope,
 )
 from web.api.auth import roles
 from web.api.common import IDEMPOTENCY_PARAMETER, etag
@@ -27,7 +25,6 @@ from web.bootstrap import services
 from web.operations.representation import Time
 
 blp = Blueprint("volunteers", __name__, description="Volunteer groups (志愿者组团), one per block")
-VOLUNTEER_FIELDS = ("members.name", "members.contact_phone")
 SHORT = validate.Length(min=1, max=100)
 
 
@@ -75,16 +72,6 @@ class NewVolunteerSchema(Schema):
     availability = fields.String(load_default="", validate=validate.Length(max=200))
 
 
-def group_in_scope(group_id: UUID) -> dict[str, Any]:
-    """The group, or 404 when it is not the caller's to see; the read of its volunteers noted."""
-    running = services()
-    group = running.duties.get_volunteer_group(group_id)
-    if group["community"] != g.user.community or not may_see_block(group["block"]):
-        raise VolunteerGroupNotFoundError(f"no volunteer group {group_id}")
-    note_read(group_id, VOLUNTEER_FIELDS, request.path, running.clock.now())
-    return group
-
-
 @blp.route("/volunteer-groups")
 class VolunteerGroups(MethodView):
     @roles(*READERS)
@@ -94,7 +81,11 @@ class VolunteerGroups(MethodView):
         """The volunteer groups of your blocks, with their volunteers."""
         blocks = scoped_blocks(args.get("block"))
         groups = services().duties.list_volunteer_groups(g.user.community)
-        shown = [group_in_scope(x["id"]) for x in groups if blocks is None or x["block"] in blocks]
+        shown = [
+            volunteer_group_in_scope(x["id"])
+            for x in groups
+            if blocks is None or x["block"] in blocks
+        ]
         return {"items": shown}
 
     @roles(*LEADERS)
@@ -108,7 +99,7 @@ class VolunteerGroups(MethodView):
         group_id = services().duties.form_volunteer_group(
             community=g.user.community, actor=g.user.username, **args
         )
-        group = group_in_scope(group_id)
+        group = volunteer_group_in_scope(group_id)
         headers = {
             **etag(group["version"]),
             "Location": url_for("volunteers.VolunteerGroup", group_id=group_id),
@@ -122,7 +113,7 @@ class VolunteerGroup(MethodView):
     @blp.response(200, VolunteerGroupSchema)
     def get(self, group_id: UUID) -> Any:
         """The group with its volunteers."""
-        group = group_in_scope(group_id)
+        group = volunteer_group_in_scope(group_id)
         return group, 200, etag(group["version"])
 
 
@@ -134,7 +125,7 @@ class Volunteers(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any], group_id: UUID) -> Any:
         """Add a volunteer (name, phone, skills, availability) to the group."""
-        group_in_scope(group_id)
+        volunteer_group_in_scope(group_id)
         services().duties.add_volunteer(group_id, actor=g.user.username, **args)
-        group = group_in_scope(group_id)
+        group = volunteer_group_in_scope(group_id)
         return group, 200, etag(group["version"])

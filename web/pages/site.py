@@ -20,6 +20,7 @@ from web.pages import (
     project_page,
     reminders,
     secretary,
+    volunteer_page,
 )
 
 pages = Blueprint("pages", __name__)
@@ -38,4 +39,5 @@ for part in (account.bp, leader.bp, clerk.bp, secretary.bp, audit.bp, reminders.
 pages.register_blueprint(duties.bp)
 pages.register_blueprint(household_page.bp)
 pages.register_blueprint(project_page.bp)
+pages.register_blueprint(volunteer_page.bp)
 pages.register_error_handler(DomainError, errors.domain_error)

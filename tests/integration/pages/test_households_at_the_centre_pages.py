@@ -7,11 +7,25 @@ import re
 from typing import Any
 from uuid import UUID
 
+import pytest
 from flask import Flask
 
 from tests.integration.conftest import PASSWORD
 from tests.integration.pages.conftest import COMMUNITY, Phone, log_need, text
 from web import services
+
+
+@pytest.fixture
+def phone_of(app: Flask) -> Any:
+    """Another phone, signed in as the user."""
+
+    def signed_in(username: str) -> Phone:
+        other = Phone(app.test_client())
+        assert other.sign_in(username).status_code == 302
+        return other
+
+    return signed_in
+
 
 NEED_FORM = {
     "category": "emergency",
@@ -177,3 +191,30 @@ def test_the_secretary_reassigns_ticked_needs_from_the_list(app: Flask, phone: P
     assert answer.status_code == 302, text(answer)
     assert assigned(app, first) == [("secretary", "leader5", "handover")]
     assert assigned(app, second) == [("secretary", "leader5", "handover")]
+
+
+def test_a_leader_forms_the_volunteer_group_and_adds_a_volunteer_on_the_phone(
+    app: Flask, leader: Phone, phone_of
+) -> None:
+    leader.open("/volunteer-groups")
+    formed = leader.send(
+        "/volunteer-groups", "group", block="B3", name="三块邻里守望组团", leader="陈桂英"
+    )
+    assert formed.status_code == 302, text(formed)
+    with app.app_context():
+        (group,) = services().duties.list_volunteer_groups(COMMUNITY)
+    page = text(leader.open("/volunteer-groups"))
+    assert f'data-group="{group["id"]}"' in page
+    added = leader.send(
+        f"/volunteer-groups/{group['id']}/members",
+        f"v-{group['id']}",
+        name="褚家明",
+        contact_phone="138 0000 1111",
+        skills="陪同就医，修理",
+        availability="周末",
+    )
+    assert added.status_code == 302, text(added)
+    page = text(leader.open("/volunteer-groups"))
+    assert "褚家明" in page
+    assert "陪同就医、修理" in page
+    assert "褚家明" not in text(phone_of("leader5").open("/volunteer-groups"))
