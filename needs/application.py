@@ -85,6 +85,14 @@ class Needs(CaseStore):
         """Set who owns the case."""
         self._update(need_id, lambda n, s: n.assign(assignee, s), actor, **opts)
 
+    def assign_volunteer(
+        self, need_id: UUID, group_id: UUID, member_id: UUID, *, actor: str, **opts: Any
+    ) -> None:
+        """Ask a volunteer (a member of the block's group, checked by the caller) to help."""
+        self._update(
+            need_id, lambda n, s: n.assign_volunteer(group_id, member_id, s), actor, **opts
+        )
+
     def hand_over(self, need_id: UUID, leader: str, *, actor: str) -> bool:
         """Give an open case to the leader who takes it over (reason "handover"); a case that
         is resolved or is theirs already is left as it is. Whether it moved."""

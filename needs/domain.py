@@ -54,6 +54,7 @@ class Need(Aggregate):
     follow_up = cast("FollowUp | None", None)  # the follow-up after the latest resolution
     reopened_at = cast("datetime | None", None)
     reopen_reason = ""
+    volunteer = cast("dict[str, UUID] | None", None)  # the group member who helps; not the owner
 
     class Event(CommandEvent, Aggregate.Event):
         # Dotted paths of the values about the resident: sealed with the household's key,
@@ -222,6 +223,25 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.assignee = self.assignee
             need._start_work()
+
+    def assign_volunteer(self, group_id: UUID, member_id: UUID, stamp: Stamp) -> None:
+        """Ask a volunteer of the block's group to help with the case; its owner stays."""
+        self._refuse_if_resolved()
+        if self.volunteer == {"group_id": group_id, "member_id": member_id}:
+            return
+        self.trigger_event(
+            self.VolunteerAssigned,
+            group_id=group_id,
+            member_id=member_id,
+            **stamp.event_kwargs(),
+        )
+
+    class VolunteerAssigned(Event):
+        group_id: UUID
+        member_id: UUID
+
+        def apply(self, need: Need) -> None:
+            need.volunteer = {"group_id": self.group_id, "member_id": self.member_id}
 
     def record_visit(self, notes: str, stamp: Stamp) -> None:
         """Record a visit to the household (occurred_at is when the visit took place)."""

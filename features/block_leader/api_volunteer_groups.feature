@@ -23,3 +23,10 @@ Feature: Volunteer groups, one per block (志愿者组团)
     Then it is refused with 404 Not Found
     When leader5 forms the volunteer group "三块" of block B3, led by "王"
     Then it is refused with 403 Forbidden
+
+  Scenario: A volunteer of the block's group is asked to help with a need; the leader still owns it
+    Given leader3 has formed the volunteer group "三块邻里守望组团" of block B3, led by "陈桂英"
+    And leader3 has added the volunteer "褚家明" to the group
+    And leader3 has logged a high emergency need at 15号楼, unit 2, room 502
+    When leader3 asks the volunteer "褚家明" to help with the need
+    Then the need names the volunteer "褚家明" of the group, and leader3 still answers for it

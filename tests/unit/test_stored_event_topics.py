@@ -42,6 +42,7 @@ STORED_TOPICS = {
         "Reopened": "needs.domain:Need.Reopened",
         "Resolved": "needs.domain:Need.Resolved",
         "UrgencyChanged": "needs.domain:Need.UrgencyChanged",
+        "VolunteerAssigned": "needs.domain:Need.VolunteerAssigned",
         "VisitRecorded": "needs.domain:Need.VisitRecorded",
     },
     Household: {

@@ -113,6 +113,12 @@ class NeedSchema(Schema):
         allow_none=True,
         metadata={"description": "the follow-up visit (回访) after the latest resolution"},
     )
+    volunteer = fields.Dict(
+        keys=fields.String(),
+        values=fields.UUID(),
+        allow_none=True,
+        metadata={"description": "the volunteer asked to help: {group_id, member_id}"},
+    )
     duplicate_of = fields.UUID(
         allow_none=True,
         metadata={"description": "the household's open need in the same category when logged"},

@@ -15,14 +15,25 @@ from web.access import (
     LEADERS,
     READERS,
     check_block_allowed,
+    check_need,
+    need_in_scope,
     scoped_blocks,
     volunteer_group_in_scope,
 )
 from web.api.auth import roles
-from web.api.common import IDEMPOTENCY_PARAMETER, etag
+from web.api.common import (
+    IDEMPOTENCY_PARAMETER,
+    IF_MATCH_PARAMETER,
+    OCCURRED_AT,
+    command_opts,
+    etag,
+    shows,
+)
 from web.api.parsing import Blueprint
+from web.api.schemas import NeedSchema
 from web.bootstrap import services
 from web.operations.representation import Time
+from web.operations.volunteering import assign_volunteer
 
 blp = Blueprint("volunteers", __name__, description="Volunteer groups (志愿者组团), one per block")
 SHORT = validate.Length(min=1, max=100)
@@ -129,3 +140,27 @@ class Volunteers(MethodView):
         services().duties.add_volunteer(group_id, actor=g.user.username, **args)
         group = volunteer_group_in_scope(group_id)
         return group, 200, etag(group["version"])
+
+
+class AssignVolunteerSchema(Schema):
+    member_id = fields.UUID(
+        required=True, metadata={"description": "a volunteer of the block's group"}
+    )
+    occurred_at = Time(**OCCURRED_AT)
+
+
+@blp.route("/needs/<uuid:need_id>/volunteer")
+class NeedVolunteer(MethodView):
+    @roles(*LEADERS)
+    @blp.arguments(AssignVolunteerSchema)
+    @blp.response(200, NeedSchema)
+    @blp.alt_response(409, description="the need is resolved")
+    @blp.alt_response(412, description="If-Match is stale")
+    @blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])
+    def post(self, args: dict[str, Any], need_id: UUID) -> Any:
+        """Ask a volunteer of the block's group to help with the need; its owner stays."""
+        current = check_need(need_id)
+        assign_volunteer(services(), need_id, args["member_id"], **command_opts(args, current))
+        need = need_in_scope(need_id, as_saved=True)
+        shows("needs.Need", need_id=need_id)
+        return need, 200, etag(need["version"])

@@ -75,6 +75,7 @@ def _what(kind: str, data: dict[str, Any], partners: dict[str, str]) -> str:
             outcome=labels.label(labels.REFERRAL_OUTCOMES, data.get("outcome")),
         ),
         "Escalated": lambda: _("Escalated to the secretary"),
+        "VolunteerAssigned": lambda: _("A volunteer of the block's group was asked to help"),
         "FollowedUp": lambda: _(
             "Followed up: %(verdict)s",
             verdict=labels.label(labels.FOLLOW_UP_VERDICTS, data.get("verdict")),

@@ -82,3 +82,37 @@ def finds_group(api: Api, username: str, block: str, name: str) -> None:
     api.sign_in(username)
     groups = succeeded(api.get(username, "/volunteer-groups", block=block))["items"]
     assert [[m["name"] for m in g["members"]] for g in groups] == [[name]]
+
+
+@given(parsers.re(USER + r" has added the volunteer " + QUOTED.format("name") + r" to the group"))
+def has_added(api: Api, group: dict[str, Any], username: str, name: str) -> None:
+    path = f"/volunteer-groups/{group['id']}/members"
+    group.update(succeeded(api.post(username, path, {"name": name})))
+
+
+@when(
+    parsers.re(USER + r" asks the volunteer " + QUOTED.format("name") + r" to help with the need"),
+    target_fixture="answer",
+)
+def asks_volunteer(
+    api: Api, group: dict[str, Any], need: dict[str, Any], username: str, name: str
+) -> Answer:
+    (member,) = [m for m in group["members"] if m["name"] == name]
+    return api.post(username, f"/needs/{need['id']}/volunteer", {"member_id": member["id"]})
+
+
+@then(
+    parsers.re(
+        r"the need names the volunteer "
+        + QUOTED.format("name")
+        + r" of the group, and "
+        + USER
+        + r" still answers for it"
+    )
+)
+def names_volunteer(answer: Answer, group: dict[str, Any], name: str, username: str) -> None:
+    found = succeeded(answer)
+    (member,) = [m for m in group["members"] if m["name"] == name]
+    assert found["volunteer"] == {"group_id": group["id"], "member_id": member["id"]}
+    assert found["assignee"] in (None, username)
+    assert found["logged_by"] == username

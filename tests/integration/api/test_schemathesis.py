@@ -182,6 +182,8 @@ class Seeded:
     to_reopen: list[str] = field(default_factory=list)
     to_follow_up: list[str] = field(default_factory=list)
     volunteer_groups: list[str] = field(default_factory=list)
+    volunteers: list[str] = field(default_factory=list)
+    to_help: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
@@ -207,6 +209,8 @@ class Seeded:
             "needs-to-reopen": self.to_reopen,
             "needs-to-follow-up": self.to_follow_up,
             "seeded-volunteer-groups": self.volunteer_groups,
+            "seeded-volunteers": self.volunteers,
+            "needs-to-help": self.to_help,
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
@@ -476,6 +480,15 @@ def seeded(seeded_app: Flask) -> Seeded:
         str(_post(seeded_app, tokens["secretary"], "/volunteer-groups", group, 201)["id"])
         for _ in range(2)
     ]
+    volunteers = [
+        str(
+            _post(
+                seeded_app, tokens["secretary"], f"/volunteer-groups/{g}/members", {"name": "种子"}
+            )["members"][-1]["id"]
+        )
+        for g in volunteer_groups
+    ]
+    to_help = _log_needs(seeded_app, tokens["secretary"], 4)
     for need in to_follow_up:
         body = {"outcome": "helped", "summary": "种子"}
         _post(seeded_app, tokens["secretary"], f"/needs/{need}/resolve", body)
@@ -483,6 +496,7 @@ def seeded(seeded_app: Flask) -> Seeded:
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     projects = _seed_projects(seeded_app, tokens["secretary"])
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer) | set(to_follow_up)
+    kept_apart |= set(to_help)
     with seeded_app.app_context():
         running = services()
         rows, _ = running.view.list_needs(DEMO_COMMUNITY.id, limit=100_000)
@@ -522,6 +536,8 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_reopen=to_reopen,
         to_follow_up=to_follow_up,
         volunteer_groups=volunteer_groups,
+        volunteers=volunteers,
+        to_help=to_help,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,

@@ -70,3 +70,45 @@ def test_the_volunteers_names_and_phones_are_not_stored_in_the_clear(
     stored = stored_bytes(database_url)
     assert "独一无二志愿者".encode() not in stored
     assert b"13912399999" not in stored
+
+
+def add_member(client, as_user, group: dict[str, Any], name: str = "李志强") -> dict[str, Any]:
+    path = f"/api/v1/volunteer-groups/{group['id']}/members"
+    answer = client.post(path, json={"name": name}, headers=as_user("leader3"))
+    assert answer.status_code == 200, answer.json
+    return dict(answer.json["members"][-1])
+
+
+def test_a_volunteer_of_the_blocks_group_is_asked_to_help_and_the_leader_still_owns_it(
+    client, as_user, group, need
+):
+    member = add_member(client, as_user, group)
+    path = f"/api/v1/needs/{need['id']}/volunteer"
+    answer = client.post(path, json={"member_id": member["id"]}, headers=as_user("leader3"))
+    assert answer.status_code == 200, answer.json
+    assert answer.json["volunteer"] == {"group_id": group["id"], "member_id": member["id"]}
+    assert answer.json["assignee"] == need["assignee"]
+
+
+def test_a_volunteer_of_another_blocks_group_or_a_resolved_need_is_refused(
+    client, as_user, group, need
+):
+    other = {"block": "B5", "name": "五块组团", "leader": "王"}
+    b5 = client.post("/api/v1/volunteer-groups", json=other, headers=as_user("leader5")).json
+    stranger = client.post(
+        f"/api/v1/volunteer-groups/{b5['id']}/members",
+        json={"name": "外块"},
+        headers=as_user("leader5"),
+    ).json["members"][0]
+    path = f"/api/v1/needs/{need['id']}/volunteer"
+    refused = client.post(path, json={"member_id": stranger["id"]}, headers=as_user("leader3"))
+    assert refused.status_code == 422
+    assert "member_id" in refused.json["errors"]["json"]
+    client.post(
+        f"/api/v1/needs/{need['id']}/resolve",
+        json={"outcome": "helped"},
+        headers=as_user("leader3"),
+    )
+    member = add_member(client, as_user, group)
+    closed = client.post(path, json={"member_id": member["id"]}, headers=as_user("leader3"))
+    assert closed.status_code == 409
