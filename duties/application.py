@@ -23,6 +23,7 @@ from duties.reading import describe_duty, describe_household, describe_record
 from duties.record import Record
 from duties.rules import LIFE_EVENT, DutyRules
 from duties.sealing import household_named, records_of
+from duties.volunteer_groups import VolunteerGroups
 from kernel.checks import Stamp
 from kernel.clock import Clock
 from kernel.community import Community
@@ -37,7 +38,7 @@ T = TypeVar("T")
 CLOCK_ACTOR = "clock"
 
 
-class Duties(HouseholdRegistry):
+class Duties(VolunteerGroups, HouseholdRegistry):
     """The proactive duties: every command loads a household or a record, calls it, saves it."""
 
     def __init__(

@@ -65,3 +65,7 @@ class DutiesVersionConflictError(DutiesError, VersionConflictError):
 
 class DutiesConcurrentUpdateError(DutiesError, ConcurrentUpdateError):
     """Someone else changed the household at the same moment; nothing was saved."""
+
+
+class VolunteerGroupNotFoundError(DutiesNotFoundError):
+    """No volunteer group with this id (or not one the caller may see)."""

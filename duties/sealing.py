@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 
 from duties.domain import Household
 from duties.record import Record
+from duties.volunteers import VolunteerGroup
 from store.sealing import SealingMapper
 
 _RECORD_MADE = f"{Record.RecordMade.__module__}:{Record.RecordMade.__qualname__}"
@@ -20,7 +21,7 @@ _BATCH = 1000
 
 def household_named(event: Any) -> UUID | None:
     """The household an event of the duties belongs to, if it belongs to one."""
-    if isinstance(event, Household.Event):
+    if isinstance(event, Household.Event | VolunteerGroup.Event):  # a group seals with its own key
         return UUID(str(event.originator_id))
     named = event.__dict__.get("household_id")
     return UUID(str(named)) if named is not None else None

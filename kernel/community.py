@@ -19,13 +19,15 @@ from kernel.errors import (
 @dataclass(frozen=True)
 class Category:
     """One line of the menu, with its clocks: how long a partner has to answer a referral,
-    and how long a new need may wait for a first visit or referral."""
+    how long a new need may wait for a first visit or referral, and how many days after its
+    resolution a need is followed up with the resident (回访)."""
 
     code: str
     name_zh: str
     name_en: str
     sla_hours: float
     first_contact_hours: float
+    follow_up_days: float = 7
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,9 @@ def community_from_dict(data: Mapping[str, Any]) -> Community:
                 sla_hours=float(item.get("sla_hours", base.sla_hours if base else 48)),
                 first_contact_hours=float(
                     item.get("first_contact_hours", base.first_contact_hours if base else 72)
+                ),
+                follow_up_days=float(
+                    item.get("follow_up_days", base.follow_up_days if base else 7)
                 ),
             )
         )

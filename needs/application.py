@@ -16,9 +16,11 @@ from needs.case_store import CaseStore
 from needs.domain import Need
 from needs.erasure import Erasure
 from needs.referral_clock import Lapse, lapse
-from needs.values import Household, PartnerTerms
+from needs.values import Household, NeedStatus, PartnerTerms
 from store.commands import CommandKey
 from store.shredding import forget_snapshots
+
+HANDOVER = "handover"  # why a case was assigned when its block or the case was handed over
 
 
 class Needs(CaseStore):
@@ -42,15 +44,20 @@ class Needs(CaseStore):
         occurred_at: datetime | None = None,
         need_id: UUID | None = None,
         key: CommandKey | None = None,
+        duplicate_of: UUID | None = None,
+        duplicate_confirmed: bool = False,
     ) -> UUID:
         """Log a need for the household it is given (found or registered by its address
         outside the cases); returns the need's id. A caller that retries may choose the id:
-        a need already logged under it is kept."""
+        a need already logged under it is kept. `duplicate_of`: the household's open need in
+        the same category, noted in the same save (`duplicate_confirmed` when the leader
+        logged it knowing)."""
         if need_id is not None and self._exists(need_id):
             if key is not None:
                 key.ran_in(self.load(need_id))
             return need_id
         where = self.community(community)
+        stamp = self.stamp(actor, occurred_at, key)
         need = Need.log(
             where,
             category=category,
@@ -61,9 +68,11 @@ class Needs(CaseStore):
             description=description,
             urgency=urgency,
             consent_to_share=consent_to_share,
-            stamp=self.stamp(actor, occurred_at, key),
+            stamp=stamp,
             need_id=need_id,
         )
+        if duplicate_of is not None:
+            need.note_duplicate(duplicate_of, duplicate_confirmed, stamp)
         try:
             self.save(need)
         except IntegrityError:
@@ -75,6 +84,27 @@ class Needs(CaseStore):
     def assign(self, need_id: UUID, assignee: str, *, actor: str, **opts: Any) -> None:
         """Set who owns the case."""
         self._update(need_id, lambda n, s: n.assign(assignee, s), actor, **opts)
+
+    def assign_volunteer(
+        self, need_id: UUID, group_id: UUID, member_id: UUID, *, actor: str, **opts: Any
+    ) -> None:
+        """Ask a volunteer (a member of the block's group, checked by the caller) to help."""
+        self._update(
+            need_id, lambda n, s: n.assign_volunteer(group_id, member_id, s), actor, **opts
+        )
+
+    def hand_over(self, need_id: UUID, leader: str, *, actor: str) -> bool:
+        """Give an open case to the leader who takes it over (reason "handover"); a case that
+        is resolved or is theirs already is left as it is. Whether it moved."""
+
+        def command(need: Need, stamp: Stamp) -> bool:
+            if need.status is NeedStatus.RESOLVED or need.assignee == leader:
+                return False
+            need.assign(leader, stamp, reason=HANDOVER)
+            return True
+
+        moved: bool = self._update(need_id, command, actor)
+        return moved
 
     def record_visit(self, need_id: UUID, notes: str, *, actor: str, **opts: Any) -> None:
         """Record a visit; visits commute, so a clash with another command is retried."""
@@ -105,6 +135,26 @@ class Needs(CaseStore):
     def reopen(self, need_id: UUID, reason: str, *, actor: str, **opts: Any) -> None:
         """Reopen a resolved case."""
         self._update(need_id, lambda n, s: n.reopen(reason, s), actor, **opts)
+
+    def record_follow_up(
+        self,
+        need_id: UUID,
+        verdict: str,
+        note: str = "",
+        *,
+        reopen_reason: str | None = None,
+        actor: str,
+        **opts: Any,
+    ) -> None:
+        """Record the resident's verdict at the follow-up visit; with `reopen_reason`, reopen
+        the need in the same save (the resident said it is not solved)."""
+
+        def command(need: Need, stamp: Stamp) -> None:
+            need.record_follow_up(verdict, note, stamp)
+            if reopen_reason is not None:
+                need.reopen(reopen_reason, stamp)
+
+        self._update(need_id, command, actor, **opts)
 
     def refer(
         self,

@@ -16,9 +16,11 @@ from kernel.checks import Stamp, phone, text
 from kernel.community import Community
 from needs import referral_rules as rules
 from needs.erasure import salt_personal_data
-from needs.exceptions import NeedNotResolvedError, NeedResolvedError
+from needs.exceptions import FollowUpRefusedError, NeedNotResolvedError, NeedResolvedError
 from needs.values import (
     DeclineReason,
+    FollowUp,
+    FollowUpVerdict,
     Household,
     NeedStatus,
     Note,
@@ -46,6 +48,13 @@ class Need(Aggregate):
     chain_head = GENESIS  # the hash of the case's newest event
     erased_at = cast("datetime | None", None)
     erased_by = cast("str | None", None)
+    duplicate_of = cast("UUID | None", None)  # an open need of the household's, same category
+    duplicate_confirmed = False  # the leader logged it knowing of that one
+    resolved_at = cast("datetime | None", None)
+    follow_up = cast("FollowUp | None", None)  # the follow-up after the latest resolution
+    reopened_at = cast("datetime | None", None)
+    reopen_reason = ""
+    volunteer = cast("dict[str, UUID] | None", None)  # the group member who helps; not the owner
 
     class Event(CommandEvent, Aggregate.Event):
         # Dotted paths of the values about the resident: sealed with the household's key,
@@ -175,18 +184,64 @@ class Need(Aggregate):
         urgency: Urgency
         consent_to_share: bool
 
-    def assign(self, assignee: str, stamp: Stamp) -> None:
-        """Give the case to a person who answers for it."""
+    def note_duplicate(self, duplicate_of: UUID, confirmed: bool, stamp: Stamp) -> None:
+        """Note that the household had an open need in this category when this one was logged:
+        confirmed when the leader logged it anyway, else flagged for the leader to look at."""
+        self.trigger_event(
+            self.DuplicateNoted,
+            duplicate_of=duplicate_of,
+            confirmed=bool(confirmed),
+            **stamp.event_kwargs(),
+        )
+
+    class DuplicateNoted(Event):
+        duplicate_of: UUID
+        confirmed: bool
+
+        def apply(self, need: Need) -> None:
+            need.duplicate_of, need.duplicate_confirmed = self.duplicate_of, self.confirmed
+
+    def assign(self, assignee: str, stamp: Stamp, *, reason: str | None = None) -> None:
+        """Give the case to a person who answers for it (`reason`: e.g. "handover")."""
         self._refuse_if_resolved()
         assignee = text(assignee, "assignee", limit=150)
-        self.trigger_event(self.Assigned, assignee=assignee, **stamp.event_kwargs())
+        reason = text(reason, "reason", required=False, limit=100) or None
+        self.trigger_event(self.Assigned, assignee=assignee, reason=reason, **stamp.event_kwargs())
 
     class Assigned(Event):
+        """Version 3 added why (a handover moving a block's caseload); None before, and when
+        nobody said."""
+
+        class_version = 3
         assignee: str
+        reason: str | None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reason"] = None
 
         def apply(self, need: Need) -> None:
             need.assignee = self.assignee
             need._start_work()
+
+    def assign_volunteer(self, group_id: UUID, member_id: UUID, stamp: Stamp) -> None:
+        """Ask a volunteer of the block's group to help with the case; its owner stays."""
+        self._refuse_if_resolved()
+        if self.volunteer == {"group_id": group_id, "member_id": member_id}:
+            return
+        self.trigger_event(
+            self.VolunteerAssigned,
+            group_id=group_id,
+            member_id=member_id,
+            **stamp.event_kwargs(),
+        )
+
+    class VolunteerAssigned(Event):
+        group_id: UUID
+        member_id: UUID
+
+        def apply(self, need: Need) -> None:
+            need.volunteer = {"group_id": self.group_id, "member_id": self.member_id}
 
     def record_visit(self, notes: str, stamp: Stamp) -> None:
         """Record a visit to the household (occurred_at is when the visit took place)."""
@@ -265,6 +320,7 @@ class Need(Aggregate):
         def apply(self, need: Need) -> None:
             need.status, need.resolution = NeedStatus.RESOLVED, self.outcome
             need.summary, need.escalated_at = self.summary, None
+            need.resolved_at, need.follow_up = self.occurred_at, None
 
     def reopen(self, reason: str, stamp: Stamp) -> None:
         """Open a resolved case again, saying why."""
@@ -282,6 +338,36 @@ class Need(Aggregate):
 
         def apply(self, need: Need) -> None:
             need.status, need.resolution = NeedStatus.OPEN, None
+            need.reopened_at, need.reopen_reason = self.occurred_at, self.reason
+
+    def record_follow_up(self, verdict: str | FollowUpVerdict, note: str, stamp: Stamp) -> None:
+        """Record what the resident said at the follow-up visit (回访) after the resolution."""
+        if self.status is not NeedStatus.RESOLVED and self.reopened_at is not None:
+            raise FollowUpRefusedError(
+                f"the need was reopened on {self.reopened_at.date().isoformat()} "
+                f"({self.reopen_reason}): it is followed up once it is resolved again"
+            )
+        if self.status is not NeedStatus.RESOLVED:
+            raise FollowUpRefusedError(
+                f"only a resolved need is followed up; this one is {self.status.value}"
+            )
+        if self.follow_up is not None:
+            raise FollowUpRefusedError(
+                f"the need was followed up already by {self.follow_up.by} "
+                f"({self.follow_up.verdict.value})"
+            )
+        result = parse_code(FollowUpVerdict, verdict, "verdict")
+        note = text(note, "note", required=False)
+        self.trigger_event(self.FollowedUp, verdict=result, note=note, **stamp.event_kwargs())
+
+    class FollowedUp(Event):
+        verdict: FollowUpVerdict
+        note: str
+        personal = ("note",)
+        salt: str
+
+        def apply(self, need: Need) -> None:
+            need.follow_up = FollowUp(self.verdict, self.note, self.actor, self.occurred_at)
 
     def escalate(self, reason: str, stamp: Stamp) -> None:
         """Put the case on the secretary's board until someone refers or resolves it."""
@@ -518,5 +604,8 @@ class Need(Aggregate):
             need.household = replace(need.household, unit=gone, room=gone)
             need.visits = [replace(v, notes=gone) for v in need.visits]
             need.notes = [replace(n, text=gone) for n in need.notes]
+            if need.follow_up is not None:
+                need.follow_up = replace(need.follow_up, note=gone)
+            need.reopen_reason = gone
             for referral in need.referrals:
                 referral.note = referral.partner_note = referral.override_reason = gone

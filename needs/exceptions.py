@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 
 
@@ -51,3 +53,18 @@ class PartnerOutOfScopeError(ConflictError):
 
 class OverrideNotAllowedError(ConflictError):
     """Only the secretary may refer outside a partner's scope, and only with a reason."""
+
+
+class PossibleDuplicateError(ConflictError):
+    """The household already has an open need in this category: add a note to it instead, or
+    say that this one is a need of its own."""
+
+    def __init__(self, message: str, existing_need_id: UUID) -> None:
+        super().__init__(message)
+        self.existing_need_id = existing_need_id
+        # What the API's error body adds, for a client to act on.
+        self.details = {"reason": "possible_duplicate", "existing_need_id": str(existing_need_id)}
+
+
+class FollowUpRefusedError(ConflictError):
+    """A follow-up is for a resolved need, once per resolution (a reopened one is not done)."""

@@ -15,6 +15,7 @@ _RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 _START_WORK = "status=CASE WHEN status='open' THEN 'in_progress' ELSE status END"
 _FIRST_CONTACT = "first_contact_at=COALESCE(first_contact_at, %(contact)s)"
 _NOT_ESCALATED = ("escalated_at=NULL", "escalation_reason=NULL")
+_NOT_FOLLOWED_UP = ("followed_up_at=NULL", "follow_up_verdict=NULL")
 Changes = tuple[str, ...]
 # What an event changes in its need's row (None when the handler wrote the whole row), given the
 # view, the transaction, the event and the row's keys.
@@ -85,7 +86,17 @@ class NeedsProjection:
 
     def _resolved(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["outcome"] = e.outcome.value
-        return ("status='resolved'", "resolved_at=%(at)s", "outcome=%(outcome)s", *_NOT_ESCALATED)
+        return (
+            "status='resolved'",
+            "resolved_at=%(at)s",
+            "outcome=%(outcome)s",
+            *_NOT_ESCALATED,
+            *_NOT_FOLLOWED_UP,
+        )
+
+    def _followed_up(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
+        need["verdict"] = e.verdict.value
+        return ("followed_up_at=%(at)s", "follow_up_verdict=%(verdict)s")
 
     def _escalated(self, sql: Sql, e: Any, need: dict[str, Any]) -> Changes:
         need["reason"] = e.reason
@@ -166,6 +177,7 @@ class NeedsProjection:
         Need.Escalated: _escalated,
         Need.ReferralDeliveryFailed: _delivery_failed,
         Need.Reopened: _reopened,
+        Need.FollowedUp: _followed_up,
         Need.Referred: _referred,
         Need.ReferralAccepted: _accepted,
         Need.ReferralDeclined: _declined,

@@ -58,6 +58,11 @@ def describe_need(need: Need) -> dict[str, Any]:
         "notes": [plain(n) for n in need.notes],
         "erased_at": need.erased_at,
         "erased_by": need.erased_by,
+        "resolved_at": need.resolved_at if need.resolution else None,
+        "follow_up": plain(need.follow_up) if need.follow_up else None,
+        "volunteer": dict(need.volunteer) if need.volunteer else None,
+        "duplicate_of": need.duplicate_of,
+        "duplicate_flagged": need.duplicate_of is not None and not need.duplicate_confirmed,
     }
 
 

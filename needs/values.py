@@ -67,6 +67,15 @@ class Resolution(Enum):
     UNREACHABLE = "unreachable"
 
 
+class FollowUpVerdict(Enum):
+    """What the resident said when the committee came back after the need was resolved."""
+
+    SATISFIED = "satisfied"
+    PARTLY = "partly"
+    NOT_SATISFIED = "not_satisfied"
+    UNREACHABLE = "unreachable"
+
+
 E = TypeVar("E", bound=Enum)
 
 
@@ -88,6 +97,7 @@ ENUMS: tuple[type[Enum], ...] = (
     DeclineReason,
     ReferralOutcome,
     Resolution,
+    FollowUpVerdict,
 )
 
 
@@ -158,4 +168,14 @@ class PartnerTerms:
         return "*" in self.blocks or block in self.blocks
 
 
-RECORDS: tuple[type, ...] = (Household, Referral, Visit, Note)
+@dataclass
+class FollowUp:
+    """The follow-up visit (回访) after the need was resolved: the resident's verdict."""
+
+    verdict: FollowUpVerdict
+    note: str
+    by: str
+    occurred_at: datetime
+
+
+RECORDS: tuple[type, ...] = (Household, Referral, Visit, Note, FollowUp)

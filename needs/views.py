@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from needs.domain import Need
+from needs.follow_ups import FollowUpQueries
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
 from store.sqlstore import Sql, SqlStore
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS needs_view (
     resolved_at {time}, version INTEGER NOT NULL, escalated_at {time}, escalation_reason TEXT);
 CREATE INDEX IF NOT EXISTS needs_view_board
     ON needs_view (community, block, status, urgency_rank, logged_at);
+CREATE INDEX IF NOT EXISTS needs_view_household ON needs_view (household_id);
 CREATE TABLE IF NOT EXISTS referrals_view (
     referral_id TEXT PRIMARY KEY, need_id TEXT NOT NULL, community TEXT NOT NULL,
     partner_id TEXT NOT NULL, partner_name TEXT NOT NULL, status TEXT NOT NULL,
@@ -45,6 +47,8 @@ _ADDED_COLUMNS = (
     ("referrals_view", "delivery_failed_at", "{time}"),
     ("needs_view", "outcome", "TEXT"),
     ("needs_view", "last_escalated_at", "{time}"),
+    ("needs_view", "followed_up_at", "{time}"),
+    ("needs_view", "follow_up_verdict", "TEXT"),
 )
 # SQLite indexes a ranking read the whole history through, before partner_stats kept it.
 _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_counts")
@@ -53,7 +57,7 @@ _RETIRED_INDEXES = ("referrals_view_partner_waits", "referrals_view_partner_coun
 _RETIRED_TABLES = ("households_view",)
 
 
-class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
+class NeedsView(NeedsProjection, FollowUpQueries, PartnerStatsKeeper, TrackedSqlView):
     """The casework read models, kept by following the Needs log exactly once."""
 
     # No row depends on personal data: every event is read with its seals left shut.
@@ -116,6 +120,7 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
         statuses: Iterable[str] | None = None,
         category: str | None = None,
         urgency: str | None = None,
+        household_id: UUID | None = None,
         limit: int = 50,
         offset: int = 0,
         within: Callable[[Sql, list[dict[str, Any]]], None] | None = None,
@@ -128,7 +133,12 @@ class NeedsView(NeedsProjection, PartnerStatsKeeper, TrackedSqlView):
                 names = [f"{column}{i}" for i, _ in enumerate(values)] or ["none"]
                 params.update(zip(names, values, strict=False))
                 where.append(f"{column} IN ({', '.join(f'%({n})s' for n in names)})")
-        for column, value in (("category", category), ("urgency", urgency)):
+        household = str(household_id) if household_id is not None else None
+        for column, value in (
+            ("category", category),
+            ("urgency", urgency),
+            ("household_id", household),
+        ):
             if value is not None:
                 where.append(f"{column}=%({column})s")
                 params[column] = value

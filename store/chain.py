@@ -22,8 +22,8 @@ _NOT_CONTENT = frozenset(
 )
 # Attributes events gained after the first release: out of the content while None, so an
 # event stored before them (upcast to None) hashes as it always did; in it once they name
-# something (the command an event came from).
-_ADDED_LATER = frozenset({"command_id"})
+# something (the command an event came from, why a case was assigned).
+_ADDED_LATER = frozenset({"command_id", "reason"})
 ERASED_TEXT = "[erased]"
 
 

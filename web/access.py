@@ -15,7 +15,12 @@ from uuid import UUID
 
 from flask import Flask, Response, abort, g, request
 
-from duties.exceptions import DutyNotFoundError, HouseholdNotFoundError, RecordNotFoundError
+from duties.exceptions import (
+    DutyNotFoundError,
+    HouseholdNotFoundError,
+    RecordNotFoundError,
+    VolunteerGroupNotFoundError,
+)
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from partners.domain import ALL_BLOCKS
 from projects.exceptions import ProjectNotFoundError
@@ -352,6 +357,20 @@ def check_collector(collected_by: str) -> str:
     if collected_by not in ("", g.user.username):
         abort(403, description="a team member records the consents they collected")
     return str(g.user.username)
+# --- volunteer groups ------------------------------------------------------------------
+
+VOLUNTEER_FIELDS = ("leader", "members.name", "members.contact_phone")
+
+
+def volunteer_group_in_scope(group_id: UUID) -> dict[str, Any]:
+    """The volunteer group, or 404 when it is not the caller's to see; the read of its
+    volunteers' names and phones noted (the group's id stands where a case's would)."""
+    running = services()
+    group = running.duties.get_volunteer_group(group_id)
+    if not _visible(group["community"], group["block"]):
+        raise VolunteerGroupNotFoundError(f"no volunteer group {group_id}")
+    note_read(group_id, VOLUNTEER_FIELDS, request.path, running.clock.now())
+    return group
 
 
 # --- who looked -------------------------------------------------------------------------

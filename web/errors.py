@@ -64,4 +64,7 @@ def describe(error: Exception) -> tuple[int, dict[str, Any]] | None:
         return None
     message = getattr(error, "message", None) or str(error)
     field = getattr(error, "field", None) if status == 422 else None
-    return status, error_body(status, message, field)
+    body = error_body(status, message, field)
+    # A refusal a client acts on names itself (reason) and what it concerns.
+    body.update(getattr(error, "details", None) or {})
+    return status, body

@@ -90,6 +90,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
             _first(page, "a[href*='/project-templates/']"),
         ),
     ),
+    "needs-secretary": ("secretary", lambda page: page.goto("/needs")),
+    "volunteers": ("leader3", lambda page: page.goto("/volunteer-groups")),
     "history": (
         "auditor",
         lambda page: (

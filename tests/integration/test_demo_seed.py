@@ -187,3 +187,29 @@ def test_seeding_again_adds_nothing(tmp_path: Path) -> None:
     assert counts(settings) == before
     assert lines[0] == "partners: 0 registered, 8 already there"
     assert summary.startswith(f"demo ready: 8 partners, {before[1]} needs")
+
+
+def test_most_follow_ups_that_fell_due_were_done_and_some_are_still_due(seeded: Seeded) -> None:
+    cases = seeded.cases()
+    done = [c["follow_up"]["verdict"] for c in cases if c["follow_up"] is not None]
+    assert len(done) >= 5
+    assert "satisfied" in done
+    days = {c.code: c.follow_up_days for c in DEMO_COMMUNITY.categories}
+    due = seeded.services.view.follow_ups_due(DEMO_COMMUNITY.id, days, seeded.now)
+    assert due
+
+
+def test_one_need_captured_offline_is_flagged_as_a_possible_duplicate(seeded: Seeded) -> None:
+    flagged = [c for c in seeded.cases() if c["duplicate_flagged"]]
+    assert len(flagged) == 1
+    (twin,) = [c for c in seeded.cases() if c["id"] == flagged[0]["duplicate_of"]]
+    assert (twin["household"]["id"], twin["category"]) == (
+        flagged[0]["household"]["id"],
+        flagged[0]["category"],
+    )
+
+
+def test_each_block_has_its_volunteer_group_with_a_few_volunteers(seeded: Seeded) -> None:
+    groups = seeded.services.duties.list_volunteer_groups(DEMO_COMMUNITY.id)
+    assert [g["block"] for g in groups] == [b.code for b in DEMO_COMMUNITY.blocks]
+    assert all(len(g["members"]) >= 2 and g["members"][0]["contact_phone"] for g in groups)

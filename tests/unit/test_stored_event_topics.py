@@ -13,6 +13,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from accounts.domain import User
 from duties.domain import Household
 from duties.record import Record
+from duties.volunteers import VolunteerGroup
 from needs.domain import Need
 from partners.domain import Partner
 from projects.domain import Project
@@ -25,8 +26,10 @@ STORED_TOPICS = {
         "ConsentGiven": "needs.domain:Need.ConsentGiven",
         "ConsentWithdrawn": "needs.domain:Need.ConsentWithdrawn",
         "Created": "needs.domain:Need.Created",
+        "DuplicateNoted": "needs.domain:Need.DuplicateNoted",
         "Escalated": "needs.domain:Need.Escalated",
         "Event": "needs.domain:Need.Event",
+        "FollowedUp": "needs.domain:Need.FollowedUp",
         "NeedLogged": "needs.domain:Need.NeedLogged",
         "NoteAdded": "needs.domain:Need.NoteAdded",
         "PersonalDataErased": "needs.domain:Need.PersonalDataErased",
@@ -41,6 +44,7 @@ STORED_TOPICS = {
         "Reopened": "needs.domain:Need.Reopened",
         "Resolved": "needs.domain:Need.Resolved",
         "UrgencyChanged": "needs.domain:Need.UrgencyChanged",
+        "VolunteerAssigned": "needs.domain:Need.VolunteerAssigned",
         "VisitRecorded": "needs.domain:Need.VisitRecorded",
     },
     Household: {
@@ -62,6 +66,12 @@ STORED_TOPICS = {
         "PersonalDataErased": "duties.record:Record.PersonalDataErased",
         "RecordMade": "duties.record:Record.RecordMade",
         "RecordTurnedIntoNeed": "duties.record:Record.RecordTurnedIntoNeed",
+    },
+    VolunteerGroup: {
+        "Created": "duties.volunteers:VolunteerGroup.Created",
+        "Event": "duties.volunteers:VolunteerGroup.Event",
+        "GroupFormed": "duties.volunteers:VolunteerGroup.GroupFormed",
+        "MemberAdded": "duties.volunteers:VolunteerGroup.MemberAdded",
     },
 }
 STORED_TOPICS[User] = {
@@ -128,6 +138,7 @@ STORED_AGGREGATE_TOPICS = {
     Need: "needs.domain:Need",
     Household: "duties.domain:Household",
     Record: "duties.record:Record",
+    VolunteerGroup: "duties.volunteers:VolunteerGroup",
     User: "web.accounts.domain:User",
     Partner: "partners.domain:Partner",
     Project: "projects.domain:Project",

@@ -94,6 +94,8 @@ def init_app(app: Flask) -> Api:
         docs,
         duties,
         erasure,
+        follow_ups,
+        handover,
         health,
         households,
         idempotency,
@@ -110,6 +112,7 @@ def init_app(app: Flask) -> Api:
         reminders,
         reports,
         team_channels,
+        volunteers,
     )
 
     app.config.setdefault("API_TITLE", "Menu of urgent needs (急难愁盼菜单)")
@@ -147,6 +150,8 @@ def init_app(app: Flask) -> Api:
         offerings,
         directory,
     ):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    for module in (follow_ups, handover, volunteers):  # households at the centre (#18)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

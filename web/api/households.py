@@ -9,7 +9,15 @@ from flask import g, url_for
 from flask.views import MethodView
 
 from duties.values import local_day
-from web.access import LEADERS, READERS, check_block_allowed, household_in_scope, scoped_blocks
+from web.access import (
+    LEADERS,
+    READERS,
+    check_block_allowed,
+    household_in_scope,
+    needs_in_scope,
+    record_in_scope,
+    scoped_blocks,
+)
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -22,9 +30,11 @@ from web.api.common import (
     paged,
     shows,
 )
+from web.api.household_schemas import HouseholdStorySchema
 from web.api.parsing import Blueprint
 from web.api.schemas import ReadsSchema
 from web.bootstrap import services
+from web.operations.household_story import household_need_rows, story
 
 blp = Blueprint(
     "households", __name__, description="Households, their watched members and life events"
@@ -33,7 +43,16 @@ HouseholdPageSchema = page_schema(s.HouseholdDetailSchema, "HouseholdPage")
 
 
 def answer(household_id: UUID, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """The household's whole story: its needs, records, duties and the rest, newest first."""
     household = household_in_scope(household_id)
+    running = services()
+    household["needs"] = needs_in_scope(
+        household_need_rows(running, household["community"], household_id)
+    )
+    household["records"] = [
+        record_in_scope(r) for r in running.duties_view.household_records(household_id)
+    ]
+    household["story"] = story(household, household["needs"], household["records"])
     shows("households.Household", household_id=household_id)
     return household, status, etag(household["version"])
 
@@ -56,8 +75,8 @@ class Households(MethodView):
 
     @roles(*LEADERS)
     @blp.arguments(s.NewHouseholdSchema)
-    @blp.response(201, s.HouseholdDetailSchema)
-    @blp.alt_response(200, schema=s.HouseholdDetailSchema, description="already registered there")
+    @blp.response(201, HouseholdStorySchema)
+    @blp.alt_response(200, schema=HouseholdStorySchema, description="already registered there")
     @blp.alt_response(403, description="not your block")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -82,9 +101,10 @@ class Households(MethodView):
 @blp.route("/households/<uuid:household_id>")
 class Household(MethodView):
     @roles(*READERS)
-    @blp.response(200, s.HouseholdDetailSchema)
+    @blp.response(200, HouseholdStorySchema)
     def get(self, household_id: UUID) -> Any:
-        """The household with its members' groups, life events and duties."""
+        """The household's whole story: every need (open and closed), life event, watched
+        member, duty and record, newest first."""
         return answer(household_id)
 
 
@@ -103,7 +123,7 @@ class HouseholdReads(MethodView):
 class LifeEvents(MethodView):
     @roles(*LEADERS)
     @blp.arguments(s.NewLifeEventSchema)
-    @blp.response(200, s.HouseholdDetailSchema)
+    @blp.response(200, HouseholdStorySchema)
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:
         """Record a life event (a must-visit); the visit it calls for falls due."""
@@ -118,7 +138,7 @@ class LifeEvents(MethodView):
 class Groups(MethodView):
     @roles(*LEADERS)
     @blp.arguments(s.GroupChangeSchema)
-    @blp.response(200, s.HouseholdDetailSchema)
+    @blp.response(200, HouseholdStorySchema)
     @blp.alt_response(409, description="the member is in the group already, from another day")
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
     def post(self, args: dict[str, Any], household_id: UUID) -> Any:

@@ -36,7 +36,7 @@ from web.api.common import (
 from web.api.parsing import Blueprint
 from web.api.people import check_assignee
 from web.bootstrap import services
-from web.operations.casework import NEED_IDS
+from web.operations.casework import CONFIRM, NEED_IDS, REFUSE
 
 blp = Blueprint("needs", __name__, description="Needs on the menu, and what is done about them")
 NeedPageSchema = page_schema(s.NeedSchema, "NeedPage")
@@ -64,6 +64,7 @@ class Needs(MethodView):
             "statuses": [args["status"]] if "status" in args else None,
             "category": args.get("category"),
             "urgency": args.get("urgency"),
+            "household_id": args.get("household_id"),
         }
         # Each kept state of a case is written by the schema once; the page skips a second dump.
         return jsonify(
@@ -80,16 +81,23 @@ class Needs(MethodView):
     @blp.response(201, s.NeedSchema)
     @blp.alt_response(403, description="not your block")
     @blp.alt_response(404, description="no household with that household_id in the block")
-    @blp.alt_response(409, description="the household's personal data was erased: no new needs")
+    @blp.alt_response(
+        409,
+        description="the household's personal data was erased: no new needs; or a possible "
+        "duplicate: the household has an open need in the category (reason possible_duplicate, "
+        "existing_need_id); send duplicate_ok to log it anyway",
+    )
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any]) -> Answer:
         """Log a need for a household named by address or by id."""
         check_block_allowed(args["block"])
         household = args.pop("household", {})
+        duplicates = CONFIRM if args.pop("duplicate_ok") else REFUSE
         key = getattr(g, "idempotency_key", None)
         need_id = services().casework.log_need(
             community=g.user.community,
             actor=g.user.username,
+            duplicates=duplicates,
             **household,
             **args,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{key}") if key else None,

@@ -20,6 +20,9 @@ class CategorySchema(Schema):
     name_en = fields.String(required=True)
     sla_hours = fields.Float(required=True)
     first_contact_hours = fields.Float(required=True)
+    follow_up_days = fields.Float(
+        metadata={"description": "days after its resolution a need is followed up (回访)"}
+    )
 
 
 class BlockSchema(Schema):

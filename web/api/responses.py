@@ -47,6 +47,17 @@ class ErrorSchema(Schema):
     message = fields.String(
         required=True, metadata={"description": "what went wrong and why, in plain words"}
     )
+    # Only on refusals a client acts on (a 409 possible_duplicate of POST /needs).
+    reason = fields.String(
+        metadata={
+            "description": "what kind of refusal, for a client to act on: possible_duplicate "
+            "(the household has an open need in the category)",
+            "enum": ["possible_duplicate"],
+        }
+    )
+    existing_need_id = fields.UUID(
+        metadata={"description": "with possible_duplicate: the open need to add a note to"}
+    )
 
 
 class FieldErrorsSchema(Schema):

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from needs.values import (
     DeclineReason,
+    FollowUpVerdict,
     NeedStatus,
     ReferralOutcome,
     ReferralStatus,
@@ -24,6 +25,7 @@ REFERRAL_STATUSES = codes(ReferralStatus)
 DECLINE_REASONS = codes(DeclineReason)
 REFERRAL_OUTCOMES = codes(ReferralOutcome)
 RESOLUTIONS = codes(Resolution)
+FOLLOW_UP_VERDICTS = codes(FollowUpVerdict)
 CATEGORIES = ("poverty_relief", "hardship", "emergency", "study_aid", "worry_relief", "mediation")
 TEXT = validate.Length(max=4000)
 SHORT = validate.Length(max=500)
@@ -68,6 +70,13 @@ class NoteSchema(Schema):
     occurred_at = Time(required=True)
 
 
+class FollowUpSchema(Schema):
+    verdict = code(FOLLOW_UP_VERDICTS, required=True)
+    note = fields.String(required=True)
+    by = fields.String(required=True)
+    occurred_at = Time(required=True)
+
+
 class NeedSchema(Schema):
     id = fields.UUID(required=True)
     version = fields.Integer(required=True)
@@ -98,6 +107,28 @@ class NeedSchema(Schema):
     referrals = fields.List(fields.Nested(ReferralSummarySchema), required=True)
     visits = fields.List(fields.Nested(VisitSchema), required=True)
     notes = fields.List(fields.Nested(NoteSchema), required=True)
+    resolved_at = Time(allow_none=True)
+    follow_up = fields.Nested(
+        FollowUpSchema,
+        allow_none=True,
+        metadata={"description": "the follow-up visit (回访) after the latest resolution"},
+    )
+    volunteer = fields.Dict(
+        keys=fields.String(),
+        values=fields.UUID(),
+        allow_none=True,
+        metadata={"description": "the volunteer asked to help: {group_id, member_id}"},
+    )
+    duplicate_of = fields.UUID(
+        allow_none=True,
+        metadata={"description": "the household's open need in the same category when logged"},
+    )
+    duplicate_flagged = fields.Boolean(
+        metadata={
+            "description": "logged beside that need without a leader confirming it (an "
+            "offline capture): for the leader to look at"
+        }
+    )
 
 
 class LogNeedSchema(Schema):
@@ -116,6 +147,13 @@ class LogNeedSchema(Schema):
     urgency = code(URGENCIES, required=True)
     consent_to_share = StrictBoolean(load_default=False)
     occurred_at = Time(**OCCURRED_AT)
+    duplicate_ok = StrictBoolean(
+        load_default=False,
+        metadata={
+            "description": "log it though the household has an open need in the same category "
+            "(otherwise 409 with reason possible_duplicate); recorded on the need"
+        },
+    )
 
     @validates_schema
     def one_household(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -131,6 +169,7 @@ class NeedArgsSchema(PageArgsSchema):
     status = code(STATUSES)
     category = fields.String()
     urgency = code(URGENCIES)
+    household_id = fields.UUID(metadata={"description": "only the needs of this household"})
 
 
 class NeedAtSchema(Schema):

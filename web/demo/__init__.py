@@ -14,6 +14,7 @@ from kernel.community import DEMO_COMMUNITY, Community
 from partners.views import PartnerRecord
 from web.bootstrap import Services, build_services
 from web.config import Settings
+from web.demo.centre import seed_follow_ups, seed_offline_duplicate, seed_volunteer_groups
 from web.demo.data import PARTNER_MODES, PARTNERS, RANDOM_SEED, WEEKS, DemoPartner
 from web.demo.duties import seed_duties
 from web.demo.offerings import seed_offerings
@@ -43,9 +44,12 @@ def seed(settings: Settings, *, echo: Callable[[str], None], now: datetime | Non
             rng = random.Random(RANDOM_SEED)
             plans = plan_needs(community, rng, start, now)
             Timeline(services, clock, partners, now, echo).run(plans)
+            seed_follow_ups(services, community, clock, now, rng, echo)
+            seed_offline_duplicate(services, community, clock, now)
         seed_duties(services, community, clock, now, echo)
         seed_projects(services, community, echo)
         seed_offerings(services, community, echo)
+        seed_volunteer_groups(services, community)
         return summary(services, community, now)
     finally:
         services.close()

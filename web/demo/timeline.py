@@ -18,6 +18,7 @@ from web.demo.texts import (
     SUMMARIES,
     VISIT_NOTES,
 )
+from web.operations.casework import CONFIRM
 
 
 class Timeline(Steps):
@@ -71,6 +72,7 @@ class Timeline(Steps):
             contact_phone=plan.phone,
             consent_to_share=plan.consent,
             actor=plan.leader,
+            duplicates=CONFIRM,  # the demo's cases are each meant, whatever else is open
             **where,
         )
         if len(self.need_ids) % 20 == 0:

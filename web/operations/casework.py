@@ -12,7 +12,7 @@ from kernel.clock import SHANGHAI, Clock, week_start
 from kernel.errors import ConflictError, InvalidInputError
 from needs.application import Needs
 from needs.described import DescribedNeeds
-from needs.exceptions import ReferralNotFoundError
+from needs.exceptions import PossibleDuplicateError, ReferralNotFoundError
 from needs.reading import describe_referral
 from needs.values import Household, PartnerTerms
 from needs.views import NeedsView
@@ -24,6 +24,8 @@ from store.follower import Follower
 # Needs logged with an Idempotency-Key (the API) or a form key (the pages, the phone's queue)
 # get the id uuid5(NEED_IDS, "<username>:<key>"): a retry finds the need it logged before.
 NEED_IDS = UUID("6f1c3a52-5b7e-4b8e-9d0b-1f6f0c1e2a44")
+# What log_need does when the household has an open need in the same category.
+REFUSE, CONFIRM, FLAG = "refuse", "confirm", "flag"
 
 
 class UnknownPartnerError(InvalidInputError):
@@ -68,10 +70,14 @@ class Casework:
         unit: str | None = None,
         room: str | None = None,
         actor: str,
+        duplicates: str | None = None,
         **details: Any,
     ) -> UUID:
         """Log a need for its household: the duties name it — by id, or by address, where
-        they register a new one first — and the needs log the need for it."""
+        they register a new one first — and the needs log the need for it. When the household
+        already has an open need in the category, `duplicates` decides: REFUSE it
+        (PossibleDuplicateError), CONFIRM it (the leader knows) or FLAG it for the leader (an
+        offline capture, never refused); None (a script, a task) does not look."""
         if household_id is not None:
             settled = self.duties.household_address(household_id, community, block)
         else:
@@ -85,13 +91,41 @@ class Casework:
                 occurred_at=details.get("occurred_at"),
                 key=details.get("key"),
             )
+        existing = (
+            self.open_need_like(community, settled.id, details["category"], details.get("need_id"))
+            if duplicates is not None
+            else None
+        )
+        if existing is not None and duplicates == REFUSE:
+            logged = existing["logged_at"].astimezone(SHANGHAI).date().isoformat()
+            raise PossibleDuplicateError(
+                f"this household already has an open {details['category']} need, logged "
+                f"{logged}: add a note to it instead, or send duplicate_ok to log this one too",
+                UUID(existing["need_id"]),
+            )
         return self.needs.log_need(
             community=community,
             block=block,
             household=Household(settled.id, settled.building, settled.unit, settled.room),
             actor=actor,
+            duplicate_of=UUID(existing["need_id"]) if existing is not None else None,
+            duplicate_confirmed=duplicates == CONFIRM,
             **details,
         )
+
+    def open_need_like(
+        self, community: str, household_id: UUID, category: str, need_id: UUID | None = None
+    ) -> dict[str, Any] | None:
+        """The household's oldest open need in the category (other than `need_id`), if any."""
+        rows, _ = self.view.list_needs(
+            community,
+            household_id=household_id,
+            category=category,
+            statuses=("open", "in_progress"),
+            limit=10,
+        )
+        others = [r for r in rows if need_id is None or r["need_id"] != str(need_id)]
+        return min(others, key=lambda r: r["logged_at"]) if others else None
 
     def partner_terms(self, partner_id: UUID) -> PartnerTerms:
         """What a case needs to know of a partner to refer to it."""

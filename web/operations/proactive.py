@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 
 from duties.exceptions import RecordNotTurnableError, RecordWithoutHouseholdError
 from duties.rules import TURNS_INTO_NEED
+from web.operations.casework import CONFIRM
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -34,6 +35,7 @@ def turn_record_into_need(
         description=record.text,
         actor=actor,
         need_id=need_id,
+        duplicates=CONFIRM,  # the leader turns this record into a need knowingly
     )
     link = f"record:{record_id} ({record.kind})"
     if all(note["text"] != link for note in services.needs.get_need(need_id)["notes"]):

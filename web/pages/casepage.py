@@ -26,6 +26,7 @@ _FORMS: dict[str, type[FlaskForm]] = {
     "refer": forms.ReferForm,
     "resolve": forms.ResolveForm,
     "reopen": forms.ReopenForm,
+    "follow_up": forms.FollowUpForm,
     "withdraw": forms.WithdrawForm,
 }
 
@@ -45,6 +46,8 @@ def make_form(name: str, partners: list[dict[str, Any]], *, submitted: bool = Fa
         form.key.data = form.key.data or uuid4().hex
     if kind == "resolve":
         form.outcome.choices = [(k, str(v)) for k, v in labels.RESOLUTIONS.items()]
+    if kind == "follow_up":
+        form.verdict.choices = [(k, str(v)) for k, v in labels.FOLLOW_UP_VERDICTS.items()]
     return form
 
 
@@ -65,6 +68,8 @@ def context(need: dict[str, Any], sent: dict[str, Any] | None = None) -> dict[st
     resolved = need["status"] == "resolved"
     partners = ranked_partners(need) if may_act and not resolved else []
     names = ["note", "reopen"] if resolved else ["visit", "note", "refer", "resolve"]
+    if resolved and need.get("follow_up") is None:
+        names.insert(0, "follow_up")
     names += [
         f"withdraw-{r['id']}" for r in need["referrals"] if r["status"] in ("sent", "accepted")
     ]

@@ -101,6 +101,9 @@ class LogNeedForm(Form):
     consent_to_share = BooleanField(
         _l("The resident agrees that partners may see their name, phone, room and story")
     )
+    duplicate_ok = BooleanField(_l("Log it anyway: it is a need of its own"))
+    # The household's open need in the same category, when logging this one was refused.
+    duplicate_of: dict[str, Any] | None = None
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
@@ -136,6 +139,14 @@ class WithdrawForm(Form):
 class ResolveForm(Form):
     outcome = Choice(_l("Outcome"))
     summary = TextAreaField(_l("Summary"), validators=[Optional(), at_most(TEXT_LIMIT)])
+
+
+class FollowUpForm(Form):
+    """The follow-up visit (回访): what the resident says now the need is resolved."""
+
+    verdict = Choice(_l("What the resident says"))
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), at_most(TEXT_LIMIT)])
+    reopen = BooleanField(_l("Not solved: reopen the need"))
 
 
 class ReopenForm(Form):

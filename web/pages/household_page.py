@@ -14,9 +14,17 @@ from duties.exceptions import DutiesError
 from duties.values import local_day
 from kernel.errors import DomainError, InvalidInputError
 from store.errors import HouseholdErasedError
-from web.access import LEADERS, READERS, check_block_allowed, household_in_scope, record_in_scope
+from web.access import (
+    LEADERS,
+    READERS,
+    check_block_allowed,
+    household_in_scope,
+    needs_in_scope,
+    record_in_scope,
+)
 from web.bootstrap import services
 from web.operations.erasure import erase_household
+from web.operations.household_story import household_need_rows, story
 from web.operations.proactive import turn_record_into_need
 from web.pages.access import roles
 from web.pages.duties import KINDS, REASONS
@@ -76,19 +84,22 @@ def households() -> Any:
 @bp.route("/households/<uuid:household_id>")
 @roles(*READERS)
 def household(household_id: UUID, **forms: Any) -> Any:
-    """The household: its address, members and groups, life events and duties."""
+    """The household's whole story: its address, every need (open and closed), members and
+    groups, life events, duties and records, newest first."""
     home = household_in_scope(household_id)
     running = services()
+    needs = needs_in_scope(household_need_rows(running, home["community"], household_id))
+    records = [record_in_scope(r) for r in running.duties_view.household_records(home["id"])]
     return render_template(
         "pages/household.html",
         home=home,
+        needs=needs,
+        story=story(home, needs, records),
         life=forms.get("life") or life_event_form(),
         group=forms.get("group") or group_form(),
         record=forms.get("record") or record_form(),
         erase=forms.get("erase") or erase_form(),
-        records=[
-            running.duties.get_record(r) for r in running.duties_view.household_records(home["id"])
-        ],
+        records=records,
         to_need=to_need_form(),
         reasons=REASONS,
         kinds=KINDS,

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from kernel.errors import BuildingNotInBlockError
+from needs.exceptions import PossibleDuplicateError
 from web.access import (
     LEADERS,
     READERS,
@@ -21,11 +22,12 @@ from web.access import (
     referral_in_scope,
 )
 from web.bootstrap import services
-from web.operations.casework import NEED_IDS
+from web.operations.casework import CONFIRM, NEED_IDS, REFUSE
 from web.pages import casepage
 from web.pages.access import roles
 from web.pages.households import block_choices, buildings_in, recent_households
 from web.pages.matching import ranked_partners
+from web.pages.office_forms import ReassignForm
 from web.pages.reminders import reminders_of_user
 from web.presentation import labels
 
@@ -63,7 +65,18 @@ def needs() -> str:
         total=total,
         reminders_count=waiting,
         only={"block": block, "category": category} if block or category else None,
+        reassign=reassign_form() if user.role == "secretary" else None,
     )
+
+
+def reassign_form() -> Any:
+    """The secretary's bulk reassignment of the needs ticked on the list."""
+    form = ReassignForm(prefix="reassign", formdata=None)
+    users = services().accounts.list_users(g.user.community)
+    form.leader.choices = [
+        (u.username, u.username) for u in users if u.active and u.role == "block_leader"
+    ]
+    return form
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -97,10 +110,16 @@ def log_need_form(**options: Any) -> Any:
     return form
 
 
-def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | None, int]:
+def log_need(
+    form: Any, occurred_at: datetime | None = None, *, duplicates: str | None = None
+) -> tuple[UUID | None, int]:
     """The new need's id, or None with the refusal shown on the form; the status to answer.
-    `occurred_at`: when it was captured, for a need sent later from a phone's queue."""
+    `occurred_at`: when it was captured, for a need sent later from a phone's queue;
+    `duplicates`: what to do when the household has an open need in the category (by
+    default, warn unless the leader has ticked "log it anyway")."""
     check_block_allowed(form.block.data)
+    if duplicates is None:
+        duplicates = CONFIRM if form.duplicate_ok.data else REFUSE
     address = (form.building.data or "").strip()
     where = (
         {"building": address, "unit": form.unit.data or "", "room": form.room.data or ""}
@@ -121,7 +140,11 @@ def log_need(form: Any, occurred_at: datetime | None = None) -> tuple[UUID | Non
             actor=g.user.username,
             occurred_at=occurred_at,
             need_id=uuid5(NEED_IDS, f"{g.user.username}:{form.key.data}"),
+            duplicates=duplicates,
         ), 201
+    except PossibleDuplicateError as error:
+        form.duplicate_of = need_in_scope(error.existing_need_id)
+        return None, 409
     except casepage.REFUSALS as error:
         status = casepage.refuse(form, error)
         if isinstance(error, BuildingNotInBlockError):
@@ -227,6 +250,35 @@ def resolve(need_id: UUID) -> Any:
         return cast(str, _("Need resolved."))
 
     return command(need_id, "resolve", run)
+
+
+@bp.route("/needs/<uuid:need_id>/follow-up", methods=["POST"])
+@roles(*LEADERS)
+def follow_up(need_id: UUID) -> Any:
+    """Record the resident's verdict at the follow-up visit (回访); reopen when not solved."""
+
+    def run(need: dict[str, Any], form: Any) -> str:
+        reopen = form.reopen.data and form.verdict.data in ("not_satisfied", "partly")
+        reason = _(
+            "Follow-up: %(verdict)s",
+            verdict=labels.label(labels.FOLLOW_UP_VERDICTS, form.verdict.data),
+        )
+        services().needs.record_follow_up(
+            need_id,
+            form.verdict.data,
+            form.note.data or "",
+            reopen_reason=str(reason) if reopen else None,
+            **_actor(),
+        )
+        if reopen:
+            return cast(str, _("Follow-up recorded; the need is open again."))
+        if form.verdict.data == "not_satisfied":
+            return cast(
+                str, _("Follow-up recorded. The resident is not satisfied: reopen the need?")
+            )
+        return cast(str, _("Follow-up recorded."))
+
+    return command(need_id, "follow_up", run)
 
 
 @bp.route("/needs/<uuid:need_id>/reopen", methods=["POST"])

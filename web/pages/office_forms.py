@@ -77,6 +77,13 @@ class HandOverForm(Form):
     leader = SelectField(_l("To the leader"), validate_choice=True)
 
 
+class ReassignForm(Form):
+    """The board's bulk reassignment: the needs ticked on the list go to one leader."""
+
+    need = SelectMultipleField(_l("Needs"), validate_choice=False)
+    leader = SelectField(_l("To the leader"), validate_choice=True)
+
+
 class ResetPasswordForm(Form):
     password = password_field(_l("New password"))
 

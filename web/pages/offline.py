@@ -37,6 +37,7 @@ from werkzeug.exceptions import HTTPException
 from store.idempotency import checked_key
 from web.access import LEADERS
 from web.bootstrap import services
+from web.operations.casework import FLAG
 
 bp = Blueprint("offline", __name__)
 
@@ -143,7 +144,11 @@ def sync_need() -> Any:
     if not form.validate():
         return _refused(form, 422)
     try:
-        need_id, status = log_need(form, occurred_at)
+        # A need captured offline is never refused as a possible duplicate: it is logged and
+        # flagged for the leader. Sent straight from the form, the form warns as it would.
+        need_id, status = log_need(
+            form, occurred_at, duplicates=None if request.args.get("flash") else FLAG
+        )
     except HTTPException as error:  # a block that is not the leader's
         return _json(error.code or 400, "refused", _("This page is not for your role"))
     if need_id is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
+from uuid import UUID
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from accounts.exceptions import (
     WeakPasswordError,
 )
 from web.bootstrap import services
+from web.operations.handover import hand_over_block, hand_over_needs
 from web.pages import office_forms as f
 from web.pages.access import roles
 from web.pages.secretary import bp, own_community
@@ -134,13 +136,13 @@ def add_leader() -> Any:
 @bp.route("/people/handover", methods=["POST"])
 @roles("secretary")
 def hand_over() -> Any:
-    """Give a block to another leader; whoever led it before no longer does."""
+    """Give a block to another leader with its open cases (one `Assigned` each, reason
+    "handover"); whoever led it before no longer does."""
     form = f.HandOverForm(prefix="handover")
     form.block.choices = _block_choices()
     form.leader.choices = [(u.username, u.username) for u in _leaders()]
 
     def run() -> str:
-        authenticator = services().authenticator
         block, leader = form.block.data, form.leader.data
         before = [u for u in _leaders() if block in u.blocks and u.username != leader]
         for user in before:
@@ -153,19 +155,57 @@ def hand_over() -> Any:
                     )
                 )
                 raise HandOverRefusedError
-        for user in before:
-            kept = [b for b in user.blocks if b != block]
-            authenticator.change_role(
-                user.username, role="block_leader", blocks=kept, actor=g.user.username
-            )
-        new = services().accounts.get_user(leader)
-        if block not in new.blocks:
-            authenticator.change_role(
-                leader, role="block_leader", blocks=[*new.blocks, block], actor=g.user.username
+        moved = hand_over_block(
+            services(),
+            community=g.user.community,
+            block=block,
+            to_leader=leader,
+            actor=g.user.username,
+        )
+        if moved.needs:
+            flash(
+                _(
+                    "%(count)d open needs moved to %(leader)s.",
+                    count=len(moved.needs),
+                    leader=leader,
+                ),
+                "ok",
             )
         return cast(str, _("%(leader)s now leads block %(block)s.", leader=leader, block=block))
 
     return people_command("handover", form, run)
+
+
+@bp.route("/needs/reassign", methods=["POST"])
+@roles("secretary")
+def reassign_ticked() -> Any:
+    """The board's bulk reassignment: the needs ticked on the list go to one leader, one
+    `Assigned` each (reason "handover")."""
+    form = f.ReassignForm(prefix="reassign")
+    form.leader.choices = [(u.username, u.username) for u in _leaders()]
+    if not form.validate_on_submit() or not form.need.data:
+        flash(_("Tick the needs to reassign and choose a leader."), "error")
+        return redirect(url_for("pages.leader.needs"))
+    try:
+        need_ids = [UUID(value) for value in form.need.data]
+    except ValueError:
+        abort(404)
+    moved = hand_over_needs(
+        services(),
+        community=g.user.community,
+        need_ids=need_ids,
+        to_leader=form.leader.data,
+        actor=g.user.username,
+    )
+    flash(
+        _(
+            "%(count)d open needs moved to %(leader)s.",
+            count=len(moved.needs),
+            leader=form.leader.data,
+        ),
+        "ok",
+    )
+    return redirect(url_for("pages.leader.needs"))
 
 
 def _other_user(username: str) -> Any:

@@ -56,6 +56,7 @@ def register(app: Flask) -> None:
         "decline_reason": labels.DECLINE_REASONS,
         "referral_outcome": labels.REFERRAL_OUTCOMES,
         "resolution": labels.RESOLUTIONS,
+        "follow_up_verdict": labels.FOLLOW_UP_VERDICTS,
         "role": labels.ROLES,
     }
     for name, table in filters.items():

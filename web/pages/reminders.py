@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from web.access import LEADERS
 from web.bootstrap import services
+from web.operations.follow_ups import follow_ups_due
 from web.pages.access import roles
 
 bp = Blueprint("reminders", __name__)
@@ -41,4 +42,7 @@ def say(item: dict[str, Any]) -> str:
 def reminders() -> str:
     """What needs me, most urgent then oldest first."""
     items = [{**item, "what": say(item)} for item in reminders_of_user()]
-    return render_template("pages/reminders.html", reminders=items)
+    running = services()
+    blocks = list(g.user.blocks) if g.user.role == "block_leader" else None
+    due = follow_ups_due(running, g.user.community, blocks, running.clock.now())
+    return render_template("pages/reminders.html", reminders=items, follow_ups=due)

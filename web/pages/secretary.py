@@ -17,6 +17,7 @@ from kernel.community import Community
 from partners.domain import PartnerKind
 from web.access import need_in_scope
 from web.bootstrap import Services, services
+from web.operations.follow_ups import follow_up_board
 from web.pages import casepage
 from web.pages import office_forms as f
 from web.pages.access import roles
@@ -73,6 +74,7 @@ def board() -> str:
         escalated=running.board.list_escalated(g.user.community),
         chart=weekly_chart(running.board.weekly_flow(g.user.community, now)),
         partners=responsiveness(running, now),
+        follow_ups=follow_up_board(running, g.user.community, None, now),
     )
 
 

@@ -26,6 +26,7 @@ from web.pages import (
     reminders,
     reports,
     secretary,
+    volunteer_page,
 )
 
 pages = Blueprint("pages", __name__)
@@ -50,4 +51,5 @@ pages.register_blueprint(ledger.bp)
 pages.register_blueprint(project_door.bp)
 pages.register_blueprint(partner_page.bp)  # the partner directory (issue 17)
 pages.register_blueprint(offerings_page.bp)
+pages.register_blueprint(volunteer_page.bp)
 pages.register_error_handler(DomainError, errors.domain_error)

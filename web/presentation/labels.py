@@ -42,6 +42,12 @@ RESOLUTIONS = {
     "no_longer_needed": _l("No longer needed"),
     "unreachable": _l("Could not reach the resident"),
 }
+FOLLOW_UP_VERDICTS = {
+    "satisfied": _l("Satisfied: it was solved"),
+    "partly": _l("Partly solved"),
+    "not_satisfied": _l("Not satisfied: not solved"),
+    "unreachable": _l("Could not reach the resident"),
+}
 ROLES = {
     "secretary": _l("Secretary"),
     "block_leader": _l("Block leader"),

@@ -17,6 +17,7 @@ _WRITTEN = {
     "UrgencyChanged": "reason",
     "Resolved": "summary",
     "Reopened": "reason",
+    "FollowedUp": "note",
     "Referred": "note",
     "ReferralAccepted": "note",
     "ReferralDeclined": "note",
@@ -74,6 +75,16 @@ def _what(kind: str, data: dict[str, Any], partners: dict[str, str]) -> str:
             outcome=labels.label(labels.REFERRAL_OUTCOMES, data.get("outcome")),
         ),
         "Escalated": lambda: _("Escalated to the secretary"),
+        "VolunteerAssigned": lambda: _("A volunteer of the block's group was asked to help"),
+        "FollowedUp": lambda: _(
+            "Followed up: %(verdict)s",
+            verdict=labels.label(labels.FOLLOW_UP_VERDICTS, data.get("verdict")),
+        ),
+        "DuplicateNoted": lambda: (
+            _("Logged knowing of another open need of this kind")
+            if data.get("confirmed")
+            else _("Flagged: possibly a duplicate of another open need")
+        ),
         "ReferralDeliveryFailed": lambda: _(
             "%(partner)s could not be notified of the referral", partner=partner
         ),

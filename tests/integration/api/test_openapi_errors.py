@@ -51,7 +51,8 @@ def test_the_error_body_requires_code_status_and_message_and_a_422_its_errors(do
     schemas = document["components"]["schemas"]
     error, invalid = schemas["Error"], resolved(document, schemas["ValidationError"])
     assert set(error["required"]) == {"code", "status", "message"}
-    assert set(error["properties"]) == {"code", "status", "message"}
+    # Optional beside them: what a refusal a client acts on is, and the record it concerns.
+    assert set(error["properties"]) == {"code", "status", "message", "reason", "existing_need_id"}
     assert set(invalid["required"]) == {"code", "status", "message", "errors"}
     where = resolved(document, invalid["properties"]["errors"])
     assert {"json", "query"} <= set(where["properties"])

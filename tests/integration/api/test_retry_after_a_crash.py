@@ -140,7 +140,9 @@ COMMANDS = {
     "reopen": Command(
         "leader3", on_need("reopen"), {"reason": "又摔了"}, needs, need_version, resolved
     ),
-    "log a need": Command("leader3", lambda scene: "/needs", NEED, needs, needs_logged),
+    "log a need": Command(
+        "leader3", lambda scene: "/needs", {**NEED, "duplicate_ok": True}, needs, needs_logged
+    ),
     "refer": Command(
         "leader3",
         on_need("referrals"),

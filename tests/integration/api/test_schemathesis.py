@@ -72,6 +72,7 @@ WITHDRAWER = "物业公司"  # a partner (not the hospital) whose sent referrals
 SEEDED_TO_WITHDRAW = 8
 SEEDED_TO_RESOLVE = 8  # open needs with no referral, to resolve
 SEEDED_TO_REOPEN = 8  # resolved needs, to reopen
+SEEDED_TO_FOLLOW_UP = 8  # resolved needs, to follow up (回访)
 SEEDED_TO_REFER = 8  # open needs (hardship, in the leader's block), to refer
 SEEDED_TO_APPLY = 4  # projects whose every household consented, to move on a phase
 # Partners that serve hardship in the leader's block (the others need an override reason).
@@ -110,6 +111,7 @@ CLOSING = (
     "POST /api/v1/referrals/{referral_id}/withdraw",
     "POST /api/v1/needs/{need_id}/resolve",
     "POST /api/v1/needs/{need_id}/reopen",
+    "POST /api/v1/needs/{need_id}/follow-up",
 )
 PARTNER_STATE = (
     "POST /api/v1/partners/{partner_id}/suspend",
@@ -121,7 +123,11 @@ PARTNER_STATE = (
     "POST /api/v1/offerings/{offering_id}/withdraw",
 )
 ERASURE = ("POST /api/v1/households/{household_id}/erasure",)
-DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE)
+# A handover gives a block to another leader (whose tokens a new scope ends): only to a leader of
+# its own (SUCCESSOR), of a block whose leader leads no other (so keeps it, tokens and all).
+HANDOVERS = ("POST /api/v1/handovers",)
+SUCCESSOR = "successor"
+DESTRUCTIVE = (*REFERRAL_ANSWERS, *CLOSING, *PARTNER_STATE, *ERASURE, *HANDOVERS)
 # What the block leader does in their block: the non-destructive commands (not the lists, whose
 # ?block= filter naming another block is a 403 for them, which the document cannot say).
 LEADER_OPERATIONS = (
@@ -179,6 +185,10 @@ class Seeded:
     to_withdraw: list[str] = field(default_factory=list)
     to_resolve: list[str] = field(default_factory=list)
     to_reopen: list[str] = field(default_factory=list)
+    to_follow_up: list[str] = field(default_factory=list)
+    volunteer_groups: list[str] = field(default_factory=list)
+    volunteers: list[str] = field(default_factory=list)
+    to_help: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
@@ -206,6 +216,10 @@ class Seeded:
             "referrals-to-withdraw": self.to_withdraw,
             "needs-to-resolve": self.to_resolve,
             "needs-to-reopen": self.to_reopen,
+            "needs-to-follow-up": self.to_follow_up,
+            "seeded-volunteer-groups": self.volunteer_groups,
+            "seeded-volunteers": self.volunteers,
+            "needs-to-help": self.to_help,
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
@@ -390,6 +404,7 @@ def _seed_hospital_referrals(app: Flask, secretary: str, clerk: str, hospital_id
             "household": {"building": "16", "unit": "2", "room": "201"},
             "description": "种子",
             "urgency": "normal",
+            "duplicate_ok": True,  # many needs of one household, on purpose
         }
         need_id = _post(app, secretary, "/needs", need, 201)["id"]
         body = {"partner_id": hospital_id, "note": "种子"}
@@ -423,6 +438,7 @@ def _log_needs(app: Flask, secretary: str, count: int) -> list[str]:
         "household": {"building": "17", "unit": "1", "room": "301"},
         "description": "种子",
         "urgency": "normal",
+        "duplicate_ok": True,  # many needs of one household, on purpose
     }
     return [str(_post(app, secretary, "/needs", need, 201)["id"]) for _ in range(count)]
 
@@ -463,6 +479,15 @@ def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def seeded(seeded_app: Flask) -> Seeded:
     tokens = {user: _token(seeded_app, user) for user in USERS}
+    with seeded_app.app_context():
+        services().accounts.register_user(
+            community=DEMO_COMMUNITY.id,
+            username=SUCCESSOR,
+            password=DEMO_PASSWORD,
+            role="block_leader",
+            blocks=["B6"],
+            actor="setup",
+        )
     households, duties, records = _seed_duties_and_records(seeded_app, tokens[LEADER])
     leader_households, leader_duties, _ = _seed_duties_and_records(
         seeded_app, tokens[LEADER], LEADER_ROOMS
@@ -482,13 +507,32 @@ def seeded(seeded_app: Flask) -> Seeded:
         seeded_app, tokens["secretary"], withdrawer_id
     )
     to_refer = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_REFER)
+    to_follow_up = _log_needs(seeded_app, tokens["secretary"], SEEDED_TO_FOLLOW_UP)
+    group = {"block": LEADER_BLOCK, "name": "种子组团", "leader": "种子"}
+    volunteer_groups = [
+        str(_post(seeded_app, tokens["secretary"], "/volunteer-groups", group, 201)["id"])
+        for _ in range(2)
+    ]
+    volunteers = [
+        str(
+            _post(
+                seeded_app, tokens["secretary"], f"/volunteer-groups/{g}/members", {"name": "种子"}
+            )["members"][-1]["id"]
+        )
+        for g in volunteer_groups
+    ]
+    to_help = _log_needs(seeded_app, tokens["secretary"], 4)
+    for need in to_follow_up:
+        body = {"outcome": "helped", "summary": "种子"}
+        _post(seeded_app, tokens["secretary"], f"/needs/{need}/resolve", body)
     channels = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     to_remove = _seed_channels(seeded_app, tokens["secretary"], hospital_id, 4)
     team_channels = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     team_to_remove = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     projects = _seed_projects(seeded_app, tokens["secretary"])
     _seed_pauses(seeded_app, tokens["secretary"], partners)
-    kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer)
+    kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer) | set(to_follow_up)
+    kept_apart |= set(to_help)
     with seeded_app.app_context():
         running = services()
         offerings = running.partners.offerings.list_offerings(DEMO_COMMUNITY.id)
@@ -527,6 +571,10 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_withdraw=to_withdraw,
         to_resolve=to_resolve,
         to_reopen=to_reopen,
+        to_follow_up=to_follow_up,
+        volunteer_groups=volunteer_groups,
+        volunteers=volunteers,
+        to_help=to_help,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,
@@ -822,6 +870,11 @@ def test_4b_erasing_households_keeps_the_contract(
     seeded_app: Flask, seeded: Seeded, base_url: str
 ) -> None:
     schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=ERASURE)
+    assert_keeps_its_contract(seeded_app, schema, every_operation=True)
+
+
+def test_4c_handovers_keep_the_contract(seeded_app: Flask, seeded: Seeded, base_url: str) -> None:
+    schema = api_schema(base_url, seeded, phases=UNIT_PHASES, only=HANDOVERS)
     assert_keeps_its_contract(seeded_app, schema, every_operation=True)
 
 

@@ -115,7 +115,9 @@ def test_a_recent_household_is_one_tap(app: Flask, leader: Phone) -> None:
     page = text(leader.open("/needs/new"))
     assert f'value="{household["id"]}"' in page
     assert "15号楼 2单元 502室" in page
-    response = send_need(leader, building="", unit="", room="", household_id=household["id"])
+    response = send_need(
+        leader, category="hardship", building="", unit="", room="", household_id=household["id"]
+    )
     assert get(app, need_of(response))["household"] == household
 
 
