@@ -248,3 +248,16 @@ def test_the_stamp_table_and_the_template_page_print_every_step(
     assert "Housing administration (0/" in drawn_in_english
     assert "Not started" in drawn_in_english
     assert "Stamped" in english
+
+
+def test_the_forms_stand_once_in_the_page_and_the_title_is_only_the_projects(
+    app: Flask, project_id: UUID
+) -> None:
+    page = signed_in(app, "leader3").open(f"/projects/{project_id}?lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    title = re.findall(r"<title>(.*?)</title>", html, re.S)[0]  # the page's, in its head
+    assert "<" not in title
+    assert "15号楼加装电梯" in title
+    for form in ("record-meeting", "record-stamp", "record-payment"):
+        assert html.count(f'id="{form}"') == 1, form
