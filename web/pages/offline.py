@@ -21,6 +21,7 @@ The same key answers with the same need and ``201``, as the API's contract says.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import metadata
@@ -103,20 +104,25 @@ def _occurred_at(value: Any, now: datetime) -> datetime | None:
     return min(at, now)
 
 
-@bp.route("/sync/needs", methods=["POST"])
-def sync_need() -> Any:
-    """Log a need sent from the phone's queue (or straight from the form, when there is a
-    signal): the form's fields as JSON, ``Idempotency-Key`` and ``occurred_at``. Answers in
-    JSON: 201 with the need's id and page; 401 when the session has ended (the phone keeps the
-    need until its person signs in again); 4xx that will never succeed with the reason."""
-    from web.pages.leader import log_need, log_need_form
+@dataclass(frozen=True)
+class Queued:
+    """A form sent from the phone's queue: its fields, its key and when it was captured."""
 
+    fields: MultiDict[str, str]
+    key: str
+    occurred_at: datetime | None
+
+
+def queued(allowed: tuple[str, ...], refusal: str, now: datetime) -> Queued | tuple[Response, int]:
+    """The queued form of a request, or the JSON refusal to answer with: another site, no
+    session (the phone keeps it), a role that may not, a body that is not a form, someone
+    else's capture (it waits for them), a missing key or a time that cannot be."""
     if not _same_site():
         return _json(403, "cross_site", _("This request did not come from these pages."))
     if not current_user.is_authenticated:
         return _json(401, "signed_out", _("Sign in to send the needs waiting on this phone."))
-    if current_user.record.role not in LEADERS:
-        return _json(403, "role", _("Only block leaders and the secretary log needs."))
+    if current_user.record.role not in allowed:
+        return _json(403, "role", refusal)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("fields"), dict):
         return _json(400, "body", _("Something in the request was wrong"))
@@ -131,7 +137,7 @@ def sync_need() -> Any:
     if key is None:
         return _json(400, "idempotency_key", _("Something in the request was wrong"))
     try:
-        occurred_at = _occurred_at(body.get("occurred_at"), services().needs.clock.now())
+        occurred_at = _occurred_at(body.get("occurred_at"), now)
     except ValueError:
         return _json(422, "occurred_at", _("The time this need was captured is not valid."))
     fields = {
@@ -139,7 +145,23 @@ def sync_need() -> Any:
         for name, value in body["fields"].items()
         if isinstance(value, str | int | float) and name not in ("csrf_token", "key")
     }
-    form = log_need_form(formdata=MultiDict(fields), meta={"csrf": False})
+    return Queued(MultiDict(fields), key, occurred_at)
+
+
+@bp.route("/sync/needs", methods=["POST"])
+def sync_need() -> Any:
+    """Log a need sent from the phone's queue (or straight from the form, when there is a
+    signal): the form's fields as JSON, ``Idempotency-Key`` and ``occurred_at``. Answers in
+    JSON: 201 with the need's id and page; 401 when the session has ended (the phone keeps the
+    need until its person signs in again); 4xx that will never succeed with the reason."""
+    from web.pages.leader import log_need, log_need_form
+
+    refusal = _("Only block leaders and the secretary log needs.")
+    sent = queued(LEADERS, refusal, services().needs.clock.now())
+    if not isinstance(sent, Queued):
+        return sent
+    key, occurred_at = sent.key, sent.occurred_at
+    form = log_need_form(formdata=sent.fields, meta={"csrf": False})
     form.key.data = key
     if not form.validate():
         return _refused(form, 422)

@@ -12,17 +12,14 @@ from uuid import UUID
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from kernel.errors import DomainError
 from store.commands import CommandKey
-from store.idempotency import checked_key
 from web.access import WORKERS, check_collector, check_project, project_in_scope
 from web.bootstrap import services
 from web.pages.access import roles
-from web.pages.offline import _json, _occurred_at, _refused, _same_site
+from web.pages.offline import Queued, _json, _refused, queued
 from web.pages.project_forms import ConsentForm, answers, consent_form, page_key
 
 bp = Blueprint("project_door", __name__)
@@ -69,36 +66,16 @@ def sync_consent(project_id: UUID) -> Any:
     form's fields as JSON, ``Idempotency-Key`` and ``occurred_at``. Answers in JSON: 201 with
     the door page to go back to; 401 when the session has ended (the phone keeps the answer);
     4xx that will never succeed with the reason."""
-    if not _same_site():
-        return _json(403, "cross_site", _("This request did not come from these pages."))
-    if not current_user.is_authenticated:
-        return _json(401, "signed_out", _("Sign in to send the needs waiting on this phone."))
-    if current_user.record.role not in WORKERS:
-        return _json(403, "role", _("This page is not for your role"))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("fields"), dict):
-        return _json(400, "body", _("Something in the request was wrong"))
-    captured_by = body.get("captured_by")
-    if captured_by is not None and captured_by != current_user.record.username:
-        return _json(409, "other_user", _("Captured by %(name)s.", name=str(captured_by)))
-    try:
-        key = checked_key(request.headers.get("Idempotency-Key"))
-        occurred_at = _occurred_at(body.get("occurred_at"), services().projects.clock.now())
-    except ValueError:
-        return _json(422, "occurred_at", _("Something in the request was wrong"))
-    if key is None:
-        return _json(400, "idempotency_key", _("Something in the request was wrong"))
+    sent = queued(WORKERS, _("This page is not for your role"), services().projects.clock.now())
+    if not isinstance(sent, Queued):
+        return sent
+    key, occurred_at = sent.key, sent.occurred_at
     try:
         check_project(project_id, "consent")
         project = project_in_scope(project_id, note=False)
     except (HTTPException, DomainError):
         return _json(404, "refused", _("This page is not for your role"))
-    fields = {
-        name: str(value)
-        for name, value in body["fields"].items()
-        if isinstance(value, str | int | float) and name not in ("csrf_token", "key")
-    }
-    form = consent_form(project, formdata=MultiDict(fields), meta={"csrf": False})
+    form = consent_form(project, formdata=sent.fields, meta={"csrf": False})
     if not form.validate():
         return _refused(form, 422)
     try:
