@@ -38,9 +38,12 @@ def community_of(services: Services) -> Community:
     return next(iter(services.needs.communities.values()))
 
 
-def write_partners(services: Services, count: int, rng: random.Random) -> list[PartnerTerms]:
-    """Register `count` partners, each serving 1-3 categories in some blocks or all of them."""
-    community = community_of(services)
+def write_partners(
+    services: Services, count: int, rng: random.Random, community: Community | None = None
+) -> list[PartnerTerms]:
+    """Register `count` partners (of the community, else the first), each serving 1-3
+    categories in some blocks or all of them."""
+    community = community or community_of(services)
     blocks = [b.code for b in community.blocks]
     now = SystemClock().now()
     made = [

@@ -13,14 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
-from bench.corpus import CATEGORIES, KINDS, SAVE_EVERY, _CaseWriter, _referral_case
+from bench.corpus import CATEGORIES, SAVE_EVERY, _CaseWriter, _referral_case, write_partners
 from kernel.checks import Stamp
 from kernel.clock import SystemClock
 from kernel.community import DEMO_COMMUNITY, Community, community_from_dict, community_id
 from needs.domain import Need
 from needs.exceptions import OpenReferralsError
-from needs.values import Household, NeedStatus, PartnerTerms
-from partners.domain import Partner
+from needs.values import Household, NeedStatus
 from web.bootstrap import Services
 
 DAYS = 365  # a year of activity
@@ -95,31 +94,6 @@ def community_file(folder: Path, street: list[Community]) -> Path:
     return path
 
 
-def _partners(
-    services: Services, community: Community, count: int, rng: random.Random
-) -> list[PartnerTerms]:
-    blocks = [b.code for b in community.blocks]
-    now = SystemClock().now()
-    made = [
-        Partner.register(
-            community=community.id,
-            name=f"伙伴 {i:03d}",
-            kind=rng.choice(KINDS),
-            categories=rng.sample(CATEGORIES, rng.randint(1, 3)),
-            blocks=["*"] if rng.random() < 0.3 else rng.sample(blocks, rng.randint(1, 3)),
-            weekly_capacity=rng.randint(3, 20),
-            actor="bench",
-            occurred_at=now,
-            recorded_at=now,
-        )
-        for i in range(count)
-    ]
-    services.partners.save(*made)
-    return [
-        PartnerTerms(p.id, p.name, True, frozenset(p.categories), frozenset(p.blocks)) for p in made
-    ]
-
-
 def _households(
     community: Community, count: int, rng: random.Random
 ) -> list[tuple[str, Household]]:
@@ -164,7 +138,7 @@ def write_street(
     now = SystemClock().now()
     per_community = max(1, sizes.needs // len(street))
     for index, community in enumerate(street):
-        partners = _partners(services, community, sizes.partners, rng)
+        partners = write_partners(services, sizes.partners, rng, community)
         homes = _households(community, sizes.households, rng)
         written.partners += len(partners)
         written.households += len(homes)
