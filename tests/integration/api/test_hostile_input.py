@@ -93,8 +93,15 @@ def ids(
         headers=as_user("secretary"),
     )
     assert offering.status_code == 201, offering.json
+    group = client.post(
+        "/api/v1/volunteer-groups",
+        json={"block": "B3", "name": "三块区志愿者组团", "leader": "leader3"},
+        headers=leader,
+    )
+    assert group.status_code == 201, group.json
     return {
         "offering_id": offering.json["id"],
+        "group_id": group.json["id"],
         "template_id": template["id"],
         "project_id": project.json["id"],
         "step_id": "housing-01",
