@@ -3,7 +3,6 @@ blocks, each discharged in one tap) and the secretary's compliance board."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,12 +16,12 @@ from duties.values import day_end, local_day
 from store.errors import HouseholdErasedError
 from web.access import LEADERS, duty_in_scope, noted_duties
 from web.bootstrap import services
+from web.operations.compliance import COMPLIANCE_WEEKS, compliance_board
 from web.pages.access import roles
 from web.pages.forms import unprintable_refusal
 from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
-COMPLIANCE_WEEKS = 4
 REASONS = {
     "moved_in": _l("Moved in"),
     "hospitalised": _l("In hospital"),
@@ -90,13 +89,5 @@ def discharge(duty_id: UUID) -> Response:
 @roles("secretary", "auditor")
 def compliance() -> str:
     """Per block over the last four weeks: duties due, done on time, done late, overdue."""
-    running = services()
-    now = running.clock.now()
-    since = now - timedelta(weeks=COMPLIANCE_WEEKS)
-    counted = {
-        row["block"]: row for row in running.duties_view.compliance(g.user.community, since, now)
-    }
-    community = running.needs.community(g.user.community)
-    empty = {"due": 0, "on_time": 0, "late": 0, "overdue": 0}
-    rows = [{"block": b.code, **empty, **counted.get(b.code, {})} for b in community.blocks]
+    rows = compliance_board(services(), g.user.community, COMPLIANCE_WEEKS)
     return render_template("pages/compliance.html", rows=rows, weeks=COMPLIANCE_WEEKS)

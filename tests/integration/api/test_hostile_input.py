@@ -93,7 +93,14 @@ def ids(
         headers=as_user("secretary"),
     )
     assert offering.status_code == 201, offering.json
+    group = client.post(
+        "/api/v1/volunteer-groups",
+        json={"block": "B3", "name": "三块组团", "leader": "张"},
+        headers=leader,
+    )
+    assert group.status_code == 201, group.json
     return {
+        "group_id": group.json["id"],
         "offering_id": offering.json["id"],
         "template_id": template["id"],
         "project_id": project.json["id"],
