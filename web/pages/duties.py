@@ -15,6 +15,7 @@ from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
 from store.errors import HouseholdErasedError
 from web.access import LEADERS, duty_in_scope, noted_duties
+from web.access_volunteers import VOLUNTEER, is_volunteer
 from web.bootstrap import services
 from web.operations.compliance import COMPLIANCE_WEEKS, compliance_board
 from web.pages.access import roles
@@ -62,15 +63,17 @@ def today() -> str:
 
 
 @bp.route("/duties/<uuid:duty_id>/discharge", methods=["POST"])
-@roles(*LEADERS)
+@roles(*LEADERS, VOLUNTEER)
 def discharge(duty_id: UUID) -> Response:
-    """Discharge a duty in one tap, with optional notes; back to "today"."""
+    """Discharge a duty in one tap, with optional notes; back to "today" (a volunteer: back
+    to what is asked of them)."""
     duty_in_scope(duty_id)
+    back = url_for("pages.volunteer_work.my_work_page" if is_volunteer() else "pages.duties.today")
     notes = request.form.get("notes") or ""
     refusal = unprintable_refusal(notes)  # the one form here that is no Form
     if refusal is not None:
         flash(refusal, "error")
-        return redirect(url_for("pages.duties.today"))
+        return redirect(back)
     notes = notes.strip()
     try:
         services().duties.discharge_duty(duty_id, notes, actor=g.user.username)
@@ -82,7 +85,7 @@ def discharge(duty_id: UUID) -> Response:
         flash(explain(error)[1], "error")  # the duty stays open: discharge it without notes
     else:
         flash(_("Done. Thank you."), "success")
-    return redirect(url_for("pages.duties.today"))
+    return redirect(back)
 
 
 @bp.route("/compliance")
