@@ -191,3 +191,32 @@ def test_the_compliance_board_counts_the_volunteers_contacts_beside_the_leaders(
     assert (b3["due"], b3["by_leader"], b3["by_volunteers"]) == (2, 1, 1)
     for user in ("leader3", "vol3", "hospital"):
         assert client.get("/api/v1/compliance", headers=as_user(user)).status_code == 403
+
+
+def test_a_volunteers_name_and_phone_are_shown_to_the_committee_and_never_to_partners(
+    client, as_user, group, need, referral, world
+):
+    path = f"/api/v1/volunteer-groups/{group['id']}/members"
+    body = {"name": "独一无二志愿者", "contact_phone": "13912377777", "account": ""}
+    member = client.post(path, json=body, headers=as_user("leader3")).json["members"][-1]
+    assign(client, as_user, need["id"], member)
+    for user in ("secretary", "leader3", "auditor"):
+        shown = client.get(f"/api/v1/volunteer-groups/{group['id']}", headers=as_user(user))
+        assert "13912377777" in shown.get_data(as_text=True), user
+    hospital = as_user("hospital")
+    partner_id = world.partner_ids["hospital"]
+    answers = [
+        client.get(f"/api/v1/referrals/{referral['id']}", headers=hospital),
+        client.get(f"/api/v1/partners/{partner_id}/referrals", headers=hospital),
+        client.get(f"/api/v1/needs/{need['id']}", headers=hospital),
+        client.get(f"/api/v1/needs/{need['id']}/history", headers=hospital),
+        client.get("/api/v1/volunteer-groups", headers=hospital),
+        client.get(f"/api/v1/volunteer-groups/{group['id']}", headers=hospital),
+        client.get("/api/v1/compliance", headers=hospital),
+    ]
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert all(a.status_code in (403, 404) for a in answers[2:])
+    for answer in answers:
+        text = answer.get_data(as_text=True)
+        assert "独一无二志愿者" not in text
+        assert "13912377777" not in text
