@@ -27,3 +27,12 @@ Feature: A volunteer's own work (志愿者)
     Then it is refused with 403 Forbidden
     When vol3 reads the block's needs
     Then it is refused with 403 Forbidden
+
+  Scenario: A duty asked of a volunteer is on their today, and they do it
+    Given the household of the need has gone into hospital, so a visit falls due
+    And leader3 has asked "褚家明" to do the visit
+    When vol3 reads what is asked of them
+    Then they find the visit, and nothing else
+    When vol3 has done the visit, noting "已探望"
+    Then the visit is done by vol3
+    And the compliance board counts 1 visit done by block B3's volunteers

@@ -118,3 +118,56 @@ def resolves(api: Api, need: dict[str, Any], username: str) -> Answer:
 def reads_needs(api: Api, username: str) -> Answer:
     api.sign_in(username)
     return api.get(username, "/needs")
+
+
+@given(
+    "the household of the need has gone into hospital, so a visit falls due",
+    target_fixture="duty",
+)
+def visit_falls_due(api: Api, need: dict[str, Any]) -> dict[str, Any]:
+    path = f"/households/{need['household']['id']}/life-events"
+    household = succeeded(api.post("leader3", path, {"type": "hospitalised"}))
+    return dict(household["duties"][0])
+
+
+@given(parsers.re(USER + r" has asked " + QUOTED.format("name") + r" to do the visit"))
+def has_asked_duty(
+    api: Api, group: dict[str, Any], duty: dict[str, Any], username: str, name: str
+) -> None:
+    (member,) = [m for m in group["members"] if m["name"] == name]
+    body = {"member_id": member["id"]}
+    succeeded(api.post(username, f"/duties/{duty['id']}/volunteer", body))
+
+
+@then("they find the visit, and nothing else")
+def finds_the_visit(answer: Answer, duty: dict[str, Any]) -> None:
+    found = succeeded(answer)
+    assert found["needs"] == []
+    assert [d["id"] for d in found["duties"]] == [duty["id"]]
+
+
+@when(
+    parsers.re(USER + r" has done the visit, noting " + QUOTED.format("notes")),
+    target_fixture="answer",
+)
+def does_visit(api: Api, duty: dict[str, Any], username: str, notes: str) -> Answer:
+    return api.post(username, f"/duties/{duty['id']}/discharge", {"notes": notes})
+
+
+@then(parsers.re(r"the visit is done by (?P<volunteer>\w+)"))
+def visit_done(answer: Answer, volunteer: str) -> None:
+    done = succeeded(answer)
+    assert (done["status"], done["discharged_by"]) == ("discharged", volunteer)
+
+
+@then(
+    parsers.re(
+        r"the compliance board counts (?P<count>\d+) visits? done by block (?P<block>B\d+)'s "
+        r"volunteers"
+    )
+)
+def board_counts(api: Api, count: str, block: str) -> None:
+    api.sign_in("secretary")
+    rows = succeeded(api.get("secretary", "/compliance"))["items"]
+    (row,) = [r for r in rows if r["block"] == block]
+    assert (row["by_volunteers"], row["by_leader"]) == (int(count), 0)
