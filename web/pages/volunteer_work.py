@@ -18,6 +18,7 @@ from web.operations.volunteering import assigned_work
 from web.pages.access import roles
 from web.pages.duties import KINDS, REASONS
 from web.pages.forms import unprintable_refusal
+from web.presentation.labels import FOLLOW_UP_VERDICTS
 
 bp = Blueprint("volunteer_work", __name__)
 
@@ -38,7 +39,12 @@ def my_work_page() -> str:
     """What is assigned to me: needs to visit or follow up, duties to do."""
     needs, duties = my_work()
     return render_template(
-        "pages/volunteer_work.html", needs=needs, duties=duties, reasons=REASONS, kinds=KINDS
+        "pages/volunteer_work.html",
+        needs=needs,
+        duties=duties,
+        reasons=REASONS,
+        kinds=KINDS,
+        verdicts=FOLLOW_UP_VERDICTS,
     )
 
 
@@ -58,4 +64,27 @@ def visit(need_id: UUID) -> Response:
         flash(error.message, "error")
     else:
         flash(_("Visit recorded. Thank you."), "success")
+    return redirect(url_for("pages.volunteer_work.my_work_page"))
+
+
+@bp.route("/my-work/needs/<uuid:need_id>/follow-up", methods=["POST"])
+@roles(VOLUNTEER)
+def follow_up(need_id: UUID) -> Response:
+    """Record the resident's verdict at the follow-up visit of a need assigned to me (the
+    leader decides whether to reopen it)."""
+    need_in_scope(need_id)
+    verdict = request.form.get("verdict") or ""
+    note = (request.form.get("note") or "").strip()
+    refusal = unprintable_refusal(note)
+    if verdict not in FOLLOW_UP_VERDICTS:
+        refusal = _("Choose the resident's verdict.")
+    if refusal is not None:
+        flash(refusal, "error")
+        return redirect(url_for("pages.volunteer_work.my_work_page"))
+    try:
+        services().needs.record_follow_up(need_id, verdict, note, actor=g.user.username)
+    except (ConflictError, InvalidInputError) as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Follow-up recorded. Thank you."), "success")
     return redirect(url_for("pages.volunteer_work.my_work_page"))

@@ -70,3 +70,21 @@ def test_a_volunteer_records_a_visit_and_does_the_duty_in_one_tap(
         assert running.duties.get_duty(UUID(str(asked["duty"])))["discharged_by"] == "vol3"
     html = phone.open("/my-work").get_data(as_text=True)
     assert f'data-duty="{asked["duty"]}"' not in html
+
+
+def test_a_volunteer_records_the_follow_up_of_a_resolved_need(
+    app: Flask, phone: Phone, asked: dict[str, Any]
+) -> None:
+    with app.app_context():
+        services().needs.resolve(asked["need"], "helped", "已送医", actor="leader3")
+    phone.sign_in("vol3")
+    html = phone.open("/my-work?lang=en").get_data(as_text=True)
+    assert f'action="/my-work/needs/{asked["need"]}/follow-up"' in html
+    answer = phone.send(f"/my-work/needs/{asked['need']}/follow-up", verdict="satisfied", note="")
+    assert answer.headers["Location"].endswith("/my-work")
+    with app.app_context():
+        follow_up = services().needs.load(asked["need"]).follow_up
+    assert follow_up is not None
+    assert (follow_up.verdict.value, follow_up.by) == ("satisfied", "vol3")
+    html = phone.open("/my-work").get_data(as_text=True)
+    assert f'data-need="{asked["need"]}"' not in html
