@@ -68,3 +68,6 @@ def check_volunteer_account(account: str, block: str) -> None:
         or list(user.blocks) != [block]
     ):
         raise InvalidInputError("account", f"no volunteer account {account} for block {block}")
+    for group in services().duties.list_volunteer_groups(g.user.community):
+        if any(member.get("account") == account for member in group["members"]):
+            raise InvalidInputError("account", f"{account} is linked to a volunteer already")

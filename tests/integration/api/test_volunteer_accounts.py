@@ -108,7 +108,7 @@ def test_a_volunteer_does_nothing_else(client, as_user, assigned, group):
 
 def test_a_volunteer_entry_links_only_a_volunteer_account_of_its_block(client, as_user, group):
     path = f"/api/v1/volunteer-groups/{group['id']}/members"
-    for account in ("vol5", "leader3", "nobody"):
+    for account in ("vol5", "leader3", "nobody", "vol3"):  # vol3: linked already
         body = {"name": "王", "account": account}
         answer = client.post(path, json=body, headers=as_user("leader3"))
         assert answer.status_code == 422, answer.json
