@@ -95,13 +95,13 @@ def ids(
     assert offering.status_code == 201, offering.json
     group = client.post(
         "/api/v1/volunteer-groups",
-        json={"block": "B3", "name": "三块组团", "leader": "张"},
+        json={"block": "B3", "name": "三块区志愿者组团", "leader": "leader3"},
         headers=leader,
     )
     assert group.status_code == 201, group.json
     return {
-        "group_id": group.json["id"],
         "offering_id": offering.json["id"],
+        "group_id": group.json["id"],
         "template_id": template["id"],
         "project_id": project.json["id"],
         "step_id": "housing-01",
