@@ -31,6 +31,7 @@ class Role(Enum):
     PARTNER = "partner"
     AUDITOR = "auditor"
     PROJECT_MEMBER = "project_member"  # a resident on a project's team (projects they serve on)
+    VOLUNTEER = "volunteer"  # a member of a block's volunteer group (what is assigned to them)
 
 
 def user_id(username: str) -> UUID:
@@ -223,8 +224,10 @@ def _access(
     partner = _partner_id(partner_id)
     if checked_role is Role.BLOCK_LEADER and not codes:
         raise InvalidAccountError("blocks", "a block leader needs at least one block")
-    if checked_role is not Role.BLOCK_LEADER and codes:
-        raise InvalidAccountError("blocks", "only a block leader has blocks")
+    if checked_role is Role.VOLUNTEER and len(codes) != 1:
+        raise InvalidAccountError("blocks", "a volunteer has the one block of their group")
+    if checked_role not in (Role.BLOCK_LEADER, Role.VOLUNTEER) and codes:
+        raise InvalidAccountError("blocks", "only a block leader or a volunteer has blocks")
     if checked_role is Role.PARTNER and partner is None:
         raise InvalidAccountError("partner_id", "a partner user needs a partner_id")
     if checked_role is not Role.PARTNER and partner is not None:

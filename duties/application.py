@@ -139,6 +139,18 @@ class Duties(VolunteerGroups, HouseholdRegistry):
         )
         return household_id
 
+    def assign_duty_volunteer(
+        self, duty_id: UUID, group_id: UUID, member_id: UUID, *, actor: str, **o: Any
+    ) -> None:
+        """Ask a volunteer (of the block's group, checked by the caller) to do an open duty."""
+        household_id = self.locate_duty(duty_id)
+        self._update(
+            household_id,
+            lambda h, s: h.assign_volunteer(duty_id, group_id, member_id, s),
+            actor,
+            **o,
+        )
+
     def note_details(
         self, household_id: UUID, head: str, phone: str, people: int | None, *, actor: str, **o: Any
     ) -> bool:

@@ -275,6 +275,33 @@ class Household(Aggregate):
             **stamp.event_kwargs(),
         )
 
+    def assign_volunteer(
+        self, duty_id: UUID, group_id: UUID, member_id: UUID, stamp: Stamp
+    ) -> None:
+        """Ask a volunteer of the block's group (checked by the caller) to do an open duty;
+        the block's leader still owns it."""
+        duty = self.duty(duty_id)
+        if not duty.is_open:
+            raise DutyDischargedError(f"duty {duty_id} was discharged already")
+        if duty.volunteer == {"group_id": group_id, "member_id": member_id}:
+            return
+        self.trigger_event(
+            self.DutyVolunteerAssigned,
+            duty_id=duty_id,
+            group_id=group_id,
+            member_id=member_id,
+            **stamp.event_kwargs(),
+        )
+
+    class DutyVolunteerAssigned(Event):
+        duty_id: UUID
+        group_id: UUID
+        member_id: UUID
+
+        def apply(self, household: Household) -> None:
+            duty = household.duty(self.duty_id)
+            duty.volunteer = {"group_id": self.group_id, "member_id": self.member_id}
+
     def duty(self, duty_id: UUID) -> Duty:
         for duty in self.duties:
             if duty.id == duty_id:

@@ -64,6 +64,7 @@ def describe_duty(household: Household, duty: Duty, now: datetime | None = None)
         "discharged_at": duty.discharged_at,
         "discharged_by": duty.discharged_by,
         "notes": duty.notes,
+        "volunteer": dict(duty.volunteer) if duty.volunteer else None,
     }
     if now is not None:
         described["overdue"] = duty.is_open and now > duty.due_at

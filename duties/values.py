@@ -74,6 +74,7 @@ class Duty:
     discharged_at: datetime | None = None
     discharged_by: str | None = None
     notes: str = ""
+    volunteer: dict[str, UUID] | None = None  # the group member asked to do it; not the owner
 
     @property
     def is_open(self) -> bool:

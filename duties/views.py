@@ -258,18 +258,25 @@ class DutiesView(AddressIndex, TrackedSqlView):
             ).fetchall()
         return [self._times(r) for r in rows], int(total["n"] if total else 0)
 
-    def compliance(self, community: str, since: datetime, now: datetime) -> list[dict[str, Any]]:
-        """Per block, duties due since `since`: how many, done on time, done late, overdue."""
+    def compliance(
+        self, community: str, since: datetime, now: datetime, volunteers: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Per block, duties due since `since`: how many, done on time, done late, overdue, and
+        how many of those done the `volunteers` (usernames) did."""
+        names = {f"v{i}": name for i, name in enumerate(volunteers)}
+        # Only placeholders go into the text; the names are parameters.
+        among = ", ".join(f"%({n})s" for n in names) or "NULL"
         with self.store.read() as sql:
             rows = sql.execute(
-                "SELECT block, COUNT(*) AS due, "
+                "SELECT block, COUNT(*) AS due, "  # noqa: S608
+                f"SUM(CASE WHEN discharged_by IN ({among}) THEN 1 ELSE 0 END) AS by_volunteers, "
                 "SUM(CASE WHEN discharged_at IS NOT NULL AND discharged_at <= due_at "
                 "THEN 1 ELSE 0 END) AS on_time, "
                 "SUM(CASE WHEN discharged_at > due_at THEN 1 ELSE 0 END) AS late, "
                 "SUM(CASE WHEN discharged_at IS NULL AND due_at < %(now)s THEN 1 ELSE 0 END) "
                 "AS overdue FROM duties_view WHERE community=%(c)s AND due_at >= %(since)s "
                 "AND fell_due_at <= %(now)s GROUP BY block ORDER BY block",
-                {"c": community, "since": self._t(since), "now": self._t(now)},
+                {"c": community, "since": self._t(since), "now": self._t(now), **names},
             ).fetchall()
         return [{k: (v if k == "block" else int(v or 0)) for k, v in r.items()} for r in rows]
 

@@ -43,13 +43,16 @@ class VolunteerGroups(SealedApplication):
         contact_phone: str = "",
         skills: list[str] | None = None,
         availability: str = "",
+        account: str = "",
         actor: str,
     ) -> UUID:
-        """Add a volunteer to the group; returns the member's id."""
+        """Add a volunteer to the group (with the account they sign in with, if they have one:
+        the caller has checked it); returns the member's id."""
         group = self.load_volunteer_group(group_id)
-        member_id = group.add_member(
-            name, contact_phone, skills or [], availability, self.stamp(actor, None)
-        )
+        stamp = self.stamp(actor, None)
+        member_id = group.add_member(name, contact_phone, skills or [], availability, stamp)
+        if account:
+            group.link_account(member_id, account, stamp)
         self.save(group)
         return member_id
 

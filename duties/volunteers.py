@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from kernel.checks import Stamp, phone, text
+from kernel.errors import InvalidInputError
 from store.commands import CommandEvent
 
 SKILL_LIMIT = 10
@@ -91,5 +92,33 @@ class VolunteerGroup(Aggregate):
                     "skills": list(self.skills),
                     "availability": self.availability,
                     "added_at": self.occurred_at,
+                    "account": "",
                 }
             )
+
+    def link_account(self, member_id: UUID, account: str, stamp: Stamp) -> None:
+        """Link a volunteer to the account they sign in with (role `volunteer`); the caller
+        has checked the account. Linking the same account again changes nothing."""
+        member = next((m for m in self.members if m["id"] == member_id), None)
+        if member is None:
+            raise InvalidInputError("member_id", f"no volunteer {member_id} in this group")
+        if member["account"] == account:
+            return
+        self.trigger_event(
+            self.AccountLinked, member_id=member_id, account=account, **stamp.event_kwargs()
+        )
+
+    def member_of(self, account: str) -> dict[str, Any] | None:
+        """The volunteer who signs in as `account`, if one of this group's."""
+        return next((m for m in self.members if account and m["account"] == account), None)
+
+    class AccountLinked(Event):
+        """A volunteer's account (a username, not sealed: it names no resident)."""
+
+        member_id: UUID
+        account: str
+
+        def apply(self, group: VolunteerGroup) -> None:
+            for member in group.members:
+                if member["id"] == self.member_id:
+                    member["account"] = self.account

@@ -25,6 +25,7 @@ from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from partners.domain import ALL_BLOCKS
 from projects.exceptions import ProjectNotFoundError
 from store.sqlstore import Sql
+from web.access_volunteers import assigned_to_me, is_volunteer
 from web.bootstrap import services
 
 LEADERS = ("secretary", "block_leader")
@@ -108,7 +109,11 @@ def need_in_scope(
 
 
 def _check_scope(need: Mapping[str, Any]) -> None:
-    if need["community"] != g.user.community or not may_see_block(need["block"]):
+    if is_volunteer():  # a volunteer: what is assigned to them (web/access_volunteers.py)
+        visible = assigned_to_me(need)
+    else:
+        visible = need["community"] == g.user.community and may_see_block(need["block"])
+    if not visible:
         raise NeedNotFoundError(f"no need {need['id']}")
 
 
@@ -201,7 +206,8 @@ def duty_in_scope(duty_id: UUID) -> dict[str, Any]:
     """The duty as plain data, or 404 when it is not the caller's to see."""
     running = services()
     duty = running.duties.get_duty(duty_id)
-    if not _visible(duty["community"], duty["block"]):
+    visible = assigned_to_me(duty) if is_volunteer() else _visible(duty["community"], duty["block"])
+    if not visible:
         raise DutyNotFoundError(f"no duty {duty_id}")
     note_read(duty["household_id"], DUTY_FIELDS, request.path, running.clock.now())
     return duty

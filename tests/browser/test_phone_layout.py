@@ -92,6 +92,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], None]]] = {
     ),
     "needs-secretary": ("secretary", lambda page: page.goto("/needs")),
     "volunteers": ("leader3", lambda page: page.goto("/volunteer-groups")),
+    "my-work": ("vol3", lambda page: page.goto("/my-work")),  # a volunteer's own page
     "history": (
         "auditor",
         lambda page: (

@@ -241,7 +241,17 @@ def test_the_demo_users_are_created_once_with_a_user_per_known_partner(
     created = create_demo_users(services, PASSWORD)
 
     leaders = [f"leader{n}" for n in range(1, 8)]
-    assert created == ["secretary", *leaders, "auditor", "hospital", "enterprise"]
+    assert created == [
+        "secretary",
+        *leaders,
+        "auditor",
+        "treasurer22",
+        "vol3",
+        "vol5",
+        "hospital",
+        "enterprise",
+    ]
+    assert services.accounts.get_user("vol3").blocks == ("B3",)
     assert services.accounts.get_user("leader7").blocks == ("B7",)
     hospital = services.partners.find_by_name(COMMUNITY, "利群医院")
     assert services.accounts.get_user("hospital").partner_id == hospital.partner_id

@@ -213,3 +213,29 @@ def test_each_block_has_its_volunteer_group_with_a_few_volunteers(seeded: Seeded
     groups = seeded.services.duties.list_volunteer_groups(DEMO_COMMUNITY.id)
     assert [g["block"] for g in groups] == [b.code for b in DEMO_COMMUNITY.blocks]
     assert all(len(g["members"]) >= 2 and g["members"][0]["contact_phone"] for g in groups)
+
+
+def test_two_volunteers_sign_in_and_each_is_asked_to_help_with_a_need_and_a_duty(
+    seeded: Seeded,
+) -> None:
+    groups = seeded.services.duties.list_volunteer_groups(DEMO_COMMUNITY.id)
+    linked = {m["account"]: (g, m) for g in groups for m in g["members"] if m["account"]}
+    assert sorted(linked) == ["vol3", "vol5"]
+    for account, (group, member) in linked.items():
+        entry = {"group_id": group["id"], "member_id": member["id"]}
+        needs = [
+            n
+            for n in seeded.needs
+            if seeded.services.needs.load(UUID(str(n["need_id"]))).volunteer == entry
+        ]
+        assert len(needs) == 1, account
+        now = seeded.services.clock.now()
+        duties, _ = seeded.services.duties_view.list_duties(
+            DEMO_COMMUNITY.id, [group["block"]], "all", now, now
+        )
+        asked = [
+            d
+            for d in duties
+            if seeded.services.duties.get_duty(UUID(str(d["duty_id"])))["volunteer"]
+        ]
+        assert len(asked) == 1, account

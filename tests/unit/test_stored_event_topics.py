@@ -51,6 +51,7 @@ STORED_TOPICS = {
         "Created": "duties.domain:Household.Created",
         "DetailsNoted": "duties.domain:Household.DetailsNoted",
         "DutyDischarged": "duties.domain:Household.DutyDischarged",
+        "DutyVolunteerAssigned": "duties.domain:Household.DutyVolunteerAssigned",
         "DutyFellDue": "duties.domain:Household.DutyFellDue",
         "Event": "duties.domain:Household.Event",
         "GroupJoined": "duties.domain:Household.GroupJoined",
@@ -68,6 +69,7 @@ STORED_TOPICS = {
         "RecordTurnedIntoNeed": "duties.record:Record.RecordTurnedIntoNeed",
     },
     VolunteerGroup: {
+        "AccountLinked": "duties.volunteers:VolunteerGroup.AccountLinked",
         "Created": "duties.volunteers:VolunteerGroup.Created",
         "Event": "duties.volunteers:VolunteerGroup.Event",
         "GroupFormed": "duties.volunteers:VolunteerGroup.GroupFormed",

@@ -90,6 +90,7 @@ def init_app(app: Flask) -> Api:
         audit,
         auth,
         channels,
+        compliance,
         directory,
         docs,
         duties,
@@ -112,6 +113,7 @@ def init_app(app: Flask) -> Api:
         reminders,
         reports,
         team_channels,
+        volunteer_work,
         volunteers,
     )
 
@@ -151,7 +153,7 @@ def init_app(app: Flask) -> Api:
         directory,
     ):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
-    for module in (follow_ups, handover, volunteers):  # households at the centre (#18)
+    for module in (follow_ups, handover, volunteers, volunteer_work, compliance):  # (#18)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     docs.init_app(app)
     auth.init_app(app)

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from duties.values import day_end, local_day
 from web.access import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
+from web.access_volunteers import VOLUNTEER
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -59,7 +60,7 @@ class Duties(MethodView):
 
 @blp.route("/duties/<uuid:duty_id>")
 class Duty(MethodView):
-    @roles(*READERS)
+    @roles(*READERS, VOLUNTEER)
     @blp.response(200, s.DutySchema)
     def get(self, duty_id: UUID) -> Any:
         """One duty, with whether it is overdue."""
@@ -68,7 +69,7 @@ class Duty(MethodView):
 
 @blp.route("/duties/<uuid:duty_id>/discharge")
 class Discharge(MethodView):
-    @roles(*LEADERS)
+    @roles(*LEADERS, VOLUNTEER)
     @blp.arguments(s.DischargeSchema, required=False)
     @blp.response(200, s.DutySchema)
     @blp.alt_response(409, description="the duty was discharged already")

@@ -73,6 +73,13 @@ class DutySchema(Schema):
     overdue = fields.Boolean(required=True)
     discharged_at = Time(allow_none=True, required=True)
     discharged_by = fields.String(allow_none=True, required=True)
+    volunteer = fields.Dict(
+        keys=fields.String(),
+        values=fields.UUID(),
+        allow_none=True,
+        required=True,
+        metadata={"description": "the group's volunteer asked to do it (group_id, member_id)"},
+    )
     notes = fields.String(required=True)
 
 

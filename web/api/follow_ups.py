@@ -11,6 +11,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from web.access import LEADERS, READERS, check_need, need_in_scope, scoped_blocks
+from web.access_volunteers import VOLUNTEER
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
@@ -96,7 +97,7 @@ DuePageSchema = page_schema(DueFollowUpSchema, "DueFollowUpPage")
 
 @blp.route("/needs/<uuid:need_id>/follow-up")
 class NeedFollowUp(MethodView):
-    @roles(*LEADERS)
+    @roles(*LEADERS, VOLUNTEER)
     @blp.arguments(FollowUpCommandSchema)
     @blp.response(200, NeedSchema)
     @blp.alt_response(

@@ -21,6 +21,7 @@ from web.access import (
     listed_needs,
     need_in_scope,
 )
+from web.access_volunteers import VOLUNTEER
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (
@@ -110,7 +111,7 @@ class Needs(MethodView):
 
 @blp.route("/needs/<uuid:need_id>")
 class Need(MethodView):
-    @roles(*READERS)
+    @roles(*READERS, VOLUNTEER)
     @blp.arguments(s.NeedAtSchema, location="query")
     @blp.response(200, s.NeedSchema)
     def get(self, args: dict[str, Any], need_id: UUID) -> Any:
@@ -205,9 +206,11 @@ def iso_times(value: Any) -> Any:
 CommandView = Callable[..., Answer]
 
 
-def need_command(schema: type[Schema]) -> Callable[[CommandView], CommandView]:
-    """What every command on a need shares: leaders only, its body, the need as the answer,
-    409 and 412, and the If-Match and Idempotency-Key headers."""
+def need_command(
+    schema: type[Schema], also: tuple[str, ...] = ()
+) -> Callable[[CommandView], CommandView]:
+    """What every command on a need shares: leaders only (and the roles `also` names), its
+    body, the need as the answer, 409 and 412, and the If-Match and Idempotency-Key headers."""
 
     def decorate(post: CommandView) -> CommandView:
         post = blp.doc(parameters=[IF_MATCH_PARAMETER, IDEMPOTENCY_PARAMETER])(post)
@@ -216,7 +219,7 @@ def need_command(schema: type[Schema]) -> Callable[[CommandView], CommandView]:
         post = blp.response(200, s.NeedSchema)(post)
         # A body none of whose fields is required may be left out (as the document says).
         needed = any(field.required for field in schema().fields.values())
-        return roles(*LEADERS)(blp.arguments(schema, required=needed)(post))
+        return roles(*LEADERS, *also)(blp.arguments(schema, required=needed)(post))
 
     return decorate
 
@@ -234,7 +237,7 @@ class NeedAssign(MethodView):
 
 @blp.route("/needs/<uuid:need_id>/visits")
 class NeedVisits(MethodView):
-    @need_command(s.RecordVisitSchema)
+    @need_command(s.RecordVisitSchema, also=(VOLUNTEER,))
     def post(self, args: dict[str, Any], need_id: UUID) -> Answer:
         """Record a visit to the household."""
         current = check_need(need_id)

@@ -20,6 +20,7 @@ from web.access import (
     scoped_blocks,
     volunteer_group_in_scope,
 )
+from web.access_volunteers import check_volunteer_account
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,
@@ -46,6 +47,9 @@ class VolunteerSchema(Schema):
     skills = fields.List(fields.String(), required=True)
     availability = fields.String(required=True)
     added_at = Time(required=True)
+    account = fields.String(
+        required=True, metadata={"description": "the volunteer's account ('' for none)"}
+    )
 
 
 class VolunteerGroupSchema(Schema):
@@ -81,6 +85,11 @@ class NewVolunteerSchema(Schema):
         validate=validate.Length(max=10),
     )
     availability = fields.String(load_default="", validate=validate.Length(max=200))
+    account = fields.String(
+        load_default="",
+        validate=validate.Length(max=40),
+        metadata={"description": "the volunteer's account (role volunteer, the group's block)"},
+    )
 
 
 @blp.route("/volunteer-groups")
@@ -136,7 +145,9 @@ class Volunteers(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, args: dict[str, Any], group_id: UUID) -> Any:
         """Add a volunteer (name, phone, skills, availability) to the group."""
-        volunteer_group_in_scope(group_id)
+        group = volunteer_group_in_scope(group_id)
+        if args["account"]:
+            check_volunteer_account(args["account"], group["block"])
         services().duties.add_volunteer(group_id, actor=g.user.username, **args)
         group = volunteer_group_in_scope(group_id)
         return group, 200, etag(group["version"])

@@ -32,7 +32,12 @@ def users() -> None:
 @users.command("add")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
-@click.option("--block", "blocks", multiple=True, help="A block leader's block (repeatable).")
+@click.option(
+    "--block",
+    "blocks",
+    multiple=True,
+    help="A block leader's blocks (repeatable), or a volunteer's one block.",
+)
 @click.option("--partner", "partner_id", type=click.UUID, help="A partner user's partner id.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext

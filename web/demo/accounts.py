@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from accounts.demo import BLOCKS, DEMO_ACTOR, PARTNER_USERS
 from accounts.exceptions import UsernameTakenError
 from kernel.community import DEMO_COMMUNITY
+from web.demo.centre import VOLUNTEER_ACCOUNTS
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -26,6 +27,11 @@ def create_demo_users(services: Services, password: str) -> list[str]:
         {"username": "auditor", "role": "auditor"},
         # Building 22's treasurer, a resident on its project's team (web/demo/projects.py).
         {"username": "treasurer22", "role": "project_member"},
+        # Two volunteers of their blocks' groups (web/demo/centre.py links them and asks of them).
+        *(
+            {"username": username, "role": "volunteer", "blocks": [block]}
+            for username, (block, _name) in VOLUNTEER_ACCOUNTS.items()
+        ),
     ]
     for name, username in PARTNER_USERS.items():
         partner = services.partners.find_by_name(community, name)

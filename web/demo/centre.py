@@ -17,6 +17,7 @@ from web.operations.casework import FLAG
 if TYPE_CHECKING:
     from web.bootstrap import Services
 
+OPEN = ("open", "in_progress")
 VERDICTS = (("satisfied", 0.65), ("partly", 0.15), ("unreachable", 0.1), ("not_satisfied", 0.1))
 NOTES = {
     "satisfied": "居民说问题已经解决，很感谢",
@@ -91,8 +92,13 @@ GROUPS = {
 }
 
 
+# The volunteers who sign in (role volunteer, web/demo/accounts.py): block and member's name.
+VOLUNTEER_ACCOUNTS = {"vol3": ("B3", "褚家明"), "vol5": ("B5", "朱慧")}
+
+
 def seed_volunteer_groups(services: Services, community: Community) -> int:
-    """The seven volunteer groups, one per block, kept by each block's leader; none twice."""
+    """The seven volunteer groups, one per block, kept by each block's leader; none twice. The
+    volunteers with accounts are each asked to help with an open need and to do a duty."""
     if services.duties.list_volunteer_groups(community.id):
         return 0
     for number, (block, (name, leader, members)) in enumerate(sorted(GROUPS.items()), start=1):
@@ -101,12 +107,32 @@ def seed_volunteer_groups(services: Services, community: Community) -> int:
             community=community.id, block=block, name=name, leader=leader, actor=actor
         )
         for index, (member, skill) in enumerate(members):
-            services.duties.add_volunteer(
+            account = next((a for a, v in VOLUNTEER_ACCOUNTS.items() if v == (block, member)), "")
+            member_id = services.duties.add_volunteer(
                 group_id,
                 name=member,
                 contact_phone=f"139 {number:02d}{index:02d} {1000 + number * 10 + index}",
                 skills=[skill],
                 availability="工作日晚上、周末",
+                account=account,
                 actor=actor,
             )
+            if account:
+                _ask_of(services, community.id, block, group_id, member_id, actor)
     return len(GROUPS)
+
+
+def _ask_of(
+    services: Services, community: str, block: str, group_id: UUID, member_id: UUID, actor: str
+) -> None:
+    """Ask a volunteer to help with the block's first open need and do its first open duty."""
+    services.follower.catch_up()
+    rows, _ = services.view.list_needs(community, blocks=[block], statuses=OPEN, limit=1)
+    for row in rows:
+        need_id = UUID(str(row["need_id"]))
+        services.needs.assign_volunteer(need_id, group_id, member_id, actor=actor)
+    now = services.clock.now()
+    duties, _ = services.duties_view.list_duties(community, [block], "all", now, now, limit=1)
+    for duty in duties:
+        duty_id = UUID(str(duty["duty_id"]))
+        services.duties.assign_duty_volunteer(duty_id, group_id, member_id, actor=actor)

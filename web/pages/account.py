@@ -62,6 +62,8 @@ def home_for(role: str) -> str:
         return url_for("pages.clerk.inbox")
     if role == "project_member":
         return url_for("pages.project_page.projects")
+    if role == "volunteer":
+        return url_for("pages.volunteer_work.my_work_page")
     return url_for("pages.leader.needs")  # a role without pages of its own gets a clear 403
 
 

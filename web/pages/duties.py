@@ -3,7 +3,6 @@ blocks, each discharged in one tap) and the secretary's compliance board."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,13 +15,14 @@ from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
 from store.errors import HouseholdErasedError
 from web.access import LEADERS, duty_in_scope, noted_duties
+from web.access_volunteers import VOLUNTEER, is_volunteer
 from web.bootstrap import services
+from web.operations.compliance import COMPLIANCE_WEEKS, compliance_board
 from web.pages.access import roles
 from web.pages.forms import unprintable_refusal
 from web.pages.problems import explain
 
 bp = Blueprint("duties", __name__)
-COMPLIANCE_WEEKS = 4
 REASONS = {
     "moved_in": _l("Moved in"),
     "hospitalised": _l("In hospital"),
@@ -63,15 +63,17 @@ def today() -> str:
 
 
 @bp.route("/duties/<uuid:duty_id>/discharge", methods=["POST"])
-@roles(*LEADERS)
+@roles(*LEADERS, VOLUNTEER)
 def discharge(duty_id: UUID) -> Response:
-    """Discharge a duty in one tap, with optional notes; back to "today"."""
+    """Discharge a duty in one tap, with optional notes; back to "today" (a volunteer: back
+    to what is asked of them)."""
     duty_in_scope(duty_id)
+    back = url_for("pages.volunteer_work.my_work_page" if is_volunteer() else "pages.duties.today")
     notes = request.form.get("notes") or ""
     refusal = unprintable_refusal(notes)  # the one form here that is no Form
     if refusal is not None:
         flash(refusal, "error")
-        return redirect(url_for("pages.duties.today"))
+        return redirect(back)
     notes = notes.strip()
     try:
         services().duties.discharge_duty(duty_id, notes, actor=g.user.username)
@@ -83,20 +85,12 @@ def discharge(duty_id: UUID) -> Response:
         flash(explain(error)[1], "error")  # the duty stays open: discharge it without notes
     else:
         flash(_("Done. Thank you."), "success")
-    return redirect(url_for("pages.duties.today"))
+    return redirect(back)
 
 
 @bp.route("/compliance")
 @roles("secretary", "auditor")
 def compliance() -> str:
     """Per block over the last four weeks: duties due, done on time, done late, overdue."""
-    running = services()
-    now = running.clock.now()
-    since = now - timedelta(weeks=COMPLIANCE_WEEKS)
-    counted = {
-        row["block"]: row for row in running.duties_view.compliance(g.user.community, since, now)
-    }
-    community = running.needs.community(g.user.community)
-    empty = {"due": 0, "on_time": 0, "late": 0, "overdue": 0}
-    rows = [{"block": b.code, **empty, **counted.get(b.code, {})} for b in community.blocks]
+    rows = compliance_board(services(), g.user.community, COMPLIANCE_WEEKS)
     return render_template("pages/compliance.html", rows=rows, weeks=COMPLIANCE_WEEKS)

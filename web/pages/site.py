@@ -27,6 +27,7 @@ from web.pages import (
     reports,
     secretary,
     volunteer_page,
+    volunteer_work,
 )
 
 pages = Blueprint("pages", __name__)
@@ -52,4 +53,5 @@ pages.register_blueprint(project_door.bp)
 pages.register_blueprint(partner_page.bp)  # the partner directory (issue 17)
 pages.register_blueprint(offerings_page.bp)
 pages.register_blueprint(volunteer_page.bp)
+pages.register_blueprint(volunteer_work.bp)  # a volunteer's own page (#18)
 pages.register_error_handler(DomainError, errors.domain_error)

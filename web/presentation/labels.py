@@ -54,6 +54,7 @@ ROLES = {
     "partner": _l("Partner"),
     "auditor": _l("Auditor"),
     "project_member": _l("Project team member"),
+    "volunteer": _l("Volunteer"),
 }
 
 

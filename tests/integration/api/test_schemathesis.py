@@ -189,6 +189,7 @@ class Seeded:
     volunteer_groups: list[str] = field(default_factory=list)
     volunteers: list[str] = field(default_factory=list)
     to_help: list[str] = field(default_factory=list)
+    to_ask: list[str] = field(default_factory=list)
     to_refer: list[str] = field(default_factory=list)
     referable: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
@@ -220,6 +221,8 @@ class Seeded:
             "seeded-volunteer-groups": self.volunteer_groups,
             "seeded-volunteers": self.volunteers,
             "needs-to-help": self.to_help,
+            "duties-to-ask": self.to_ask,
+            "no-account": [""],
             "needs-to-refer": self.to_refer,
             "referable-partners": self.referable,
             "seeded-channels": self.channels,
@@ -522,6 +525,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         for g in volunteer_groups
     ]
     to_help = _log_needs(seeded_app, tokens["secretary"], 4)
+    _, to_ask, _ = _seed_duties_and_records(seeded_app, tokens[LEADER], ("301", "302"))
     for need in to_follow_up:
         body = {"outcome": "helped", "summary": "种子"}
         _post(seeded_app, tokens["secretary"], f"/needs/{need}/resolve", body)
@@ -575,6 +579,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         volunteer_groups=volunteer_groups,
         volunteers=volunteers,
         to_help=to_help,
+        to_ask=to_ask,
         to_refer=to_refer,
         referable=sorted(pid for pid, name in partners.items() if name in REFERABLE),
         channels=channels,

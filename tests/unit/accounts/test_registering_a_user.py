@@ -40,13 +40,14 @@ def test_a_users_id_is_derived_from_the_username(register: Register) -> None:
     assert register() == uuid5(NAMESPACE_URL, "urn:needs:user:leader3")
 
 
-def test_the_roles_are_secretary_block_leader_partner_auditor_and_project_member() -> None:
+def test_the_roles_are_secretary_block_leader_partner_auditor_project_member_volunteer() -> None:
     assert [role.value for role in Role] == [
         "secretary",
         "block_leader",
         "partner",
         "auditor",
         "project_member",
+        "volunteer",
     ]
 
 
@@ -218,3 +219,12 @@ def test_a_refused_registration_records_nothing(accounts: Accounts, register: Re
 
     assert accounts.find_user("leader3") is None
     assert accounts.list_users() == []
+
+
+def test_a_volunteer_has_the_one_block_of_their_group(register: Register) -> None:
+    with pytest.raises(InvalidAccountError) as raised:
+        register(username="vol3", role="volunteer", blocks=[])
+    assert raised.value.field == "blocks"
+    with pytest.raises(InvalidAccountError):
+        register(username="vol3", role="volunteer", blocks=["B3", "B5"])
+    register(username="vol3", role="volunteer", blocks=["B3"])
