@@ -207,7 +207,9 @@ def run_load(caller: Callable[[str, int], Caller], partners: dict[str, UUID]) ->
         body = {
             "category": ("emergency", "hardship")[i % 2],
             "block": "B3",
-            "household": {"building": 15, "unit": str(1 + i % 4), "room": f"{1 + i % 6}0{i % 4}"},
+            # a household of its own each (a second open need of one household and category
+            # would be refused as a possible duplicate)
+            "household": {"building": 15, "unit": str(1 + i % 4), "room": f"{1 + i // 4}0{i % 4}"},
             "resident_name": "王秀英",
             "contact_phone": "139 1234 5678",
             "description": "独居老人，需要有人上门",
