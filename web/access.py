@@ -357,6 +357,8 @@ def check_collector(collected_by: str) -> str:
     if collected_by not in ("", g.user.username):
         abort(403, description="a team member records the consents they collected")
     return str(g.user.username)
+
+
 # --- volunteer groups ------------------------------------------------------------------
 
 VOLUNTEER_FIELDS = ("leader", "members.name", "members.contact_phone")

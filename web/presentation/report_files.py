@@ -73,7 +73,7 @@ def to_pdf(
     lang: str,
     font: tuple[str, int],
 ) -> bytes:
-    """An A4 report: title and period, two bar charts, then each table."""
+    """An A4 report: title and period, three bar charts, then each table."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -96,6 +96,12 @@ def to_pdf(
         cell[2] += row["open_at_end"]
     legend = [word(k, lang) for k in ("logged", "resolved", "open_at_end")]
     _bars(pdf, word("chart_needs", lang), block_names, by_block, legend)
+    followed = {
+        r["block"]: [r["resolved"], r["followed_up"], r["confirmed_helped"]]
+        for r in report["follow_ups"]
+    }
+    legend = [word(k, lang) for k in ("resolved", "followed_up", "satisfied")]
+    _bars(pdf, word("chart_follow_ups", lang), block_names, followed, legend)
     duties: dict[str, list[int]] = {b: [0, 0, 0] for b in report["blocks"]}
     for row in report["duties"]:
         cell = duties.setdefault(row["block"], [0, 0, 0])

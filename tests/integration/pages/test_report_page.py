@@ -33,6 +33,8 @@ def test_the_secretary_sees_the_months_tables_and_chart(phone: Phone, month: UUI
     html = phone.open("/reports/menu?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
     assert "需求（按块、类别）" in html
     assert 'data-table="duties"' in html
+    assert 'data-table="follow_ups"' in html
+    assert "回访率" in html
     assert "<svg" in html
     assert "王" not in html  # counts only
     for kind in ("csv", "xlsx", "pdf"):
