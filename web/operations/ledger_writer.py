@@ -85,6 +85,8 @@ class LedgerWriter:
             if pending:
                 # Their keys made in one transaction, not one each as their events are sealed.
                 self.keys.make_keys(new)
+                # The others' keys read together, not one each as their events are sealed.
+                self.keys.keys_for(h.id for h in pending if h.id not in new)
                 self.duties.save(*pending)
         except IntegrityError:
             self.saved.clear()
