@@ -167,4 +167,11 @@ def _table(pdf: Any, table: dict[str, Any]) -> None:
     ) as grid:
         grid.row([str(h) for h in table["headers"]])
         for row in table["rows"]:
-            grid.row(["" if v is None else str(v) for v in row])
+            grid.row([_shown(v, f) for v, f in zip(row, table["formats"], strict=True)])
+
+
+def _shown(value: Any, number_format: str | None) -> str:
+    """A cell as the PDF prints it: a share as a percentage, nothing for no value."""
+    if value is None:
+        return ""
+    return f"{value * 100:.1f}%" if number_format == "0.0%" else str(value)
