@@ -3,6 +3,7 @@ the read model's address index, and what a need logged for a household is told o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -148,6 +149,11 @@ class HouseholdRegistry(SealedApplication):
         if not isinstance(found, Household):
             raise HouseholdNotFoundError(f"no household {household_id}")
         return found
+
+    def load_households(self, household_ids: Sequence[UUID]) -> dict[UUID, Household]:
+        """{id: the household} of those found, read together (a ledger's import)."""
+        found = self.load_many(household_ids)
+        return {i: h for i, h in found.items() if isinstance(h, Household)}
 
     def _register(
         self,

@@ -93,10 +93,10 @@ class DutiesView(AddressIndex, TrackedSqlView):
 
     def _watched(self, sql: Sql, e: Any, change: int) -> None:
         sql.execute(
-            "UPDATE duty_households SET watched=watched+%(n)s WHERE household_id=%(h)s",
-            {"n": change, "h": str(e.originator_id)},
+            "UPDATE duty_households SET watched=watched+%(n)s, version=%(v)s "
+            "WHERE household_id=%(h)s",
+            {"n": change, "v": e.originator_version, "h": str(e.originator_id)},
         )
-        self._version(sql, e)
 
     def _group_joined(self, sql: Sql, e: Any) -> None:
         self._watched(sql, e, 1)

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
-from needs.values import Resolution
+from needs.values import FollowUpVerdict, Resolution
 from store.sqlstore import SqlStore
 
 OUTCOMES = tuple(r.value for r in Resolution)
 DECLINE_REASONS = ("no_capacity", "out_of_scope", "not_eligible", "other")
 REFERRAL_OUTCOMES = ("helped", "not_helped", "unreachable")
+VERDICTS = tuple(v.value for v in FollowUpVerdict)
+HELPED = ("satisfied",)  # the verdicts that count as "the resident confirmed it helped"
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,31 @@ class PeriodCounts:
             partner["median_hours_to_answer"] = _median(answers.get(partner_id, []))
         return found
 
+    def follow_ups(
+        self, community: str, period: Period, blocks: Iterable[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """{block: resolved, followed_up, verdicts, shares} of the needs resolved in the period
+        and still resolved (as the follow-up board counts them), with the follow-ups recorded
+        by the end of the period."""
+        found: dict[str, dict[str, Any]] = {}
+        cut = period.cut
+        for row in self._rows("needs_view", community, None if blocks is None else list(blocks)):
+            resolved = row["resolved_at"]
+            if row["status"] != "resolved" or resolved is None:
+                continue
+            if not period.start <= resolved < period.end:
+                continue
+            block = found.setdefault(row["block"], empty_follow_ups())
+            block["resolved"] += 1
+            followed = row.get("followed_up_at")
+            verdict = row.get("follow_up_verdict")
+            if followed is not None and followed <= cut and verdict in VERDICTS:
+                block["followed_up"] += 1
+                block["verdicts"][verdict] += 1
+        for block in found.values():
+            shares(block)
+        return found
+
 
 _COUNTED = ("logged", "resolved", "open_at_end", "escalations")
 
@@ -166,3 +193,26 @@ def empty_partner(name: str) -> dict[str, Any]:
         "median_hours_to_answer": None,
         "outcomes": {},
     }
+
+
+def empty_follow_ups() -> dict[str, Any]:
+    """A block with no need resolved in the period."""
+    return {
+        "resolved": 0,
+        "followed_up": 0,
+        "verdicts": dict.fromkeys(VERDICTS, 0),
+        "confirmed_helped": 0,
+        "followed_up_share": None,
+        "helped_share": None,
+    }
+
+
+def shares(row: dict[str, Any]) -> dict[str, Any]:
+    """Sets the share followed up (of those resolved) and the share confirmed helped (of those
+    followed up), as the follow-up board rounds them; None where there is nothing to share."""
+    helped = sum(row["verdicts"].get(v, 0) for v in HELPED)
+    row["confirmed_helped"] = helped
+    whole, followed = row["resolved"], row["followed_up"]
+    row["followed_up_share"] = round(followed / whole, 3) if whole else None
+    row["helped_share"] = round(helped / followed, 3) if followed else None
+    return row

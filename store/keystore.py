@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +41,8 @@ _KEY_OR_TOMBSTONE = (
     "(SELECT state FROM erased_households WHERE household_id=%(h)s) AS state"
 )
 # A new household's key, unless it has one or was erased.
+_CHUNK = 500  # households a statement
+_HELD = "SELECT household_id, wrapped FROM household_keys WHERE household_id IN ({marks})"
 _MAKE = (
     "INSERT INTO household_keys (household_id, wrapped, created_at) "
     "SELECT %(h)s, %(w)s, %(at)s WHERE NOT EXISTS "
@@ -211,18 +213,27 @@ class KeyStore:
         or erased, keeps what it has (its first event finds that as ever)."""
         generation = self.cache.generation()
         made: dict[UUID, bytes] = {}
-        with self.store.write() as sql:
-            for household_id in household_ids:
-                if self.cache.key(household_id, generation) is not None:
-                    continue
+        wanted: dict[str, tuple[UUID, bytes, str]] = {}  # id: (id, key, wrapped)
+        for household_id in household_ids:
+            if self.cache.key(household_id, generation) is None:
                 key = AESGCM.generate_key(bit_length=256)
-                params = {
-                    "h": str(household_id),
-                    "w": wrap(self.kek, household_id, key),
-                    "at": datetime.now(UTC).isoformat(),
-                }
-                if sql.execute(_MAKE, params).rowcount == 1:
-                    made[household_id] = key
+                wanted[str(household_id)] = (household_id, key, wrap(self.kek, household_id, key))
+        at = datetime.now(UTC).isoformat()
+        names = list(wanted)
+        with self.store.write() as sql:
+            # All the inserts in one exchange (a pipeline on PostgreSQL), then which were made:
+            # a key there already, or a tombstone, keeps what the first event finds as ever.
+            rows: list[Mapping[str, Any]] = [{"h": h, "w": wanted[h][2], "at": at} for h in names]
+            if rows:
+                sql.executemany(_MAKE, rows)
+            for start in range(0, len(names), _CHUNK):
+                chunk = {f"h{i}": h for i, h in enumerate(names[start : start + _CHUNK])}
+                marks = ", ".join(f"%({n})s" for n in chunk)
+                query = _HELD.format(marks=marks)
+                for row in sql.execute(query, chunk).fetchall():
+                    household_id, key, wrapped = wanted[str(row["household_id"])]
+                    if row["wrapped"] == wrapped:
+                        made[household_id] = key
         for household_id in made:
             self.cache.not_erased(household_id, generation)
         self.cache.keep(made, generation)

@@ -5,7 +5,7 @@ models that follow each save."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -52,6 +52,26 @@ class SealedApplication(Application[UUID]):
             except Exception:
                 log.exception("a read model of %s failed to catch up after a save", self.name)
         return recordings
+
+    def load_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Any]:
+        """{id: the aggregate} of those found, their events read a few hundred aggregates to a
+        statement (as the repository would rebuild each, without its round trip each), their
+        households' keys read together just before their events are opened."""
+        from eventsourcing.application import project_aggregate
+
+        from store.bulk_events import CHUNK, select_events_of
+
+        found: dict[UUID, Any] = {}
+        for start in range(0, len(aggregate_ids), CHUNK):
+            chunk = aggregate_ids[start : start + CHUNK]
+            if self.keys is not None:
+                self.keys.keys_for(chunk)
+            for aggregate_id, stored in select_events_of(self.recorder, chunk).items():
+                events = [self.mapper.to_domain_event(event) for event in stored]
+                aggregate = project_aggregate(None, events)
+                if aggregate is not None:
+                    found[aggregate_id] = aggregate
+        return found
 
     def community(self, community_id: str) -> Community:
         """A community this deployment serves."""

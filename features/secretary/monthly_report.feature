@@ -32,3 +32,12 @@ Feature: The monthly report for the sub-district office
     Given a normal hardship need logged by wangli in block B3, building 15号楼
     When wangli asks for the report from 2026-11-01 to 2026-11-30
     Then the report covers block B3 only
+
+  Scenario: The needs resolved in the month and their follow-up visits
+    Given a high emergency need logged by wangli in block B3, building 15号楼
+    When wangli resolves the need as helped
+    And 7 days and 1 hour pass
+    And wangli follows the need up: the resident is satisfied
+    And the secretary asks for the report from 2026-11-01 to 2026-12-07
+    Then the report shows for B3 1 need resolved, 1 followed up, 1 satisfied
+    And the report's follow-ups are the follow-up board's

@@ -103,3 +103,21 @@ def test_the_report_names_nobody(demo: Services) -> None:
     text = repr(report)
     for field in ("resident_name", "contact_phone", "room", "description", "王", "李"):
         assert field not in text
+
+
+def test_the_follow_ups_of_the_boards_twelve_weeks_are_the_follow_up_boards(
+    demo: Services,
+) -> None:
+    from web.operations.follow_ups import follow_up_board
+
+    now = demo.clock.now()
+    board = follow_up_board(demo, COMMUNITY, None, now)
+    first = local_day(board["since"])
+    report = monthly_report(demo, COMMUNITY, first, local_day(now), None)
+    assert [r["block"] for r in report["follow_ups"]] == [r["block"] for r in board["blocks"]]
+    for mine, theirs in zip(report["follow_ups"], board["blocks"], strict=True):
+        for key in ("resolved", "followed_up", "confirmed_helped", "helped_share"):
+            assert mine[key] == theirs[key], (mine["block"], key)
+    totals = report["follow_ups_totals"]
+    assert totals["followed_up"] == sum(r["followed_up"] for r in board["blocks"]) > 0
+    assert totals["followed_up"] == sum(totals["verdicts"].values())

@@ -100,6 +100,23 @@ class RecordRowSchema(Schema):
     n = fields.Integer(required=True)
 
 
+class FollowUpTotalsSchema(Schema):
+    resolved = fields.Integer(
+        required=True, metadata={"description": "resolved in the period and still resolved"}
+    )
+    followed_up = fields.Integer(
+        required=True, metadata={"description": "of those, followed up by the period's end"}
+    )
+    verdicts = Counts
+    confirmed_helped = fields.Integer(required=True)
+    followed_up_share = fields.Float(allow_none=True, required=True)
+    helped_share = fields.Float(allow_none=True, required=True)
+
+
+class FollowUpRowSchema(FollowUpTotalsSchema):
+    block = fields.String(required=True)
+
+
 class ProjectRowSchema(Schema):
     project_id = fields.UUID(required=True)
     block = fields.String(required=True)
@@ -122,6 +139,8 @@ class ReportSchema(Schema):
     needs = fields.List(fields.Nested(NeedCellSchema), required=True)
     needs_totals = fields.Nested(NeedTotalsSchema, required=True)
     partners = fields.List(fields.Nested(PartnerRowSchema), required=True)
+    follow_ups = fields.List(fields.Nested(FollowUpRowSchema), required=True)
+    follow_ups_totals = fields.Nested(FollowUpTotalsSchema, required=True)
     duties = fields.List(fields.Nested(DutyRowSchema), required=True)
     duties_totals = fields.Nested(DutyTotalsSchema, required=True)
     records = fields.List(fields.Nested(RecordRowSchema), required=True)
@@ -146,8 +165,8 @@ class MenuReport(MethodView):
     @blp.alt_response(503, description="no CJK font is installed for the PDF")
     def get(self, args: dict[str, Any]) -> Any:
         """The menu's monthly report for the days from..to (Asia/Shanghai): needs by block and
-        category, partners, the three fives and projects; a block leader's covers their
-        blocks. `format=csv|xlsx|pdf` for files, with headers in `lang`."""
+        category, partners, follow-up visits, the three fives and projects; a block leader's
+        covers their blocks. `format=csv|xlsx|pdf` for files, with headers in `lang`."""
         user = g.user
         blocks = list(user.blocks) if user.role == "block_leader" else None
         running = services()

@@ -85,6 +85,8 @@ class LedgerWriter:
             if pending:
                 # Their keys made in one transaction, not one each as their events are sealed.
                 self.keys.make_keys(new)
+                # The others' keys read together, not one each as their events are sealed.
+                self.keys.keys_for(h.id for h in pending if h.id not in new)
                 self.duties.save(*pending)
         except IntegrityError:
             self.saved.clear()
@@ -106,8 +108,13 @@ class LedgerWriter:
     def look_up(self, plans: list[Planned]) -> None:
         """Find the rows' households a few hundred addresses to a statement, before writing."""
         addresses = {(p.block, p.building, p.unit, p.room) for p in plans if not p.errors}
-        self.known.update(self.index.find_households(self.community, addresses))
+        found = self.index.find_households(self.community, addresses)
+        self.known.update(found)
         self.looked |= addresses
+        # The households themselves, a few hundred to a statement, as if saved by this import:
+        # one changed meanwhile by another writer fails its batch's save, done again afresh.
+        wanted = [i for i in dict.fromkeys(found.values()) if i not in self.saved]
+        self.saved.update(self.duties.load_households(wanted[:KEPT]))
 
     def _household(self, household_id: UUID) -> Household:
         found = self.pending.get(household_id) or self.saved.get(household_id)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from duties.period import DutyPeriodCounts
 from kernel.clock import SHANGHAI
-from needs.period import Period, PeriodCounts, empty_cell
+from needs.period import VERDICTS, Period, PeriodCounts, empty_cell, empty_follow_ups, shares
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -48,6 +48,8 @@ def monthly_report(
         {"partner_id": pid, **row}
         for pid, row in sorted(counts.partners(community_id, period, scope).items(), key=_by_name)
     ]
+    followed = counts.follow_ups(community_id, period, scope)
+    follow_ups = [{"block": b, **followed.get(b, empty_follow_ups())} for b in shown]
     duty_counts = DutyPeriodCounts(running.duties_view.store)
     duties = duty_counts.duties(community_id, period.start, period.cut, scope)
     records = duty_counts.records(community_id, period.start, period.end, scope)
@@ -60,6 +62,8 @@ def monthly_report(
         "needs": needs,
         "needs_totals": _totals(needs),
         "partners": partners,
+        "follow_ups": follow_ups,
+        "follow_ups_totals": _follow_up_totals(follow_ups),
         "duties": duties,
         "duties_totals": {
             k: sum(r[k] for r in duties) for k in ("due", "on_time", "late", "overdue")
@@ -81,6 +85,16 @@ def _totals(needs: list[dict[str, Any]]) -> dict[str, Any]:
             outcomes[outcome] = outcomes.get(outcome, 0) + n
     totals["outcomes"] = outcomes
     return totals
+
+
+def _follow_up_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = empty_follow_ups()
+    for row in rows:
+        totals["resolved"] += row["resolved"]
+        totals["followed_up"] += row["followed_up"]
+        for verdict in VERDICTS:
+            totals["verdicts"][verdict] += row["verdicts"][verdict]
+    return shares(totals)
 
 
 def _projects(

@@ -73,7 +73,7 @@ def to_pdf(
     lang: str,
     font: tuple[str, int],
 ) -> bytes:
-    """An A4 report: title and period, two bar charts, then each table."""
+    """An A4 report: title and period, three bar charts, then each table."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -96,6 +96,12 @@ def to_pdf(
         cell[2] += row["open_at_end"]
     legend = [word(k, lang) for k in ("logged", "resolved", "open_at_end")]
     _bars(pdf, word("chart_needs", lang), block_names, by_block, legend)
+    followed = {
+        r["block"]: [r["resolved"], r["followed_up"], r["confirmed_helped"]]
+        for r in report["follow_ups"]
+    }
+    legend = [word(k, lang) for k in ("resolved", "followed_up", "satisfied")]
+    _bars(pdf, word("chart_follow_ups", lang), block_names, followed, legend)
     duties: dict[str, list[int]] = {b: [0, 0, 0] for b in report["blocks"]}
     for row in report["duties"]:
         cell = duties.setdefault(row["block"], [0, 0, 0])
@@ -161,4 +167,11 @@ def _table(pdf: Any, table: dict[str, Any]) -> None:
     ) as grid:
         grid.row([str(h) for h in table["headers"]])
         for row in table["rows"]:
-            grid.row(["" if v is None else str(v) for v in row])
+            grid.row([_shown(v, f) for v, f in zip(row, table["formats"], strict=True)])
+
+
+def _shown(value: Any, number_format: str | None) -> str:
+    """A cell as the PDF prints it: a share as a percentage, nothing for no value."""
+    if value is None:
+        return ""
+    return f"{value * 100:.1f}%" if number_format == "0.0%" else str(value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.community import Community
-from needs.period import DECLINE_REASONS, OUTCOMES, REFERRAL_OUTCOMES
+from needs.period import DECLINE_REASONS, OUTCOMES, REFERRAL_OUTCOMES, VERDICTS
 
 Words = dict[str, tuple[str, str]]
 WORDS: Words = {
@@ -16,6 +16,13 @@ WORDS: Words = {
     "partners": ("联建单位", "Partners"),
     "duties": ("三五：必访必问", "Three fives: visits and asks"),
     "records": ("三五：必记", "Three fives: records"),
+    "follow_ups": ("回访", "Follow-up visits"),
+    "followed_up": ("已回访", "Followed up"),
+    "satisfied": ("满意", "Satisfied"),
+    "partly": ("基本满意", "Partly satisfied"),
+    "not_satisfied": ("不满意", "Not satisfied"),
+    "followed_up_share": ("回访率", "Share followed up"),
+    "helped_share": ("确认帮到比例", "Share confirmed helped"),
     "projects": ("居民自治项目", "Resident-led projects"),
     "block": ("块", "Block"),
     "category": ("类别", "Category"),
@@ -50,6 +57,7 @@ WORDS: Words = {
     "period": ("统计期间", "Period"),
     "generated": ("生成时间", "Generated"),
     "chart_needs": ("各块登记与解决", "Logged and resolved by block"),
+    "chart_follow_ups": ("各块回访情况", "Follow-up visits by block"),
     "chart_duties": ("各块三五到期完成情况", "Duties by block: on time, late, overdue"),
     # codes
     "helped": ("已帮到", "Helped"),
@@ -77,6 +85,7 @@ WORDS: Words = {
 }
 INTEGER = "0"
 DECIMAL = "0.0"
+PERCENT = "0.0%"
 
 
 def word(key: str, lang: str) -> str:
@@ -92,7 +101,7 @@ def _phase(code: str, lang: str) -> str:
 
 
 def tables(report: dict[str, Any], community: Community, lang: str) -> list[dict[str, Any]]:
-    """The report's five tables: [{name, title, headers, formats, rows}], totals last."""
+    """The report's six tables: [{name, title, headers, formats, rows}], totals last."""
 
     def w(key: str) -> str:
         return word(key, lang)
@@ -151,6 +160,10 @@ def tables(report: dict[str, Any], community: Community, lang: str) -> list[dict
         ]
         for p in report["partners"]
     ]
+    follow_up_rows = [
+        _follow_up_row(block_names.get(r["block"], r["block"]), r) for r in report["follow_ups"]
+    ]
+    follow_up_rows.append(_follow_up_row(w("total"), report["follow_ups_totals"]))
     duty_rows = [
         [block_names.get(r["block"], r["block"]), w(r["kind"])]
         + [r[k] for k in ("due", "on_time", "late", "overdue")]
@@ -170,6 +183,8 @@ def tables(report: dict[str, Any], community: Community, lang: str) -> list[dict
     needs_headers = ["block", "category", *need_keys, *OUTCOMES, *tail]
     partner_headers = ["partner", "referrals", "accepted", *DECLINE_REASONS, "expired"]
     partner_headers += ["withdrawn", "median_hours_to_answer", *REFERRAL_OUTCOMES]
+    follow_up_headers = ["block", "resolved", "followed_up", *VERDICTS]
+    follow_up_headers += ["followed_up_share", "helped_share"]
     duty_headers = ["block", "kind", "due", "on_time", "late", "overdue"]
     project_headers = ["block", "building", "phase", "steps_done", "steps_total", "stamps"]
     project_headers += ["stamps_needed", "meetings"]
@@ -178,17 +193,32 @@ def tables(report: dict[str, Any], community: Community, lang: str) -> list[dict
         _table("partners", partner_headers, partner_rows, 1, lang),
         _table("duties", duty_headers, duty_rows, 2, lang),
         _table("records", ["block", "kind", "n"], record_rows, 2, lang),
+        _table("follow_ups", follow_up_headers, follow_up_rows, 1, lang),
         _table("projects", project_headers, project_rows, 3, lang),
     ]
+
+
+def _follow_up_row(name: str, row: dict[str, Any]) -> list[Any]:
+    return [
+        name,
+        row["resolved"],
+        row["followed_up"],
+        *(row["verdicts"][v] for v in VERDICTS),
+        row["followed_up_share"],
+        row["helped_share"],
+    ]
+
+
+def _number_format(key: str) -> str:
+    if key.endswith("_share"):
+        return PERCENT
+    return DECIMAL if key.startswith("median") else INTEGER
 
 
 def _table(
     name: str, headers: list[str], rows: list[list[Any]], text_columns: int, lang: str
 ) -> dict[str, Any]:
-    formats = [
-        None if i < text_columns else (DECIMAL if key.startswith("median") else INTEGER)
-        for i, key in enumerate(headers)
-    ]
+    formats = [None if i < text_columns else _number_format(k) for i, k in enumerate(headers)]
     return {
         "name": name,
         "title": word(name, lang),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from pytest_bdd import parsers, scenarios, then, when
@@ -95,6 +96,37 @@ def same_as_board(services: Services, community: Community, asked: dict[str, Any
     compliance = services.duties_view.compliance(community.id, asked["period"].start, now)
     for key in ("due", "on_time", "late", "overdue"):
         assert asked["report"]["duties_totals"][key] == sum(r[key] for r in compliance)
+
+
+@when(parsers.re(USER + r" follows the need up: the resident is (?P<verdict>[a-z_]+)"))
+def follows_up(
+    services: Services, people: dict[str, Person], need: UUID, username: str, verdict: str
+) -> None:
+    services.needs.record_follow_up(need, verdict, "回访", actor=people[username].username)
+
+
+@then(
+    parsers.re(
+        r"the report shows for (?P<block>B\d+) (?P<resolved>\d+) needs? resolved, "
+        r"(?P<followed>\d+) followed up, (?P<satisfied>\d+) satisfied"
+    )
+)
+def shows_follow_ups(
+    asked: dict[str, Any], block: str, resolved: str, followed: str, satisfied: str
+) -> None:
+    row = next(r for r in asked["report"]["follow_ups"] if r["block"] == block)
+    found = (row["resolved"], row["followed_up"], row["verdicts"]["satisfied"])
+    assert found == (int(resolved), int(followed), int(satisfied))
+
+
+@then("the report's follow-ups are the follow-up board's")
+def follow_ups_as_board(services: Services, community: Community, asked: dict[str, Any]) -> None:
+    from web.operations.follow_ups import follow_up_board
+
+    board = follow_up_board(services, community.id, None, services.clock.now())
+    keys = ("resolved", "followed_up", "confirmed_helped")
+    totals = asked["report"]["follow_ups_totals"]
+    assert {k: totals[k] for k in keys} == {k: sum(r[k] for r in board["blocks"]) for k in keys}
 
 
 @then("the report names no resident")

@@ -74,6 +74,7 @@ def test_the_csv_has_every_table_with_chinese_headers(
         "联建单位",
         "三五：必访必问",
         "三五：必记",
+        "回访",
         "居民自治项目",
     ]
 
@@ -87,7 +88,7 @@ def test_the_workbook_reads_back_with_one_sheet_a_table_and_frozen_headers(
         response = client.get(REPORT + f"&format=xlsx&lang={lang}", headers=as_user("secretary"))
         assert response.status_code == 200
         book = load_workbook(io.BytesIO(response.data))
-        assert len(book.sheetnames) == 5
+        assert len(book.sheetnames) == 6
         sheet = book.worksheets[0]
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].value == first

@@ -33,6 +33,8 @@ def test_the_secretary_sees_the_months_tables_and_chart(phone: Phone, month: UUI
     html = phone.open("/reports/menu?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
     assert "需求（按块、类别）" in html
     assert 'data-table="duties"' in html
+    assert 'data-table="follow_ups"' in html
+    assert "回访率" in html
     assert "<svg" in html
     assert "王" not in html  # counts only
     for kind in ("csv", "xlsx", "pdf"):
@@ -67,3 +69,16 @@ def test_a_period_backwards_is_explained_not_refused(phone: Phone, month: UUID) 
     assert "before the first" in response.get_data(as_text=True) or "早于" in response.get_data(
         as_text=True
     )
+
+
+def test_the_follow_ups_table_shows_its_shares_as_percentages(
+    app: Flask, phone: Phone, month: UUID
+) -> None:
+    with app.app_context():
+        services().needs.resolve(month, "helped", "已处理", actor="leader3")
+        services().needs.record_follow_up(month, "satisfied", "回访", actor="leader3")
+    assert phone.sign_in("secretary").status_code == 302
+    html = phone.open("/reports/menu?from=2026-11-01&to=2026-12-31").get_data(as_text=True)
+    table = html[html.index('data-table="follow_ups"') :]
+    assert '<td data-key="followed_up_share">100.0%</td>' in table
+    assert '<td data-key="helped_share">100.0%</td>' in table
