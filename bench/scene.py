@@ -41,6 +41,9 @@ def seed_bodies(count: int, rng: random.Random) -> list[dict[str, Any]]:
                 "description": "腿脚不便，需要帮忙配药。",
                 "urgency": rng.choice(("low", "normal", "normal", "high", "critical")),
                 "consent_to_share": True,
+                # The addresses recur: a leader who logs a second need of one household and
+                # category has been told, and confirms (the service notes it on the case).
+                "duplicate_ok": True,
             }
         )
     return bodies

@@ -30,7 +30,8 @@ local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bea
 local body = '{"category": "%%s", "block": "%%s", "household": {"building": %%d, ' ..
   '"unit": "%%s", "room": "%%d0%%d"}, "resident_name": "王阿姨", ' ..
   '"contact_phone": "138 0013 8000", "description": "独居老人，行动不便，' ..
-  '需要有人每周上门看望并帮忙买菜。", "urgency": "%%s", "consent_to_share": true}'
+  '需要有人每周上门看望并帮忙买菜。", "urgency": "%%s", "consent_to_share": true, ' ..
+  '"duplicate_ok": true}'
 
 local new_households = %(new_households)s
 local threads = 0
