@@ -10,7 +10,7 @@ from flask.views import MethodView
 
 from duties.values import day_end, local_day
 from web.access import LEADERS, READERS, duty_in_scope, noted_duties, scoped_blocks
-from web.access_volunteers import VOLUNTEER
+from web.access.volunteers import VOLUNTEER
 from web.api import duty_schemas as s
 from web.api.auth import roles
 from web.api.common import (

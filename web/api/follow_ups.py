@@ -11,7 +11,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from web.access import LEADERS, READERS, check_need, need_in_scope, scoped_blocks
-from web.access_volunteers import VOLUNTEER
+from web.access.volunteers import VOLUNTEER
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,

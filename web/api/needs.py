@@ -21,7 +21,7 @@ from web.access import (
     listed_needs,
     need_in_scope,
 )
-from web.access_volunteers import VOLUNTEER
+from web.access.volunteers import VOLUNTEER
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.common import (

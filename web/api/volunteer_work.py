@@ -1,6 +1,6 @@
 """/api/v1/duties/{id}/volunteer and /api/v1/assigned-to-me: a duty asked of a volunteer of the
 block's group (its leader still owns it), and a volunteer's "today": the needs and the duties
-assigned to them, and only those (web/access_volunteers.py)."""
+assigned to them, and only those (web/access/volunteers.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from web.access import LEADERS, duty_in_scope, need_in_scope
-from web.access_volunteers import VOLUNTEER, my_volunteer_entry
+from web.access.volunteers import VOLUNTEER, my_volunteer_entry
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,

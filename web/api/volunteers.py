@@ -20,7 +20,7 @@ from web.access import (
     scoped_blocks,
     volunteer_group_in_scope,
 )
-from web.access_volunteers import check_volunteer_account
+from web.access.volunteers import check_volunteer_account
 from web.api.auth import roles
 from web.api.common import (
     IDEMPOTENCY_PARAMETER,

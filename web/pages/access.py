@@ -1,5 +1,5 @@
 """Who is signed in to the pages, and what their role lets them open. The scope rules are the one
-access policy's (web/access.py): they read `g.user`, which is set here from the signed-in user."""
+access policy's (web/access/): they read `g.user`, which is set here from the signed-in user."""
 
 from __future__ import annotations
 

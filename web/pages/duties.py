@@ -15,7 +15,7 @@ from duties.exceptions import DutiesConflictError, DutiesError
 from duties.values import day_end, local_day
 from store.errors import HouseholdErasedError
 from web.access import LEADERS, duty_in_scope, noted_duties
-from web.access_volunteers import VOLUNTEER, is_volunteer
+from web.access.volunteers import VOLUNTEER, is_volunteer
 from web.bootstrap import services
 from web.operations.compliance import COMPLIANCE_WEEKS, compliance_board
 from web.pages.access import roles

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from kernel.errors import ConflictError, InvalidInputError
 from web.access import duty_in_scope, need_in_scope
-from web.access_volunteers import VOLUNTEER, my_volunteer_entry
+from web.access.volunteers import VOLUNTEER, my_volunteer_entry
 from web.bootstrap import services
 from web.operations.volunteering import assigned_work
 from web.pages.access import roles

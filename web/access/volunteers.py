@@ -1,4 +1,4 @@
-"""The access policy's rules for volunteers (role `volunteer`), beside web/access.py: a volunteer
+"""The access policy's rules for volunteers (role `volunteer`), part of web/access/: a volunteer
 signs in with an account linked to their entry in their block's volunteer group; they see the
 needs and duties assigned to them, and only those (anything else does not exist for them: 404),
 and may record visits, follow-ups and discharges on them (the API's `roles` lets them do nothing

@@ -25,7 +25,7 @@ from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from partners.domain import ALL_BLOCKS
 from projects.exceptions import ProjectNotFoundError
 from store.sqlstore import Sql
-from web.access_volunteers import assigned_to_me, is_volunteer
+from web.access.volunteers import assigned_to_me, is_volunteer
 from web.bootstrap import services
 
 LEADERS = ("secretary", "block_leader")
@@ -109,7 +109,7 @@ def need_in_scope(
 
 
 def _check_scope(need: Mapping[str, Any]) -> None:
-    if is_volunteer():  # a volunteer: what is assigned to them (web/access_volunteers.py)
+    if is_volunteer():  # a volunteer: what is assigned to them (web/access/volunteers.py)
         visible = assigned_to_me(need)
     else:
         visible = need["community"] == g.user.community and may_see_block(need["block"])
