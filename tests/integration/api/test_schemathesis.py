@@ -196,6 +196,7 @@ class Seeded:
     to_remove: list[str] = field(default_factory=list)
     team_channels: list[str] = field(default_factory=list)
     team_to_remove: list[str] = field(default_factory=list)
+    suspended: list[str] = field(default_factory=list)
     projects: Projects | None = None
     offerings: list[str] = field(default_factory=list)
     hospital_offerings: list[str] = field(default_factory=list)
@@ -214,6 +215,8 @@ class Seeded:
             "hospital-to-decline": self.to_decline or self.hospital_referrals,
             "hospital-to-complete": self.to_complete or self.hospital_referrals,
             "hospital-partner": [self.hospital_id],
+            "hospital-categories": ["emergency", "hardship", "worry_relief"],
+            "partners-to-reactivate": self.suspended,
             "referrals-to-withdraw": self.to_withdraw,
             "needs-to-resolve": self.to_resolve,
             "needs-to-reopen": self.to_reopen,
@@ -466,7 +469,7 @@ def _seed_to_close(
     return to_withdraw, to_resolve, to_reopen
 
 
-def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
+def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> str:
     """Pauses far ahead (nothing referable now is paused), so a pause can be ended early; and
     one of those partners suspended, so reactivating need not wait for a suspension drawn
     before it in the same step."""
@@ -477,6 +480,7 @@ def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> None:
     for pid in others:
         _post(app, secretary, f"/partners/{pid}/pause", pause)
     _post(app, secretary, f"/partners/{others[0]}/suspend", {"reason": "种子"})
+    return others[0]
 
 
 @pytest.fixture(scope="module")
@@ -534,7 +538,7 @@ def seeded(seeded_app: Flask) -> Seeded:
     team_channels = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     team_to_remove = _seed_team_channels(seeded_app, tokens["secretary"], 2)
     projects = _seed_projects(seeded_app, tokens["secretary"])
-    _seed_pauses(seeded_app, tokens["secretary"], partners)
+    suspended = _seed_pauses(seeded_app, tokens["secretary"], partners)
     kept_apart = set(to_resolve) | set(to_reopen) | set(to_refer) | set(to_follow_up)
     kept_apart |= set(to_help)
     with seeded_app.app_context():
@@ -586,6 +590,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_remove=to_remove,
         team_channels=team_channels,
         team_to_remove=team_to_remove,
+        suspended=[suspended],
         projects=projects,
         offerings=sorted(str(o.offering_id) for o in offerings),
         hospital_offerings=sorted(
