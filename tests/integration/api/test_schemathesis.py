@@ -469,9 +469,9 @@ def _seed_to_close(
     return to_withdraw, to_resolve, to_reopen
 
 
-def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> str:
+def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> list[str]:
     """Pauses far ahead (nothing referable now is paused), so a pause can be ended early; and
-    one of those partners suspended, so reactivating need not wait for a suspension drawn
+    two of those partners suspended, so reactivating need not wait for a suspension drawn
     before it in the same step."""
     pause = {"starts_on": "2030-01-01", "ends_on": "2030-01-31", "reason": "种子"}
     others = sorted(
@@ -479,8 +479,9 @@ def _seed_pauses(app: Flask, secretary: str, partners: dict[str, str]) -> str:
     )
     for pid in others:
         _post(app, secretary, f"/partners/{pid}/pause", pause)
-    _post(app, secretary, f"/partners/{others[0]}/suspend", {"reason": "种子"})
-    return others[0]
+    for pid in others[:2]:
+        _post(app, secretary, f"/partners/{pid}/suspend", {"reason": "种子"})
+    return others[:2]
 
 
 @pytest.fixture(scope="module")
@@ -590,7 +591,7 @@ def seeded(seeded_app: Flask) -> Seeded:
         to_remove=to_remove,
         team_channels=team_channels,
         team_to_remove=team_to_remove,
-        suspended=[suspended],
+        suspended=suspended,
         projects=projects,
         offerings=sorted(str(o.offering_id) for o in offerings),
         hospital_offerings=sorted(
