@@ -18,7 +18,7 @@ from kernel.clock import Clock
 from needs.domain import Need
 from needs.outbox import MAX_AGE
 from store.sqlstore import Sql, SqlStore
-from store.tracking import RowPerEvent, TrackedSqlView
+from store.tracking import RowPerEvent, TrackedSqlView, handler_for
 
 NEED_ASSIGNED = "need.assigned"
 REFERRAL_DECLINED = "referral.declined"
@@ -111,7 +111,7 @@ class TeamNotices(TrackedSqlView):
                 },
             )
             return
-        notice = next((n for cls, n in NOTICES.items() if isinstance(event, cls)), None)
+        notice = handler_for(NOTICES, type(event))
         if notice is not None:
             self._add(sql, notice, event)
 
