@@ -4,7 +4,7 @@ the duties' index alone: a need keeps only the household id it was logged for.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,7 @@ from needs.domain import Need
 from needs.follow_ups import FollowUpQueries
 from needs.partner_stats import STATS_DDL, STATS_KEYS, STATS_TABLES, PartnerStatsKeeper
 from needs.projection import NeedsProjection
+from store.access_log import PageLook
 from store.sqlstore import Sql, SqlStore
 from store.tracking import RowPerAggregate, RowPerEvent, TrackedSqlView
 
@@ -123,10 +124,11 @@ class NeedsView(NeedsProjection, FollowUpQueries, PartnerStatsKeeper, TrackedSql
         household_id: UUID | None = None,
         limit: int = 50,
         offset: int = 0,
-        within: Callable[[Sql, list[dict[str, Any]]], None] | None = None,
+        look: PageLook | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Needs in scope, most urgent then oldest first, with the total before paging;
-        `within(sql, rows)` runs on the page query's connection, right after it."""
+        `look`, who looked at the page, is written by the page's statement or right after it
+        on its connection: before the answer."""
         where, params = ["community=%(community)s"], {"community": community}
         for column, values in (("block", blocks), ("status", statuses)):
             if values is not None:
@@ -143,15 +145,19 @@ class NeedsView(NeedsProjection, FollowUpQueries, PartnerStatsKeeper, TrackedSql
                 where.append(f"{column}=%({column})s")
                 params[column] = value
         clause = " AND ".join(where)
+        order = "urgency_rank DESC, logged_at ASC, need_id ASC"
+        page = (
+            f"SELECT *, (SELECT COUNT(*) FROM needs_view WHERE {clause}) AS matching "  # noqa: S608
+            f"FROM needs_view WHERE {clause} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        sent: dict[str, Any] = {**params, "limit": limit, "offset": offset}
+        written = look.within("page", "need_id", order) if look is not None else None
+        if written is not None:  # the look is written by the same statement
+            page = f"WITH page AS ({page}), {written[0]} SELECT * FROM page ORDER BY {order}"  # noqa: S608
+            sent.update(written[1])
         with self.store.statement() as sql:
             # One statement, one round trip: the count is a subquery run once, beside the page.
-            rows = sql.execute(
-                f"SELECT *, (SELECT COUNT(*) FROM needs_view WHERE {clause}) AS matching "  # noqa: S608
-                f"FROM needs_view WHERE {clause} "
-                "ORDER BY urgency_rank DESC, logged_at ASC, need_id ASC "
-                "LIMIT %(limit)s OFFSET %(offset)s",
-                {**params, "limit": limit, "offset": offset},
-            ).fetchall()
+            rows = sql.execute(page, sent).fetchall()
             total = rows[0]["matching"] if rows else 0
             if not rows and offset > 0:  # past the end: no row carries the count
                 found = sql.execute(
@@ -170,8 +176,8 @@ class NeedsView(NeedsProjection, FollowUpQueries, PartnerStatsKeeper, TrackedSql
                 for column in times:
                     if row[column] is not None:
                         row[column] = self.store.from_db_time(row[column])
-            if within is not None:
-                within(sql, rows)
+            if look is not None and written is None:
+                look.after(sql, rows, "need_id")
         return rows, int(total)
 
     def list_referrals(

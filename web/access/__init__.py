@@ -24,7 +24,6 @@ from duties.exceptions import (
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
 from partners.domain import ALL_BLOCKS
 from projects.exceptions import ProjectNotFoundError
-from store.sqlstore import Sql
 from web.access.volunteers import assigned_to_me, is_volunteer
 from web.bootstrap import services
 
@@ -79,15 +78,17 @@ def listed_needs(
     connection, right after it: committed before the answer is written, let alone sent."""
     running, user = services(), g.user
     now = running.clock.now()
-    read = {"username": user.username, "fields": ",".join(PERSONAL_FIELDS), "via": request.path}
-
-    def looked(sql: Sql, rows: list[dict[str, Any]]) -> None:
-        reads = [{**read, "need_id": row["need_id"], "read_at": now} for row in rows]
-        running.access_log.record_in(sql, reads)
-
+    look = running.access_log.page_look(
+        {
+            "username": user.username,
+            "fields": ",".join(PERSONAL_FIELDS),
+            "via": request.path,
+            "read_at": now,
+        }
+    )
     # The query keeps to the caller's community and blocks: no row needs checking again.
     rows, total = running.view.list_needs(
-        user.community, blocks=scoped_blocks(query.pop("block", None)), within=looked, **query
+        user.community, blocks=scoped_blocks(query.pop("block", None)), look=look, **query
     )
     overdue = overdue_rule(now)
     listed = running.casework.described.list_written(rows, "api", write)

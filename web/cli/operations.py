@@ -171,6 +171,7 @@ def follow(every: float, once: bool) -> None:
         try:
             running.follower.catch_up()
             running.duties_follower.catch_up()
+            running.access_log.catch_up()  # who looked: SQLite's index by case
             if running.outbox_follower.catch_up():
                 notifier().dispatch_due(
                     running.clock.now(),
