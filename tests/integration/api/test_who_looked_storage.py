@@ -75,7 +75,8 @@ def test_who_saw_a_case_is_found_by_an_index_not_by_reading_every_look(app):
                     "EXPLAIN QUERY PLAN SELECT look_id FROM personal_data_look_cases "
                     "WHERE need_id = 'x'"
                 ).fetchall()
-                assert "SEARCH" in str(plan) and "PRIMARY KEY" in str(plan)
+                assert "SEARCH" in str(plan)
+                assert "PRIMARY KEY" in str(plan)
 
 
 def test_reads_recorded_a_row_each_before_are_kept_as_looks(app, clock):
@@ -87,10 +88,9 @@ def test_reads_recorded_a_row_each_before_are_kept_as_looks(app, clock):
         store = running.access_log.store
         with store.write() as sql:
             sql.execute(
-                "CREATE TABLE personal_data_reads (read_at {time} NOT NULL, username TEXT NOT NULL, "
-                "need_id TEXT NOT NULL, fields TEXT NOT NULL, via TEXT NOT NULL)".format(
-                    time=store.time_type
-                )
+                f"CREATE TABLE personal_data_reads (read_at {store.time_type} NOT NULL, "
+                "username TEXT NOT NULL, need_id TEXT NOT NULL, fields TEXT NOT NULL, "
+                "via TEXT NOT NULL)"
             )
             for minutes, user, need_id in ((1, "leader3", case), (2, "auditor", other)):
                 sql.execute(
