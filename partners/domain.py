@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from partners import events
 from partners import partner_rules as rules
+from partners.events import NEW_STATE, PartnerKind
 from partners.exceptions import PartnerStateError
 from partners.partner_rules import ALL_BLOCKS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from partners.webhooks import WebhookPolicy
@@ -18,20 +19,6 @@ from partners.webhooks import WebhookPolicy
 __all__ = ["ALL_BLOCKS", "MAX_NAME_LENGTH", "MAX_TEXT_LENGTH", "Partner", "PartnerKind"]
 _check = rules.check
 STRICT = WebhookPolicy()  # no private addresses, http or https
-
-
-class PartnerKind(Enum):
-    """What sort of organisation a partner is."""
-
-    HOSPITAL = "hospital"
-    POLICE = "police"
-    TRAINING = "training"
-    PROPERTY = "property"
-    OWNERS_COMMITTEE = "owners_committee"
-    GOVERNMENT = "government"
-    ENTERPRISE = "enterprise"
-    NGO = "ngo"
-    OTHER = "other"
 
 
 class Partner(Aggregate):
@@ -67,165 +54,23 @@ class Partner(Aggregate):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Snapshots from before modes, contact cards, pauses and this week's capacity."""
-        state.update(_NEW_STATE, people=[])
+        state.update(NEW_STATE, people=[])
 
-    class Event(Aggregate.Event):
-        """Base of the partner's events: who did it and when it happened on their side."""
+    class Event(events.PartnerEvent):
+        """An event of a partner: who did it and when it happened on their side."""
 
-        actor: str
-        occurred_at: datetime
-
-    class Registered(Event, Aggregate.Created):
-        """The partner was added to the directory."""
-
-        community: str
-        name: str
-        kind: PartnerKind
-        categories: list[str]
-        blocks: list[str]
-        weekly_capacity: int
-        contact: str
-        mode: str
-        class_version = 2
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["mode"] = ""
-
-        def apply(self, partner: Partner) -> None:
-            partner.__dict__.update(_NEW_STATE, people=[])
-            partner.mode = self.mode
-            partner.community = self.community
-            partner.name = self.name
-            partner.kind = self.kind
-            partner.categories = list(self.categories)
-            partner.blocks = list(self.blocks)
-            partner.weekly_capacity = self.weekly_capacity
-            partner.contact = self.contact
-            partner.active = True
-            partner.suspension_reason = ""
-            partner.webhook_url = ""
-            partner.webhook_secret = ""
-
-    class ServicesChanged(Event):
-        """The categories served or blocks covered were changed."""
-
-        categories: list[str]
-        blocks: list[str]
-        reason: str
-        class_version = 2
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["reason"] = ""
-
-        def apply(self, partner: Partner) -> None:
-            partner.categories = list(self.categories)
-            partner.blocks = list(self.blocks)
-
-    class CapacityChanged(Event):
-        """The number of referrals the partner takes a week was changed."""
-
-        weekly_capacity: int
-        reason: str
-        class_version = 2
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["reason"] = ""
-
-        def apply(self, partner: Partner) -> None:
-            partner.weekly_capacity = self.weekly_capacity
-
-    class ContactChanged(Event):
-        """The partner's contact details were changed."""
-
-        contact: str
-        phone: str
-        email: str
-        address: str
-        people: list[dict[str, Any]]
-        reason: str
-        class_version = 2
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state.update(phone="", email="", address="", people=[], reason="")
-
-        def apply(self, partner: Partner) -> None:
-            partner.contact = self.contact
-            partner.phone = self.phone
-            partner.email = self.email
-            partner.address = self.address
-            partner.people = [dict(person) for person in self.people]
-
-    class DetailsChanged(Event):
-        """The partner's name, kind or partnership mode was changed."""
-
-        name: str
-        kind: PartnerKind
-        mode: str
-        reason: str
-
-        def apply(self, partner: Partner) -> None:
-            partner.name = self.name
-            partner.kind = self.kind
-            partner.mode = self.mode
-
-    class WeekCapacitySet(Event):
-        """The partner said how many referrals it can take in one week (this week, usually)."""
-
-        week: str
-        weekly_capacity: int
-        reason: str
-
-        def apply(self, partner: Partner) -> None:
-            partner.capacity_week = self.week
-            partner.week_capacity = self.weekly_capacity
-
-    class Paused(Event):
-        """The partner takes no new referrals from one day to another, for a reason."""
-
-        starts_on: str
-        ends_on: str
-        reason: str
-
-        def apply(self, partner: Partner) -> None:
-            partner.paused_from = self.starts_on
-            partner.paused_until = self.ends_on
-            partner.pause_reason = self.reason
-
-    class PauseEnded(Event):
-        """The partner ended its pause early."""
-
-        def apply(self, partner: Partner) -> None:
-            partner.paused_from = partner.paused_until = partner.pause_reason = ""
-
-    class Suspended(Event):
-        """The partner stopped receiving new referrals."""
-
-        reason: str
-
-        def apply(self, partner: Partner) -> None:
-            partner.active = False
-            partner.suspension_reason = self.reason
-
-    class Reactivated(Event):
-        """The partner receives new referrals again."""
-
-        def apply(self, partner: Partner) -> None:
-            partner.active = True
-            partner.suspension_reason = ""
-
-    class WebhookSet(Event):
-        """Where the partner's system wants referrals posted, and the secret that signs them."""
-
-        url: str
-        secret: str
-
-        def apply(self, partner: Partner) -> None:
-            partner.webhook_url = self.url
-            partner.webhook_secret = self.secret
+    # Bound here, each is redefined as Partner.<Name> and keeps its stored topic.
+    Registered = events.Registered
+    ServicesChanged = events.ServicesChanged
+    CapacityChanged = events.CapacityChanged
+    ContactChanged = events.ContactChanged
+    DetailsChanged = events.DetailsChanged
+    WeekCapacitySet = events.WeekCapacitySet
+    Paused = events.Paused
+    PauseEnded = events.PauseEnded
+    Suspended = events.Suspended
+    Reactivated = events.Reactivated
+    WebhookSet = events.WebhookSet
 
     @classmethod
     def register(
@@ -450,17 +295,3 @@ class Partner(Aggregate):
     def covers(self, block: str) -> bool:
         """Whether the partner works in this block."""
         return ALL_BLOCKS in self.blocks or block in self.blocks
-
-
-# What a partner registered before modes, contact cards and pauses starts with.
-_NEW_STATE: dict[str, Any] = {
-    "mode": "",
-    "phone": "",
-    "email": "",
-    "address": "",
-    "paused_from": "",
-    "paused_until": "",
-    "pause_reason": "",
-    "capacity_week": "",
-    "week_capacity": 0,
-}
