@@ -3,14 +3,13 @@ duties they owe, all in the household's own event stream."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from duties import asks
+from duties import asks, events
 from duties.exceptions import (
     DutiesConflictError,
     DutyDischargedError,
@@ -22,8 +21,7 @@ from duties.values import Duty, LifeEvent, Membership, day, day_end, text
 from kernel import checks
 from kernel.checks import Stamp
 from kernel.community import Community
-from store.chain import Erased
-from store.commands import CommandEvent, made_by
+from store.commands import made_by
 from store.errors import HouseholdErasedError
 
 
@@ -37,17 +35,20 @@ class Household(Aggregate):
     head, phone, people = "", "", cast("int | None", None)
     contacts: tuple[dict[str, Any], ...] = ()
 
-    class Event(CommandEvent, Aggregate.Event):
-        actor: str
-        occurred_at: datetime
+    class Event(events.HouseholdEvent):
+        """An event of the household: who did it and when."""
 
-    class HouseholdRegistered(Event, Aggregate.Created):
-        personal: ClassVar[tuple[str, ...]] = ("unit", "room")
-        community: str
-        block: str
-        building: int
-        unit: str
-        room: str
+    # Bound here, each is redefined as Household.<Name> and keeps its stored topic.
+    HouseholdRegistered = events.HouseholdRegistered
+    GroupJoined = events.GroupJoined
+    GroupLeft = events.GroupLeft
+    LifeEventRecorded = events.LifeEventRecorded
+    DutyFellDue = events.DutyFellDue
+    DutyDischarged = events.DutyDischarged
+    DutyVolunteerAssigned = events.DutyVolunteerAssigned
+    DetailsNoted = events.DetailsNoted
+    PastContactRecorded = events.PastContactRecorded
+    PersonalDataErased = events.PersonalDataErased
 
     def __init__(
         self, community: str, block: str, building: int, unit: str, room: str, **_: Any
@@ -86,28 +87,6 @@ class Household(Aggregate):
         )
 
     # --- members and their groups ------------------------------------------------------
-
-    class GroupJoined(Event):
-        personal: ClassVar[tuple[str, ...]] = ("member",)
-        member_id: UUID
-        member: str
-        group: str
-        starts_on: date
-
-        def apply(self, household: Household) -> None:
-            household.memberships.append(
-                Membership(self.member_id, self.member, self.group, self.starts_on)
-            )
-
-    class GroupLeft(Event):
-        member_id: UUID
-        group: str
-        ends_on: date
-
-        def apply(self, household: Household) -> None:
-            membership = household.membership(self.member_id, self.group)
-            if membership is not None:
-                membership.ends_on = self.ends_on
 
     def join_group(self, member: str, group: str, starts_on: date, stamp: Stamp) -> None:
         """A member starts to belong to a watched group."""
@@ -167,51 +146,6 @@ class Household(Aggregate):
         return found[-1] if found else None
 
     # --- life events and duties ----------------------------------------------------------
-
-    class LifeEventRecorded(Event):
-        personal: ClassVar[tuple[str, ...]] = ("note",)
-        life_event_id: UUID
-        type: str
-        note: str
-
-        def apply(self, household: Household) -> None:
-            household.life_events.append(
-                LifeEvent(self.life_event_id, self.type, self.note, self.occurred_at, self.actor)
-            )
-
-    class DutyFellDue(Event):
-        duty_id: UUID
-        kind: str
-        reason: str
-        cause_id: UUID
-        due_at: datetime
-
-        def apply(self, household: Household) -> None:
-            household.duties.append(
-                Duty(
-                    self.duty_id,
-                    self.kind,
-                    self.reason,
-                    self.cause_id,
-                    self.timestamp,
-                    self.due_at,
-                )
-            )
-
-    class DutyDischarged(Event):
-        personal: ClassVar[tuple[str, ...]] = ("notes",)
-        duty_id: UUID
-        notes: str
-
-        def apply(self, household: Household) -> None:
-            duty = household.duty(self.duty_id)
-            duty.discharged_at = self.occurred_at
-            duty.discharged_by = self.actor
-            duty.notes = self.notes
-            if duty.kind == ASK:
-                membership = household.membership(duty.cause_id, duty.reason)
-                if membership is not None:
-                    membership.last_contact_at = self.occurred_at
 
     def record_life_event(
         self, life_event: str, note: str | None, stamp: Stamp, rules: DutyRules
@@ -293,15 +227,6 @@ class Household(Aggregate):
             **stamp.event_kwargs(),
         )
 
-    class DutyVolunteerAssigned(Event):
-        duty_id: UUID
-        group_id: UUID
-        member_id: UUID
-
-        def apply(self, household: Household) -> None:
-            duty = household.duty(self.duty_id)
-            duty.volunteer = {"group_id": self.group_id, "member_id": self.member_id}
-
     def duty(self, duty_id: UUID) -> Duty:
         for duty in self.duties:
             if duty.id == duty_id:
@@ -309,25 +234,6 @@ class Household(Aggregate):
         raise DutyNotFoundError(f"no duty {duty_id}")
 
     # --- the committee's ledger: who heads the household, and contacts made before the service
-
-    class DetailsNoted(Event):
-        personal: ClassVar[tuple[str, ...]] = ("head", "phone")
-        head: str
-        phone: str
-        people: int | None
-
-        def apply(self, household: Household) -> None:
-            household.head, household.phone, household.people = self.head, self.phone, self.people
-
-    class PastContactRecorded(Event):
-        personal: ClassVar[tuple[str, ...]] = ("visitor", "notes")
-        visitor: str
-        notes: str
-        contacted_on: date
-
-        def apply(self, household: Household) -> None:
-            contact = {"on": self.contacted_on, "visitor": self.visitor, "notes": self.notes}
-            household.contacts = (*household.contacts, contact)
 
     def note_details(self, head: str, phone: str, people: int | None, stamp: Stamp) -> bool:
         """Note the head of the household, the phone and how many live there; False when the
@@ -360,21 +266,6 @@ class Household(Aggregate):
         return True
 
     # --- erasure: the household's key is destroyed, the duties and their counts stay ------
-
-    class PersonalDataErased(Event):
-        """The household's personal data was erased; its duties and their times remain."""
-
-        def apply(self, household: Household) -> None:
-            gone = Erased("")
-            household.erased_at, household.erased_by = self.timestamp, self.actor
-            household.unit = household.room = gone
-            household.head = household.phone = gone
-            household.contacts = tuple(
-                {**c, "visitor": gone, "notes": gone} for c in household.contacts
-            )
-            household.memberships = [replace(m, member=gone) for m in household.memberships]
-            household.life_events = [replace(e, note=gone) for e in household.life_events]
-            household.duties = [replace(d, notes=gone) for d in household.duties]
 
     def erase_personal_data(self, stamp: Stamp) -> None:
         """Mark the household erased, so every copy of it forgets its people; once is enough."""
