@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, g, request
 
 from duties.exceptions import (
     DutyNotFoundError,
@@ -22,14 +22,72 @@ from duties.exceptions import (
     VolunteerGroupNotFoundError,
 )
 from needs.exceptions import NeedNotFoundError, ReferralNotFoundError
-from partners.domain import ALL_BLOCKS
-from projects.exceptions import ProjectNotFoundError
+from web.access.looked import flush, note_read
+from web.access.projects import (
+    MEMBER_WORK,
+    PROJECT_FIELDS,
+    PROJECT_PARTNER_KINDS,
+    PROJECT_READERS,
+    WORKERS,
+    check_collector,
+    check_project,
+    may_do_project,
+    may_read_project,
+    project_in_scope,
+    projects_in_scope,
+    reads_projects,
+    serves_on,
+)
+from web.access.scope import CLERKS, LEADERS, READERS, check_block_allowed, may_see_block
 from web.access.volunteers import assigned_to_me, is_volunteer
 from web.bootstrap import services
 
-LEADERS = ("secretary", "block_leader")
-READERS = ("secretary", "block_leader", "auditor")
-CLERKS = ("partner",)
+# The policy is one package; callers import all of it from web.access.
+__all__ = [
+    "CLERKS",
+    "DUTY_FIELDS",
+    "HOUSEHOLD_FIELDS",
+    "LEADERS",
+    "MEMBER_WORK",
+    "PERSONAL_FIELDS",
+    "PERSONAL_REFERRAL_FIELDS",
+    "PROJECT_FIELDS",
+    "PROJECT_PARTNER_KINDS",
+    "PROJECT_READERS",
+    "READERS",
+    "RECORD_FIELDS",
+    "VOLUNTEER_FIELDS",
+    "WORKERS",
+    "assigned_to_me",
+    "check_block_allowed",
+    "check_collector",
+    "check_need",
+    "check_project",
+    "duty_in_scope",
+    "flush",
+    "household_in_scope",
+    "init_app",
+    "is_volunteer",
+    "listed_needs",
+    "may_do_project",
+    "may_read_project",
+    "may_see_block",
+    "need_in_scope",
+    "needs_in_scope",
+    "note_read",
+    "noted_duties",
+    "overdue_rule",
+    "project_in_scope",
+    "projects_in_scope",
+    "reads_projects",
+    "record_in_scope",
+    "referral_in_scope",
+    "scoped_blocks",
+    "serves_on",
+    "shown_to_partner",
+    "volunteer_group_in_scope",
+]
+
 PERSONAL_FIELDS = (
     "resident_name",
     "contact_phone",
@@ -45,14 +103,6 @@ DUTY_FIELDS = ("unit", "room", "member", "notes")
 RECORD_FIELDS = ("text",)
 # What a referral shows of the resident: a partner sees it only while the resident consents.
 PERSONAL_REFERRAL_FIELDS = ("resident_name", "contact_phone", "household", "description")
-
-
-def may_see_block(block: str) -> bool:
-    """Whether the caller's role and blocks reach this block."""
-    user = g.user
-    if user.role in ("secretary", "auditor"):
-        return True
-    return user.role == "block_leader" and block in user.blocks
 
 
 def needs_in_scope(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -177,12 +227,6 @@ def shown_to_partner(referral: dict[str, Any]) -> dict[str, Any]:
     return referral
 
 
-def check_block_allowed(block: str) -> None:
-    """403 when a leader acts in a block that is not theirs (an action outside the role)."""
-    if not may_see_block(block):
-        abort(403, description=f"block {block} is not one of your blocks")
-
-
 # --- households, duties and records ---------------------------------------------------
 
 
@@ -233,139 +277,6 @@ def record_in_scope(record_id: UUID) -> dict[str, Any]:
     return record
 
 
-# --- resident-led projects --------------------------------------------------------------
-
-PROJECT_FIELDS = ("households.label", "households.name", "team.name")
-# Who reads projects: besides the readers above, the staff of the partners that serve a
-# building (the property company, the owners' committee) and the residents on a project's team.
-PROJECT_READERS = (*READERS, "partner", "project_member")
-PROJECT_PARTNER_KINDS = ("property", "owners_committee")
-# What a team member records on their own projects; the ledger only as the treasurer.
-MEMBER_WORK = ("consent", "meeting", "stamp", "ledger")
-WORKERS = (*LEADERS, "project_member")
-
-
-def serves_on(project: Mapping[str, Any], username: str, role: str | None = None) -> bool:
-    """Whether the user serves on the project's team (in `role`, when one is named)."""
-    return any(
-        member["active"] and member["account"] == username and role in (None, member["role"])
-        for member in project["team"]
-    )
-
-
-def _partner_serves(block: str) -> bool:
-    """Whether the caller's partner is one that serves buildings (property company, owners'
-    committee) and covers this block."""
-    partner = services().partners.get_partner(g.user.partner_id)
-    return (
-        partner.active
-        and partner.kind in PROJECT_PARTNER_KINDS
-        and (ALL_BLOCKS in partner.blocks or block in partner.blocks)
-    )
-
-
-def reads_projects() -> bool:
-    """Whether the signed-in caller reads any projects (the pages' link to the list)."""
-    user = g.get("user")
-    if user is None or user.role not in PROJECT_READERS:
-        return False
-    if user.role == "partner":
-        return services().partners.get_partner(user.partner_id).kind in PROJECT_PARTNER_KINDS
-    return True
-
-
-def _check_reads_projects() -> None:
-    """403 for a partner's staff whose partner serves no buildings (a hospital, the police)."""
-    if not reads_projects():
-        abort(403, description="your partner does not work on buildings' projects")
-
-
-def may_read_project(project: Mapping[str, Any]) -> bool:
-    """The secretary and the auditor: every project of their community; a block leader: their
-    blocks'; the property company's and the owners' committee's staff: the blocks their
-    partner serves (read only); a team member: the projects they serve on."""
-    user = g.user
-    if project["community"] != user.community:
-        return False
-    if user.role == "partner":
-        return _partner_serves(project["block"])
-    if user.role == "project_member":
-        return serves_on(project, user.username)
-    return may_see_block(project["block"])
-
-
-def _as_shown(project: dict[str, Any]) -> dict[str, Any]:
-    """A partner's staff read the project without the residents' names and rooms."""
-    if g.user.role != "partner":
-        return project
-    households = [{**h, "label": None, "name": None} for h in project["households"]]
-    team = [{**m, "name": None} for m in project["team"]]
-    return {**project, "households": households, "team": team}
-
-
-def projects_in_scope(block: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-    """The projects the caller may read, in `block` (403 for a leader's other block)."""
-    _check_reads_projects()
-    user = g.user
-    if block is not None and user.role in LEADERS:
-        check_block_allowed(block)
-    found = services().projects.list_projects(
-        community=user.community, blocks=None if block is None else {block}, status=status
-    )
-    return [_as_shown(p) for p in found if may_read_project(p)]
-
-
-def project_in_scope(project_id: UUID, *, note: bool = True) -> dict[str, Any]:
-    """The project as plain data, or 404 when it is not the caller's to read (may_read_project).
-    Its households' names are personal data: each household's read is noted."""
-    _check_reads_projects()
-    running = services()
-    project = running.projects.get_project(project_id)
-    if not may_read_project(project):
-        raise ProjectNotFoundError(f"no project {project_id}")
-    if note and g.user.role != "partner":
-        now = running.clock.now()
-        for household in project["households"]:
-            note_read(household["household_id"], PROJECT_FIELDS, request.path, now)
-    return _as_shown(project)
-
-
-def check_project(project_id: UUID, work: str | None = None) -> dict[str, Any]:
-    """The project, when the caller may do this `work` on it (one of MEMBER_WORK, or None for
-    running it): its block's leader or the secretary may do anything; a team member the
-    MEMBER_WORK on their own projects, the ledger only as its treasurer. 403 for an action
-    outside the role or a leader's other block; 404 for a project the caller may not read."""
-    project = project_in_scope(project_id, note=False)
-    if g.user.role != "project_member":
-        check_block_allowed(project["block"])
-        return project
-    if work not in MEMBER_WORK:
-        abort(403, description="a team member records consents, meetings, stamps and payments")
-    if work == "ledger" and not serves_on(project, g.user.username, "treasurer"):
-        abort(403, description="only the project's treasurer records its ledger")
-    return project
-
-
-def may_do_project(project: Mapping[str, Any], work: str | None = None) -> bool:
-    """Whether the caller may do this `work` on a project they read (what check_project checks,
-    for the pages to offer only the forms the caller may send)."""
-    user = g.user
-    if user.role in LEADERS:
-        return may_see_block(project["block"])
-    if user.role != "project_member" or work not in MEMBER_WORK:
-        return False
-    return work != "ledger" or serves_on(project, user.username, "treasurer")
-
-
-def check_collector(collected_by: str) -> str:
-    """Who collected a consent: a team member records only those they collected themselves."""
-    if g.user.role != "project_member":
-        return collected_by
-    if collected_by not in ("", g.user.username):
-        abort(403, description="a team member records the consents they collected")
-    return str(g.user.username)
-
-
 # --- volunteer groups ------------------------------------------------------------------
 
 VOLUNTEER_FIELDS = ("leader", "members.name", "members.contact_phone")
@@ -380,33 +291,6 @@ def volunteer_group_in_scope(group_id: UUID) -> dict[str, Any]:
         raise VolunteerGroupNotFoundError(f"no volunteer group {group_id}")
     note_read(group_id, VOLUNTEER_FIELDS, request.path, running.clock.now())
     return group
-
-
-# --- who looked -------------------------------------------------------------------------
-
-
-def note_read(need_id: UUID, fields: tuple[str, ...], via: str, at: datetime) -> None:
-    """Remember, for this request, that the caller was shown these personal fields (of a
-    case, or of a household: its id stands where the case's would) — via the path the request
-    came by (a replay reads the record through its GET: `g.shown_via` names the POST)."""
-    if not fields:
-        return
-    read = {
-        "username": g.user.username,
-        "need_id": str(need_id),
-        "fields": ",".join(fields),
-        "via": g.get("shown_via", via),
-        "read_at": at,
-    }
-    # Once: a command checks its household, then answers with it.
-    g.setdefault("personal_reads", {}).setdefault(tuple(read.values()), read)
-
-
-def flush(response: Response) -> Response:
-    reads = g.pop("personal_reads", None)
-    if reads:
-        services().access_log.record(list(reads.values()))
-    return response
 
 
 def init_app(app: Flask) -> None:
