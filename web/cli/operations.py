@@ -19,6 +19,7 @@ from web.account_services import refuse_demo_passwords
 from web.bootstrap import Services, build_services, services
 from web.config import ConfigurationError
 from web.operations.adoption import adopt_case_households
+from web.partitions import create_partition, every_partition, partition_settings, working_in
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +32,33 @@ def _local(moment: datetime | None) -> str:
 @with_appcontext
 def init_db() -> None:
     """Create the event store's and the read models' tables, and register with the duties the
-    households only the cases know (run once per deploy)."""
+    households only the cases know (run once per deploy); every partition's, in its schema."""
     settings = current_app.config["NEEDS_SETTINGS"]
     built = build_services(settings, create_tables=True)
     try:
         if settings.env == "production":
             refuse_demo_passwords(built.accounts)
         _adopt_case_households(built)
+        for partition in every_partition(settings)[1:]:
+            _init_partition(built, partition)
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from None
     finally:
         built.close()
     click.echo(f"tables ready on {settings.store}")
+
+
+def _init_partition(default: Services, partition: str) -> None:
+    settings = partition_settings(default.settings, partition)
+    create_partition(settings)
+    built = build_services(
+        settings, create_tables=True, accounts=(default.accounts, default.authenticator)
+    )
+    try:
+        _adopt_case_households(built)
+    finally:
+        built.close()
+    click.echo(f"partition {partition}: tables ready")
 
 
 def _adopt_case_households(built: Services) -> None:
@@ -83,30 +99,43 @@ def seed_demo() -> None:
 @click.command("catch-up")
 @with_appcontext
 def catch_up() -> None:
-    """Bring every read model up to date with the event log."""
-    running = services()
-    started = time.perf_counter()
-    applied = running.follower.catch_up(progress=lambda n: click.echo(f"  … {n} events", err=True))
-    applied += running.duties_follower.catch_up()
-    click.echo(
-        f"caught up: {applied} events applied in {time.perf_counter() - started:.1f} s, "
-        f"lag {running.follower.lag()}"
-    )
+    """Bring every read model (of every partition) up to date with the event log."""
+    for partition in every_partition(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            running = services()
+            started = time.perf_counter()
+            applied = running.follower.catch_up(
+                progress=lambda n: click.echo(f"  … {n} events", err=True)
+            )
+            applied += running.duties_follower.catch_up()
+            click.echo(
+                f"{_in(partition)}caught up: {applied} events applied in "
+                f"{time.perf_counter() - started:.1f} s, lag {running.follower.lag()}"
+            )
 
 
 @click.command("rebuild-views")
 @with_appcontext
 def rebuild_views() -> None:
-    """Empty the read models and rebuild them from the whole event log."""
-    running = services()
-    started = time.perf_counter()
-    applied = running.follower.rebuild(progress=lambda n: click.echo(f"  … {n} events", err=True))
-    applied += running.duties_follower.rebuild()
-    seconds = time.perf_counter() - started
-    rate = applied / seconds if seconds else 0.0
-    click.echo(
-        f"rebuilt read models from {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)"
-    )
+    """Empty the read models and rebuild them from the whole event log (in every partition)."""
+    for partition in every_partition(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            running = services()
+            started = time.perf_counter()
+            applied = running.follower.rebuild(
+                progress=lambda n: click.echo(f"  … {n} events", err=True)
+            )
+            applied += running.duties_follower.rebuild()
+            seconds = time.perf_counter() - started
+            rate = applied / seconds if seconds else 0.0
+            click.echo(
+                f"{_in(partition)}rebuilt read models from {applied} events in {seconds:.1f} s "
+                f"({rate:,.0f} events/s)"
+            )
+
+
+def _in(partition: str) -> str:
+    return f"partition {partition}: " if partition else ""
 
 
 @click.command("replay")
@@ -164,18 +193,22 @@ def follow(every: float, once: bool) -> None:
     and hand new notices to the workers at once rather than at beat's next tick."""
     from web.tasks import notifier, task_settings
 
-    running = services()
+    partitions = every_partition(current_app.config["NEEDS_SETTINGS"])
     celery_app = current_app.extensions["celery"]
     task_settings().make_folders()
     while True:
         try:
-            running.follower.catch_up()
-            running.duties_follower.catch_up()
-            if running.outbox_follower.catch_up():
-                notifier().dispatch_due(
-                    running.clock.now(),
-                    send=lambda d: celery_app.send_task("needs.deliver", args=[str(d)]),
-                )
+            for partition in partitions:
+                with working_in(partition):
+                    running = services()
+                    running.follower.catch_up()
+                    running.duties_follower.catch_up()
+                    # The workers deliver the default partition's notices only (docs/scaling.md).
+                    if running.outbox_follower.catch_up() and not partition:
+                        notifier().dispatch_due(
+                            running.clock.now(),
+                            send=lambda d: celery_app.send_task("needs.deliver", args=[str(d)]),
+                        )
         except Exception:
             if once:
                 raise

@@ -1,0 +1,74 @@
+"""Communities stored apart (COMMUNITY_PARTITIONS): each partition is its own set of
+applications and read models — on PostgreSQL in a schema of the one database, on SQLite in a
+folder beside the default files — and a request works in its signed-in user's partition.
+
+The default partition ("") is today's store; it also keeps the deployment's one accounts
+store (sign-in, tokens, page sessions), which every partition's services share."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+import psycopg
+from flask import g, has_request_context
+from psycopg.sql import SQL, Identifier
+
+from store.private import private_folder
+from web.config import Settings
+
+# The partition a command or a task has chosen to work in (None: none chosen).
+_chosen: ContextVar[str | None] = ContextVar("needs.partition", default=None)
+
+
+def every_partition(settings: Settings) -> tuple[str, ...]:
+    """The default partition, then every partition COMMUNITY_PARTITIONS names."""
+    return ("", *sorted(set(settings.partitions.values())))
+
+
+def current_partition(settings: Settings) -> str:
+    """Where this work belongs: the partition a command or task chose, else the signed-in
+    user's community's, else the default (sign-in, and anything done before it)."""
+    chosen = _chosen.get()
+    if chosen is not None:
+        return chosen
+    if not settings.partitions or not has_request_context():
+        return ""
+    community = getattr(g.get("user"), "community", None)
+    return settings.partitions.get(community, "") if isinstance(community, str) else ""
+
+
+@contextmanager
+def working_in(partition: str) -> Iterator[None]:
+    """Within the block, `services()` hands out this partition's services."""
+    token = _chosen.set(partition)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+def partition_settings(settings: Settings, partition: str) -> Settings:
+    """The settings that build one partition: on SQLite its files in a folder of its own
+    beside the default ones, with the same names."""
+    if not partition:
+        return settings
+    if settings.store == "postgres":
+        return dataclasses.replace(settings, partition=partition)
+    main = Path(settings.sqlite_path("needs"))
+    inside = main.parent / partition / main.name
+    return dataclasses.replace(settings, partition=partition, database_url=f"sqlite:///{inside}")
+
+
+def create_partition(settings: Settings) -> None:
+    """Make the partition's place (init-db): its schema, or its private folder."""
+    if not settings.partition:
+        return
+    if settings.store == "sqlite":
+        private_folder(Path(settings.sqlite_path("needs")).parent)
+        return
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(settings.partition)))
