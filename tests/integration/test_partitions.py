@@ -1,0 +1,214 @@
+"""Two communities stored apart (COMMUNITY_PARTITIONS), side by side in one deployment: each
+partition its own event store and read models — a schema of the one PostgreSQL database, or a
+folder of SQLite files — and every request routed to its signed-in user's partition."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kernel.community import DEMO_COMMUNITY, community_id
+from tests.integration.conftest import PASSWORD
+from web import services
+from web.config import ConfigurationError, load_settings
+from web.partitions import working_in
+
+API = "/api/v1"
+# Two communities of a street each, and the demo one left in the default partition.
+STREETS = {"street_a": "changzheng-a", "street_b": "caoyang-b"}
+NEED = {
+    "category": "emergency",
+    "block": "B3",
+    "household": {"building": "15号楼", "unit": "2", "room": "502"},
+    "resident_name": "王秀英",
+    "contact_phone": "139 1234 5678",
+    "description": "独居老人摔倒，无法起身",
+    "urgency": "high",
+    "consent_to_share": True,
+}
+
+
+def community_file(folder: Path) -> Path:
+    blocks = [
+        {"code": b.code, "name": b.name, "buildings": sorted(b.buildings)}
+        for b in DEMO_COMMUNITY.blocks
+    ]
+    categories = [asdict(c) for c in DEMO_COMMUNITY.categories]
+    items = [{"id": DEMO_COMMUNITY.id, "name": DEMO_COMMUNITY.name, "blocks": blocks}] + [
+        {"slug": slug, "name": slug, "blocks": blocks, "categories": categories}
+        for slug in STREETS.values()
+    ]
+    path = folder / "communities.json"
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    partitions = ",".join(f"{slug}={street}" for street, slug in STREETS.items())
+    return {
+        **app_config,
+        "COMMUNITY_FILE": str(community_file(tmp_path)),
+        "COMMUNITY_PARTITIONS": partitions,
+        "CELERY_DATA_FOLDER": str(tmp_path / "celery"),
+    }
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Each street with its secretary, a block leader and a hospital's clerk."""
+    with app.app_context():
+        for street, slug in STREETS.items():
+            with working_in(street):
+                running = services()
+                hospital = running.partners.register_partner(
+                    community=community_id(slug),
+                    name="利群医院",
+                    kind="hospital",
+                    categories=["emergency"],
+                    blocks=["*"],
+                    weekly_capacity=10,
+                    actor="setup",
+                )
+            people: list[dict[str, Any]] = [
+                {"username": f"secretary_{street}", "role": "secretary"},
+                {"username": f"leader_{street}", "role": "block_leader", "blocks": ["B3"]},
+                {"username": f"hospital_{street}", "role": "partner", "partner_id": hospital},
+            ]
+            for person in people:
+                running.accounts.register_user(
+                    community=community_id(slug), password=PASSWORD, actor="setup", **person
+                )
+    return app.test_client()
+
+
+def work_a_case(
+    client: FlaskClient, as_user: Any, street: str, room: str = "502"
+) -> dict[str, Any]:
+    """Log a need, refer it to the street's hospital, and let the hospital accept it."""
+    body = {**NEED, "household": {"building": "15号楼", "unit": "2", "room": room}}
+    logged = client.post(f"{API}/needs", json=body, headers=as_user(f"leader_{street}"))
+    assert logged.status_code == 201, logged.json
+    need = dict(logged.json)
+    matches = client.get(f"{API}/needs/{need['id']}/matches", headers=as_user(f"leader_{street}"))
+    assert matches.status_code == 200, matches.json
+    (match,) = matches.json  # the street's own hospital, not the other street's
+    partner_id = match["partner_id"]
+    referred = client.post(
+        f"{API}/needs/{need['id']}/referrals",
+        json={"partner_id": partner_id, "note": "请医生上门"},
+        headers=as_user(f"leader_{street}"),
+    )
+    assert referred.status_code == 201, referred.json
+    accepted = client.post(
+        f"{API}/referrals/{referred.json['id']}/accept",
+        json={"note": "马上到"},
+        headers=as_user(f"hospital_{street}"),
+    )
+    assert (accepted.status_code, accepted.json["status"]) == (200, "accepted")
+    return need
+
+
+def listed(client: FlaskClient, as_user: Any, street: str) -> list[str]:
+    answer = client.get(f"{API}/needs", headers=as_user(f"secretary_{street}"))
+    assert answer.status_code == 200, answer.json
+    return [item["id"] for item in answer.json["items"]]
+
+
+def notification_ids(database_url: str, tmp_path: Path, partition: str) -> list[int]:
+    """The needs log's notification ids, read from the partition's own store directly."""
+    if database_url.startswith("sqlite"):
+        folder = tmp_path / partition if partition else tmp_path
+        with sqlite3.connect(folder / "needs.sqlite") as conn:
+            rows = conn.execute("SELECT rowid FROM stored_events ORDER BY 1").fetchall()
+    else:
+        schema = partition or "public"
+        with psycopg.connect(database_url) as conn:
+            rows = conn.execute(
+                f"SELECT notification_id FROM {schema}.needs_events ORDER BY 1"  # noqa: S608
+            ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_each_community_works_in_its_own_partition(
+    app: Flask, client: FlaskClient, as_user: Any, database_url: str, tmp_path: Path
+) -> None:
+    a_first = work_a_case(client, as_user, "street_a")
+    a_second = work_a_case(client, as_user, "street_a", room="601")
+    b_only = work_a_case(client, as_user, "street_b")
+
+    assert sorted(listed(client, as_user, "street_a")) == sorted([a_first["id"], a_second["id"]])
+    assert listed(client, as_user, "street_b") == [b_only["id"]]
+    for user in ("secretary_street_b", "leader_street_b"):
+        shown = client.get(f"{API}/needs/{a_first['id']}", headers=as_user(user))
+        assert shown.status_code == 404, (user, shown.json)
+    # Each log numbers its events from 1, independently: two cases here, one there.
+    in_a = notification_ids(database_url, tmp_path, "street_a")
+    in_b = notification_ids(database_url, tmp_path, "street_b")
+    assert in_a[0] == in_b[0] == 1
+    assert in_a == list(range(1, len(in_a) + 1))
+    assert len(in_a) == 2 * len(in_b)
+    assert notification_ids(database_url, tmp_path, "") == []
+
+
+def test_the_audit_and_the_follower_cover_every_partition(
+    app: Flask, client: FlaskClient, as_user: Any
+) -> None:
+    for street in STREETS:
+        work_a_case(client, as_user, street)
+    runner = app.test_cli_runner()
+
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    said = [line[:15] for line in verified.output.splitlines() if not line.startswith("  …")]
+    assert said == [
+        "intact: 0 cases",
+        "partition stree",
+        "intact: 1 cases",
+        "partition stree",
+        "intact: 1 cases",
+    ]
+
+    with app.app_context():
+        for street in STREETS:
+            with working_in(street):
+                running = services()
+                running.view.reset(running.needs.name)  # as if its follower had fallen behind
+                assert running.follower.lag() > 0
+        followed = runner.invoke(args=["follow", "--once"])
+        assert followed.exit_code == 0, followed.output
+        for street in STREETS:
+            with working_in(street):
+                assert services().follower.lag() == 0
+    for street in STREETS:
+        assert len(listed(client, as_user, street)) == 1
+
+
+def test_a_deployment_refuses_partitions_it_cannot_make(tmp_path: Path) -> None:
+    file = str(community_file(tmp_path))
+
+    def refusal(partitions: str) -> str:
+        environ = {"COMMUNITY_FILE": file, "COMMUNITY_PARTITIONS": partitions}
+        with pytest.raises(ConfigurationError) as refused:
+            load_settings(str(tmp_path), environ=environ)
+        return str(refused.value)
+
+    assert "neither the id nor the slug" in refusal("nowhere=street_a")
+    assert "lower-case identifier" in refusal("changzheng-a=Street-A")
+    assert "lower-case identifier" in refusal("changzheng-a=street_a;drop")
+    assert "'public'" in refusal("changzheng-a=public")
+    assert "named twice" in refusal("changzheng-a=street_a,changzheng-a=street_b")
+    assert "not community=partition" in refusal("changzheng-a")
+    named = load_settings(
+        str(tmp_path),
+        environ={"COMMUNITY_FILE": file, "COMMUNITY_PARTITIONS": " caoyang-b = street_b ,"},
+    )
+    assert named.partitions == {community_id("caoyang-b"): "street_b"}
