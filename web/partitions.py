@@ -51,6 +51,13 @@ def working_in(partition: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
+def partition_kwargs() -> dict[str, str]:
+    """What a task sent from here carries to work in the same partition (nothing from the
+    default one, so its messages are as they always were)."""
+    chosen = _chosen.get()
+    return {"partition": chosen} if chosen else {}
+
+
 def partition_settings(settings: Settings, partition: str) -> Settings:
     """The settings that build one partition: on SQLite its files in a folder of its own
     beside the default ones, with the same names."""

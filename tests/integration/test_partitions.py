@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, community_id
 from tests.integration.conftest import PASSWORD
 from web import services
 from web.config import ConfigurationError, load_settings
 from web.partitions import working_in
+from web.tasks.settings import TaskSettings
 
 API = "/api/v1"
 # Two communities of a street each, and the demo one left in the default partition.
@@ -90,10 +93,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def work_a_case(
+def refer_a_case(
     client: FlaskClient, as_user: Any, street: str, room: str = "502"
-) -> dict[str, Any]:
-    """Log a need, refer it to the street's hospital, and let the hospital accept it."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Log a need and refer it to the street's hospital: the case and its referral."""
     body = {**NEED, "household": {"building": "15号楼", "unit": "2", "room": room}}
     logged = client.post(f"{API}/needs", json=body, headers=as_user(f"leader_{street}"))
     assert logged.status_code == 201, logged.json
@@ -101,15 +104,22 @@ def work_a_case(
     matches = client.get(f"{API}/needs/{need['id']}/matches", headers=as_user(f"leader_{street}"))
     assert matches.status_code == 200, matches.json
     (match,) = matches.json  # the street's own hospital, not the other street's
-    partner_id = match["partner_id"]
     referred = client.post(
         f"{API}/needs/{need['id']}/referrals",
-        json={"partner_id": partner_id, "note": "请医生上门"},
+        json={"partner_id": match["partner_id"], "note": "请医生上门"},
         headers=as_user(f"leader_{street}"),
     )
     assert referred.status_code == 201, referred.json
+    return need, dict(referred.json)
+
+
+def work_a_case(
+    client: FlaskClient, as_user: Any, street: str, room: str = "502"
+) -> dict[str, Any]:
+    """Log a need, refer it to the street's hospital, and let the hospital accept it."""
+    need, referral = refer_a_case(client, as_user, street, room)
     accepted = client.post(
-        f"{API}/referrals/{referred.json['id']}/accept",
+        f"{API}/referrals/{referral['id']}/accept",
         json={"note": "马上到"},
         headers=as_user(f"hospital_{street}"),
     )
@@ -190,6 +200,24 @@ def test_the_audit_and_the_follower_cover_every_partition(
                 assert services().follower.lag() == 0
     for street in STREETS:
         assert len(listed(client, as_user, street)) == 1
+
+
+def test_a_task_sent_for_a_partition_works_in_it(
+    app: Flask, client: FlaskClient, as_user: Any, clock: ManualClock
+) -> None:
+    cases = {street: refer_a_case(client, as_user, street) for street in STREETS}
+    later = (clock.now() + timedelta(hours=3)).isoformat()
+    clocks = app.extensions["celery"].tasks["needs.check_referral_clocks"]
+
+    assert clocks.apply(kwargs={"now": later, "partition": "street_a"}).get() == {"escalated": 1}
+
+    for street, status in (("street_a", "expired"), ("street_b", "sent")):
+        need, _ = cases[street]
+        case = client.get(f"{API}/needs/{need['id']}", headers=as_user(f"leader_{street}"))
+        assert case.json["referrals"][0]["status"] == status
+    schedule = TaskSettings.from_app(app).celery_config()["beat_schedule"]
+    assert schedule["check-referral-clocks@street_b"]["kwargs"] == {"partition": "street_b"}
+    assert "kwargs" not in schedule["check-referral-clocks"]
 
 
 def test_a_deployment_refuses_partitions_it_cannot_make(tmp_path: Path) -> None:

@@ -19,7 +19,13 @@ from web.account_services import refuse_demo_passwords
 from web.bootstrap import Services, build_services, services
 from web.config import ConfigurationError
 from web.operations.adoption import adopt_case_households
-from web.partitions import create_partition, every_partition, partition_settings, working_in
+from web.partitions import (
+    create_partition,
+    every_partition,
+    partition_kwargs,
+    partition_settings,
+    working_in,
+)
 
 log = logging.getLogger(__name__)
 
@@ -203,11 +209,12 @@ def follow(every: float, once: bool) -> None:
                     running = services()
                     running.follower.catch_up()
                     running.duties_follower.catch_up()
-                    # The workers deliver the default partition's notices only (docs/scaling.md).
-                    if running.outbox_follower.catch_up() and not partition:
+                    if running.outbox_follower.catch_up():
                         notifier().dispatch_due(
                             running.clock.now(),
-                            send=lambda d: celery_app.send_task("needs.deliver", args=[str(d)]),
+                            send=lambda d: celery_app.send_task(
+                                "needs.deliver", args=[str(d)], kwargs=partition_kwargs()
+                            ),
                         )
         except Exception:
             if once:
