@@ -39,6 +39,8 @@ TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
 TUNING += ("PUBLIC_URL",)
 # The share of households whose consent lets a project apply, e.g. "2/3" (100 % when unset).
 TUNING += ("PROJECT_CONSENT_THRESHOLD",)
+# The one partition an operator command works in, e.g. NEEDS_PARTITION="street_a".
+TUNING += ("NEEDS_PARTITION",)
 
 
 class ConfigurationError(RuntimeError):
@@ -179,6 +181,13 @@ def load_settings(
         secret = secrets.token_urlsafe(32)
     default_url = f"sqlite:///{Path(instance_path) / 'needs.sqlite'}"
     communities = _communities(source.get("COMMUNITY_FILE"))
+    partitions = _partitions(str(source.get("COMMUNITY_PARTITIONS") or ""), communities)
+    chosen = str(source.get("NEEDS_PARTITION") or "")
+    if chosen and chosen not in partitions.values():
+        named = ", ".join(sorted(set(partitions.values()))) or "none"
+        raise ConfigurationError(
+            f"NEEDS_PARTITION={chosen!r} is not a partition of COMMUNITY_PARTITIONS ({named})"
+        )
     return Settings(
         env=env,
         database_url=str(source.get("DATABASE_URL") or default_url),
@@ -195,7 +204,7 @@ def load_settings(
         signing_keys_retired=retired,
         webhook_allow_private=str(source.get("WEBHOOK_ALLOW_PRIVATE") or "") == "1",
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
-        partitions=_partitions(str(source.get("COMMUNITY_PARTITIONS") or ""), communities),
+        partitions=partitions,
     )
 
 

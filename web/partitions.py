@@ -29,14 +29,24 @@ def every_partition(settings: Settings) -> tuple[str, ...]:
     return ("", *sorted(set(settings.partitions.values())))
 
 
+def partitions_to_work(settings: Settings) -> tuple[str, ...]:
+    """The partitions an operator command that goes through them all works in: the one
+    NEEDS_PARTITION names, else every one."""
+    chosen = settings.extra.get("NEEDS_PARTITION")
+    return (chosen,) if chosen else every_partition(settings)
+
+
 def current_partition(settings: Settings) -> str:
-    """Where this work belongs: the partition a command or task chose, else the signed-in
-    user's community's, else the default (sign-in, and anything done before it)."""
+    """Where this work belongs: the partition a command or task chose; in a request, the
+    signed-in user's community's (the default before sign-in); elsewhere NEEDS_PARTITION's,
+    else the default."""
     chosen = _chosen.get()
     if chosen is not None:
         return chosen
-    if not settings.partitions or not has_request_context():
+    if not settings.partitions:
         return ""
+    if not has_request_context():
+        return settings.extra.get("NEEDS_PARTITION", "")
     community = getattr(g.get("user"), "community", None)
     return settings.partitions.get(community, "") if isinstance(community, str) else ""
 

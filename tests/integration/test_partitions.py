@@ -19,7 +19,8 @@ from flask.testing import FlaskClient
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, community_id
 from tests.integration.conftest import PASSWORD
-from web import services
+from web import create_app, services
+from web.bootstrap import close_services
 from web.config import ConfigurationError, load_settings
 from web.partitions import working_in
 from web.tasks.settings import TaskSettings
@@ -202,6 +203,31 @@ def test_the_audit_and_the_follower_cover_every_partition(
         assert len(listed(client, as_user, street)) == 1
 
 
+def test_an_operator_command_works_in_the_partition_it_is_given(
+    app: Flask,
+    client: FlaskClient,
+    as_user: Any,
+    database_url: str,
+    clock: ManualClock,
+    app_config: dict[str, Any],
+) -> None:
+    need = work_a_case(client, as_user, "street_a")
+    replay = ["replay", need["id"]]
+    assert app.test_cli_runner().invoke(args=replay).exit_code == 1  # not the default's case
+    config = {"DATABASE_URL": database_url, "CLOCK": clock, **app_config}
+    in_a = create_app({**config, "NEEDS_PARTITION": "street_a"})
+    try:
+        replayed = in_a.test_cli_runner().invoke(args=replay)
+        assert replayed.exit_code == 0, replayed.output
+        assert "NeedLogged" in replayed.output
+        verified = in_a.test_cli_runner().invoke(args=["audit", "verify"])
+        assert verified.exit_code == 0, verified.output
+        assert "partition street_a:" in verified.output
+        assert "street_b" not in verified.output
+    finally:
+        close_services(in_a)
+
+
 def test_a_task_sent_for_a_partition_works_in_it(
     app: Flask, client: FlaskClient, as_user: Any, clock: ManualClock
 ) -> None:
@@ -235,6 +261,9 @@ def test_a_deployment_refuses_partitions_it_cannot_make(tmp_path: Path) -> None:
     assert "'public'" in refusal("changzheng-a=public")
     assert "named twice" in refusal("changzheng-a=street_a,changzheng-a=street_b")
     assert "not community=partition" in refusal("changzheng-a")
+    environ = {"COMMUNITY_FILE": file, "COMMUNITY_PARTITIONS": "caoyang-b=street_b"}
+    with pytest.raises(ConfigurationError, match="NEEDS_PARTITION='street_a' is not a"):
+        load_settings(str(tmp_path), environ={**environ, "NEEDS_PARTITION": "street_a"})
     named = load_settings(
         str(tmp_path),
         environ={"COMMUNITY_FILE": file, "COMMUNITY_PARTITIONS": " caoyang-b = street_b ,"},

@@ -23,7 +23,7 @@ from store.positions import check_position
 from store.sqlstore import SQLiteStore
 from store.tracking import TrackedSqlView
 from web.bootstrap import Services, services
-from web.partitions import every_partition, working_in
+from web.partitions import partitions_to_work, working_in
 
 audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuilds.")
 
@@ -34,7 +34,7 @@ def verify() -> None:
     against the log; print every finding, then a one-line summary; exit 1 on any finding.
     With COMMUNITY_PARTITIONS, every partition in turn, each with its own summary."""
     findings = 0
-    for partition in every_partition(current_app.config["NEEDS_SETTINGS"]):
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
         with working_in(partition):
             if partition:
                 click.echo(f"partition {partition}:")

@@ -24,6 +24,7 @@ from web.partitions import (
     every_partition,
     partition_kwargs,
     partition_settings,
+    partitions_to_work,
     working_in,
 )
 
@@ -106,7 +107,7 @@ def seed_demo() -> None:
 @with_appcontext
 def catch_up() -> None:
     """Bring every read model (of every partition) up to date with the event log."""
-    for partition in every_partition(current_app.config["NEEDS_SETTINGS"]):
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
         with working_in(partition):
             running = services()
             started = time.perf_counter()
@@ -124,7 +125,7 @@ def catch_up() -> None:
 @with_appcontext
 def rebuild_views() -> None:
     """Empty the read models and rebuild them from the whole event log (in every partition)."""
-    for partition in every_partition(current_app.config["NEEDS_SETTINGS"]):
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
         with working_in(partition):
             running = services()
             started = time.perf_counter()
@@ -199,7 +200,7 @@ def follow(every: float, once: bool) -> None:
     and hand new notices to the workers at once rather than at beat's next tick."""
     from web.tasks import notifier, task_settings
 
-    partitions = every_partition(current_app.config["NEEDS_SETTINGS"])
+    partitions = partitions_to_work(current_app.config["NEEDS_SETTINGS"])
     celery_app = current_app.extensions["celery"]
     task_settings().make_folders()
     while True:
