@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, community_id
 from tests.integration.conftest import PASSWORD
+from tests.integration.pages.conftest import Phone
 from web import create_app, services
 from web.bootstrap import close_services
 from web.config import ConfigurationError, load_settings
@@ -147,6 +148,22 @@ def notification_ids(database_url: str, tmp_path: Path, partition: str) -> list[
                 f"SELECT notification_id FROM {schema}.needs_events ORDER BY 1"  # noqa: S608
             ).fetchall()
     return [row[0] for row in rows]
+
+
+def test_the_pages_show_each_leader_their_own_partitions_cases(
+    client: FlaskClient, as_user: Any
+) -> None:
+    mine = work_a_case(client, as_user, "street_b")
+    theirs = work_a_case(client, as_user, "street_a", room="601")
+    phone = Phone(client)
+    assert phone.sign_in("leader_street_b").status_code == 302
+
+    listed_page = phone.open("/needs")
+    assert listed_page.status_code == 200
+    assert mine["id"] in listed_page.get_data(as_text=True)
+    assert theirs["id"] not in listed_page.get_data(as_text=True)
+    assert phone.open(f"/needs/{mine['id']}").status_code == 200
+    assert phone.open(f"/needs/{theirs['id']}").status_code == 404
 
 
 def test_each_community_works_in_its_own_partition(
