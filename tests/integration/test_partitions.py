@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import psycopg
 import pytest
@@ -150,6 +151,17 @@ def notification_ids(database_url: str, tmp_path: Path, partition: str) -> list[
     return [row[0] for row in rows]
 
 
+def snapshots(database_url: str, tmp_path: Path, partition: str) -> int:
+    """How many snapshots of cases the partition's own store holds."""
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(tmp_path / partition / "needs.sqlite") as conn:
+            return int(conn.execute("SELECT count(*) FROM stored_snapshots").fetchone()[0])
+    with psycopg.connect(database_url) as conn:
+        found = conn.execute(f"SELECT count(*) FROM {partition}.needs_snapshots").fetchone()  # noqa: S608
+    assert found is not None
+    return int(found[0])
+
+
 def test_the_pages_show_each_leader_their_own_partitions_cases(
     client: FlaskClient, as_user: Any
 ) -> None:
@@ -185,6 +197,28 @@ def test_each_community_works_in_its_own_partition(
     assert in_a == list(range(1, len(in_a) + 1))
     assert len(in_a) == 2 * len(in_b)
     assert notification_ids(database_url, tmp_path, "") == []
+
+
+def test_an_erasure_shreds_in_its_own_partition_only(
+    app: Flask, client: FlaskClient, as_user: Any, database_url: str, tmp_path: Path
+) -> None:
+    erased = work_a_case(client, as_user, "street_a")
+    kept = work_a_case(client, as_user, "street_b")  # the same address, in another street
+    household = erased["household"]["id"]
+    with app.app_context(), working_in("street_a"):
+        services().needs.take_snapshot(UUID(erased["id"]))
+    assert snapshots(database_url, tmp_path, "street_a") == 1
+
+    answer = client.post(
+        f"{API}/households/{household}/erasure", headers=as_user("secretary_street_a")
+    )
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["needs"] == [erased["id"]]
+    for need, street, name in ((erased, "street_a", "[erased]"), (kept, "street_b", "王秀英")):
+        shown = client.get(f"{API}/needs/{need['id']}", headers=as_user(f"secretary_{street}"))
+        assert shown.json["resident_name"] == name
+    assert snapshots(database_url, tmp_path, "street_a") == 0
 
 
 def test_the_audit_and_the_follower_cover_every_partition(
