@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 from flask import g, has_request_context
@@ -19,6 +20,9 @@ from psycopg.sql import SQL, Identifier
 
 from store.private import private_folder
 from web.config import Settings
+
+if TYPE_CHECKING:
+    from web.bootstrap import Services
 
 # The partition a command or a task has chosen to work in (None: none chosen).
 _chosen: ContextVar[str | None] = ContextVar("needs.partition", default=None)
@@ -89,3 +93,19 @@ def create_partition(settings: Settings) -> None:
         return
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
         conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(settings.partition)))
+
+
+def left_behind(default: Services) -> list[str]:
+    """The communities named to a partition that still have cases, households or partners in
+    the default one: naming them would hide those (their move is not written yet)."""
+    settings = default.settings
+    return [
+        f"{community.name} ({community.id})"
+        for community in settings.communities
+        if community.id in settings.partitions
+        and (
+            default.view.counts(community.id)
+            or default.duties_view.list_households(community.id, None, 1, 0)[1]
+            or default.partners.list_partners(community.id)
+        )
+    ]

@@ -228,9 +228,14 @@ def test_an_erasure_shreds_in_its_own_partition_only(
 def test_the_audit_and_the_follower_cover_every_partition(
     app: Flask, client: FlaskClient, as_user: Any
 ) -> None:
-    for street in STREETS:
-        work_a_case(client, as_user, street)
+    cases = [work_a_case(client, as_user, street) for street in STREETS]
     runner = app.test_cli_runner()
+    needs = runner.invoke(args=["list-needs"])
+    assert needs.exit_code == 0, needs.output
+    assert all(case["id"] in needs.output for case in cases)
+    status = runner.invoke(args=["worker-status"])
+    assert status.exit_code == 0, status.output
+    assert "partition street_b: followers" in status.output
 
     verified = runner.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output
@@ -299,6 +304,35 @@ def test_a_task_sent_for_a_partition_works_in_it(
     schedule = TaskSettings.from_app(app).celery_config()["beat_schedule"]
     assert schedule["check-referral-clocks@street_b"]["kwargs"] == {"partition": "street_b"}
     assert "kwargs" not in schedule["check-referral-clocks"]
+
+
+def test_a_community_with_records_in_the_default_partition_is_not_moved_out_of_sight(
+    database_url: str, clock: ManualClock, app_config: dict[str, Any]
+) -> None:
+    unpartitioned = {k: v for k, v in app_config.items() if k != "COMMUNITY_PARTITIONS"}
+    before = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **unpartitioned})
+    try:
+        assert before.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+        with before.app_context():
+            services().partners.register_partner(
+                community=community_id("changzheng-a"),
+                name="利群医院",
+                kind="hospital",
+                categories=["emergency"],
+                blocks=["*"],
+                weekly_capacity=10,
+                actor="setup",
+            )
+    finally:
+        close_services(before)
+    after = create_app({"DATABASE_URL": database_url, "CLOCK": clock, **app_config})
+
+    refused = after.test_cli_runner().invoke(args=["init-db"])
+
+    assert refused.exit_code == 1
+    assert "changzheng-a (" in refused.output
+    assert "caoyang-b" not in refused.output
+    assert "leave them out of COMMUNITY_PARTITIONS" in refused.output
 
 
 def test_a_deployment_refuses_partitions_it_cannot_make(tmp_path: Path) -> None:

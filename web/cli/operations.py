@@ -22,6 +22,7 @@ from web.operations.adoption import adopt_case_households
 from web.partitions import (
     create_partition,
     every_partition,
+    left_behind,
     partition_kwargs,
     partition_settings,
     partitions_to_work,
@@ -46,6 +47,13 @@ def init_db() -> None:
         if settings.env == "production":
             refuse_demo_passwords(built.accounts)
         _adopt_case_households(built)
+        behind = left_behind(built)
+        if behind:
+            raise ConfigurationError(
+                "COMMUNITY_PARTITIONS names communities whose records are in the default "
+                "partition, where a partition of their own would hide them (moving them is not "
+                f"written yet): {', '.join(behind)}; leave them out of COMMUNITY_PARTITIONS"
+            )
         for partition in every_partition(settings)[1:]:
             _init_partition(built, partition)
     except ConfigurationError as error:
@@ -175,13 +183,18 @@ def replay(need_id: UUID) -> None:
 )
 @with_appcontext
 def list_needs(blocks: tuple[str, ...], statuses: tuple[str, ...]) -> None:
-    """List needs: id, block, category, urgency, status — most urgent, then oldest first."""
-    running = services()
+    """List needs: id, block, category, urgency, status — most urgent, then oldest first
+    (every community's, each from its partition)."""
+    settings = current_app.config["NEEDS_SETTINGS"]
     total = 0
-    for community in running.settings.communities:
-        rows, count = running.view.list_needs(
-            community.id, blocks=blocks or None, statuses=statuses or None, limit=100_000
-        )
+    for community in settings.communities:
+        partition = settings.partitions.get(community.id, "")
+        if partition not in partitions_to_work(settings):
+            continue
+        with working_in(partition):
+            rows, count = services().view.list_needs(
+                community.id, blocks=blocks or None, statuses=statuses or None, limit=100_000
+            )
         total += count
         for row in rows:
             click.echo(
@@ -232,9 +245,14 @@ def worker_status() -> None:
     """The broker, how far each follower of the log lags, and the deliveries to partners."""
     from web.tasks import task_settings
 
-    running = services()
     click.echo(f"broker: {task_settings().broker_shown()} ({_broker_state()})")
-    click.echo("followers (events behind the log):")
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            _worker_status(services(), partition)
+
+
+def _worker_status(running: Services, partition: str) -> None:
+    click.echo(f"{_in(partition)}followers (events behind the log):")
     for name, follower in running.followers().items():
         click.echo(f"  {name:<12} {follower.lag()}")
     counts = running.outbox.counts()
