@@ -112,33 +112,32 @@ class TaskSettings:
             "enable_utc": True,
             "beat_schedule_filename": str(Path(self.data_folder) / "celerybeat-schedule"),
             "beat_scheduler": SCHEDULER,  # its file private
-            "beat_schedule": self._in_every_partition(
-                {
-                    "dispatch-deliveries": {
-                        "task": "needs.dispatch_deliveries",
-                        "schedule": self.dispatch_every,
-                        "options": {"expires": self.dispatch_every.total_seconds()},
-                    },
-                    "check-referral-clocks": {
-                        "task": "needs.check_referral_clocks",
-                        "schedule": self.clock_every,
-                        "options": {"expires": self.clock_every.total_seconds()},
-                    },
-                    "daily-digest": {
-                        "task": "needs.send_digests",
-                        "schedule": crontab(hour=self.digest_hour, minute=0),
-                    },
-                    "duty-asks": {
-                        "task": "duties.fall_due",
-                        "schedule": crontab(minute=1),
-                    },
-                    "daily-seal": {
-                        "task": "needs.seal_log",
-                        "schedule": crontab(hour=0, minute=5),
-                    },
-                }
-            ),
+            "beat_schedule": {
+                "dispatch-deliveries": {
+                    "task": "needs.dispatch_deliveries",
+                    "schedule": self.dispatch_every,
+                    "options": {"expires": self.dispatch_every.total_seconds()},
+                },
+                "check-referral-clocks": {
+                    "task": "needs.check_referral_clocks",
+                    "schedule": self.clock_every,
+                    "options": {"expires": self.clock_every.total_seconds()},
+                },
+                "daily-digest": {
+                    "task": "needs.send_digests",
+                    "schedule": crontab(hour=self.digest_hour, minute=0),
+                },
+                "duty-asks": {
+                    "task": "duties.fall_due",
+                    "schedule": crontab(minute=1),
+                },
+                "daily-seal": {
+                    "task": "needs.seal_log",
+                    "schedule": crontab(hour=0, minute=5),
+                },
+            },
         }
+        config["beat_schedule"] = self._in_every_partition(config["beat_schedule"])
         if self.broker_url.startswith("filesystem://"):
             queue = self.broker_folder / "queue"
             processed = self.broker_folder / "processed"
