@@ -21,6 +21,7 @@ from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, community_id
 from tests.integration.conftest import PASSWORD
 from tests.integration.pages.conftest import Phone
+from tests.integration.tasks.receivers import Receiver
 from web import create_app, services
 from web.bootstrap import close_services
 from web.config import ConfigurationError, load_settings
@@ -65,6 +66,7 @@ def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
         "COMMUNITY_FILE": str(community_file(tmp_path)),
         "COMMUNITY_PARTITIONS": partitions,
         "CELERY_DATA_FOLDER": str(tmp_path / "celery"),
+        "WEBHOOK_ALLOW_PRIVATE": "1",  # the partner's receiver is on 127.0.0.1
     }
 
 
@@ -286,6 +288,41 @@ def test_an_operator_command_works_in_the_partition_it_is_given(
         assert "street_b" not in verified.output
     finally:
         close_services(in_a)
+
+
+def queued(app: Flask) -> list[tuple[str, list[Any], dict[str, Any]]]:
+    """The tasks waiting in the broker: name, arguments and keyword arguments."""
+    found = []
+    celery_app = app.extensions["celery"]
+    with celery_app.connection_for_read() as connection:
+        channel = connection.default_channel
+        while (message := channel.basic_get(celery_app.conf.task_default_queue)) is not None:
+            args, kwargs, _ = message.decode()
+            found.append((message.headers["task"], args, kwargs))
+    return found
+
+
+def test_a_partition_s_notice_is_sent_for_it_and_delivered_from_it(
+    app: Flask, client: FlaskClient, as_user: Any
+) -> None:
+    with Receiver() as partner:
+        with app.app_context(), working_in("street_b"):
+            running = services()
+            (hospital,) = running.partners.list_partners(community_id(STREETS["street_b"]))
+            running.partners.set_webhook(
+                hospital.partner_id, webhook_url=partner.url, actor="setup"
+            )
+        _, referral = refer_a_case(client, as_user, "street_b")
+
+        followed = app.test_cli_runner().invoke(args=["follow", "--once"])
+
+        assert followed.exit_code == 0, followed.output
+        ((task, args, kwargs),) = queued(app)
+        assert (task, kwargs) == ("needs.deliver", {"partition": "street_b"})
+        delivered = app.extensions["celery"].tasks[task].apply(args=args, kwargs=kwargs)
+        assert delivered.get() == "delivered"
+        (post,) = partner.wait_for(1)
+        assert post.payload["referral"]["id"] == referral["id"]
 
 
 def test_a_task_sent_for_a_partition_works_in_it(
