@@ -203,6 +203,8 @@ def test_each_community_works_in_its_own_partition(
     assert notification_ids(database_url, tmp_path, "street_a") == [1, 2, 3, 4, 5, 6]
     assert notification_ids(database_url, tmp_path, "street_b") == [1, 2, 3, 4]
     assert notification_ids(database_url, tmp_path, "") == []
+    if database_url.startswith("sqlite"):  # a partition's folder is the service's alone
+        assert {(tmp_path / street).stat().st_mode & 0o777 for street in STREETS} == {0o700}
 
 
 def test_an_erasure_shreds_in_its_own_partition_only(
