@@ -241,6 +241,13 @@ def test_the_audit_and_the_follower_cover_every_partition(
     assert status.exit_code == 0, status.output
     assert "partition street_b: followers" in status.output
 
+    sealed = runner.invoke(args=["audit", "seal"])
+    assert sealed.exit_code == 0, sealed.output
+    assert [line[:28] for line in sealed.output.splitlines()] == [
+        "nothing new to seal",
+        "partition street_a: seal 1: ",
+        "partition street_b: seal 1: ",
+    ]
     verified = runner.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output
     said = [line[:15] for line in verified.output.splitlines() if not line.startswith("  …")]
@@ -251,6 +258,7 @@ def test_the_audit_and_the_follower_cover_every_partition(
         "partition stree",
         "intact: 1 cases",
     ]
+    assert "1 seals verified" in verified.output
 
     with app.app_context():
         for street in STREETS:

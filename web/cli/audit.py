@@ -85,16 +85,20 @@ def _verify(running: Services) -> int:
 
 @audit.command("seal")
 def seal() -> None:
-    """Seal everything recorded since the last seal (beat does this daily)."""
-    running = services()
-    row = running.seals.seal(running.needs, running.clock.now())
-    if row is None:
-        click.echo("nothing new to seal")
-        return
-    click.echo(
-        f"seal {row['seal_no']}: up to event {row['last_notification_id']}, "
-        f"{len(json.loads(row['heads']))} cases, hash {row['seal_hash']}"
-    )
+    """Seal everything recorded since the last seal (beat does this daily), in every
+    partition."""
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            running = services()
+            row = running.seals.seal(running.needs, running.clock.now())
+        named = f"partition {partition}: " if partition else ""
+        if row is None:
+            click.echo(f"{named}nothing new to seal")
+            continue
+        click.echo(
+            f"{named}seal {row['seal_no']}: up to event {row['last_notification_id']}, "
+            f"{len(json.loads(row['heads']))} cases, hash {row['seal_hash']}"
+        )
 
 
 @audit.command("rebuild-check")
