@@ -4,11 +4,13 @@ connection pool: the same statements as on SQLite (store/sqlstore.py)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.sql import SQL, Identifier
 
 from store.errors import PurgeIncompleteError
 from store.purging import PURGE_SECONDS
@@ -45,11 +47,14 @@ class PostgresStore(SqlStore):
         pool_size: int = 2,
         max_overflow: int = 2,
         purge_seconds: float = PURGE_SECONDS,
+        schema: str = "",
     ) -> None:
-        from eventsourcing.postgres import PostgresDatastore
-
         self.purge_seconds = purge_seconds
-        self.datastore = PostgresDatastore(
+        # A partition's tables live in a schema of their own: every connection of the pool
+        # looks only there, so no statement can reach another partition's tables.
+        kind = SchemaDatastore if schema else PostgresDatastore
+        self.datastore = kind(
+            schema=schema,
             dbname=dbname,
             host=host,
             port=port,
@@ -97,6 +102,28 @@ class PostgresStore(SqlStore):
 
     def close(self) -> None:
         self.datastore.close()
+
+
+class SchemaDatastore(PostgresDatastore):
+    """The library's datastore, its connections' search path set to its schema alone."""
+
+    def after_connect_func(self) -> Callable[[psycopg.Connection[Any]], None]:
+        configure = super().after_connect_func()
+        search_path = SQL("SET search_path TO {0}").format(Identifier(self.schema))
+
+        def after_connect(conn: psycopg.Connection[Any]) -> None:
+            configure(conn)
+            conn.execute(search_path)
+
+        return after_connect
+
+
+def table_of(recorder: Any) -> str:
+    """An event store recorder's table as our own statements name it: in its schema on
+    PostgreSQL (a partition's applications keep theirs in one of their own), bare on SQLite."""
+    schema = getattr(recorder.datastore, "schema", None)
+    table = str(recorder.events_table_name)
+    return f'"{schema}"."{table}"' if schema else table
 
 
 def vacuum_full(datastore: Any, tables: tuple[str, ...], seconds: float = PURGE_SECONDS) -> None:

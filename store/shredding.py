@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.sqlite import SQLiteDatastore
 
-from store.pgstore import vacuum_full
+from store.pgstore import table_of, vacuum_full
 from store.private import tighten_sqlite
 from store.purging import PURGE_SECONDS, purge_file
 
@@ -27,10 +27,12 @@ def forget_snapshots(
     datastore = getattr(recorder, "datastore", None)
     if datastore is None:
         return  # an in-memory store: nothing on disk, gone with the process
-    table = recorder.events_table_name
     if isinstance(datastore, SQLiteDatastore):
-        _forget_in_sqlite(datastore.pool.db_name, table, need_ids, purge_seconds)
+        _forget_in_sqlite(
+            datastore.pool.db_name, recorder.events_table_name, need_ids, purge_seconds
+        )
         return
+    table = table_of(recorder)
     with datastore.transaction(commit=True) as cursor:
         cursor.execute(
             f"DELETE FROM {table} WHERE originator_id = ANY(%s)",  # noqa: S608

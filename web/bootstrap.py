@@ -38,6 +38,7 @@ from web.account_services import build_accounts, refuse_demo_passwords
 from web.config import ConfigurationError, Settings, channel_key
 from web.operations.casework import Casework
 from web.operations.erasure import build_key_store, key_store_file_missing, require_key_store
+from web.partitions import current_partition, partition_settings
 from web.stores import event_store_env, view_store
 
 if TYPE_CHECKING:
@@ -91,16 +92,22 @@ class Services:
         self.duties.close()
         self.projects.close()
         self.partners.close()
-        self.accounts.close()
+        if not self.settings.partition:  # a partition's accounts are the default one's
+            self.accounts.close()
         self.view.store.close()
         if self.keys.store is not self.view.store:
             self.keys.store.close()
 
 
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, create_tables: bool = False
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    create_tables: bool = False,
+    accounts: tuple[Accounts, Authenticator] | None = None,
 ) -> Services:
-    """Build the applications and read models; tables only when asked (init-db)."""
+    """Build the applications and read models; tables only when asked (init-db). A partition
+    is given the default partition's `accounts` (and authenticator) to share."""
     clock = clock or SystemClock()
     view = NeedsView(view_store(settings))
     keys_missing = key_store_file_missing(settings)
@@ -133,7 +140,7 @@ def build_services(
     casework = Casework(
         needs=needs, partners=partners, view=view, follower=follower, clock=clock, duties=duties
     )
-    accounts, authenticator = build_accounts(settings, view.store, clock, create_tables)
+    users, authenticator = accounts or build_accounts(settings, view.store, clock, create_tables)
     idempotency = IdempotencyStore(view.store, settings.cipher_key, settings.cipher_keys_previous)
     outbox = Outbox(view.store, clock)
     seals = Seals(view.store)
@@ -164,7 +171,7 @@ def build_services(
         view=view,
         follower=follower,
         casework=casework,
-        accounts=accounts,
+        accounts=users,
         authenticator=authenticator,
         idempotency=idempotency,
         clock=clock,
@@ -243,7 +250,8 @@ def build_duties(
 
 def services(app: Flask | None = None, *, refuse_demo: bool = True) -> Services:
     """This process's services, built on first use; in production, refused while a demo account
-    keeps its demo password (unless `refuse_demo` is off: the `users` commands that fix it)."""
+    keeps its demo password (unless `refuse_demo` is off: the `users` commands that fix it).
+    With COMMUNITY_PARTITIONS, those of the partition the work belongs to (web/partitions.py)."""
     app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     built: Services | None = app.extensions.get("needs.services")
     if built is None:
@@ -256,4 +264,25 @@ def services(app: Flask | None = None, *, refuse_demo: bool = True) -> Services:
                 built.close()
                 raise
         app.extensions["needs.services"] = built
-    return built
+    partition = current_partition(built.settings)
+    return _partition_services(app, built, partition) if partition else built
+
+
+def _partition_services(app: Flask, default: Services, partition: str) -> Services:
+    built: dict[str, Services] = app.extensions.setdefault("needs.partitions", {})
+    if partition not in built:
+        built[partition] = build_services(
+            partition_settings(default.settings, partition),
+            clock=default.clock,
+            accounts=(default.accounts, default.authenticator),
+        )
+    return built[partition]
+
+
+def close_services(app: Flask) -> None:
+    """Close every partition's services this process built, the default's last."""
+    for built in app.extensions.pop("needs.partitions", {}).values():
+        built.close()
+    default: Services | None = app.extensions.pop("needs.services", None)
+    if default is not None:
+        default.close()

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from kernel.community import DEMO_COMMUNITY, Community, community_from_dict
+from kernel.community import DEMO_COMMUNITY, Community, community_from_dict, community_id
 from partners.webhooks import WebhookPolicy
 from store.cipher import split_keys
 from store.purging import PURGE_SECONDS
@@ -38,6 +39,8 @@ TUNING += ("DUTY_VISIT_DAYS", "DUTY_ASK_DAYS")
 TUNING += ("PUBLIC_URL",)
 # The share of households whose consent lets a project apply, e.g. "2/3" (100 % when unset).
 TUNING += ("PROJECT_CONSENT_THRESHOLD",)
+# The one partition an operator command works in, e.g. NEEDS_PARTITION="street_a".
+TUNING += ("NEEDS_PARTITION",)
 
 
 class ConfigurationError(RuntimeError):
@@ -63,6 +66,11 @@ class Settings:
     signing_keys_retired: tuple[str, ...] = ()
     webhook_allow_private: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
+    # COMMUNITY_PARTITIONS: community id -> the partition that stores it (web/partitions.py);
+    # communities not named stay in the default one. `partition` is the one these settings
+    # build ("" the default).
+    partitions: Mapping[str, str] = field(default_factory=dict)
+    partition: str = ""
 
     @property
     def store(self) -> str:
@@ -172,13 +180,21 @@ def load_settings(
         # Development only: a throwaway key (sessions end when the process does).
         secret = secrets.token_urlsafe(32)
     default_url = f"sqlite:///{Path(instance_path) / 'needs.sqlite'}"
+    communities = _communities(source.get("COMMUNITY_FILE"))
+    partitions = _partitions(str(source.get("COMMUNITY_PARTITIONS") or ""), communities)
+    chosen = str(source.get("NEEDS_PARTITION") or "")
+    if chosen and chosen not in partitions.values():
+        named = ", ".join(sorted(set(partitions.values()))) or "none"
+        raise ConfigurationError(
+            f"NEEDS_PARTITION={chosen!r} is not a partition of COMMUNITY_PARTITIONS ({named})"
+        )
     return Settings(
         env=env,
         database_url=str(source.get("DATABASE_URL") or default_url),
         instance_path=instance_path,
         secret_key=secret,
         cipher_key=cipher,
-        communities=_communities(source.get("COMMUNITY_FILE")),
+        communities=communities,
         postgres_pool_size=int(str(source.get("POSTGRES_POOL_SIZE", 2))),
         postgres_max_overflow=int(str(source.get("POSTGRES_MAX_OVERFLOW", 2))),
         cache_size=int(str(source.get("AGGREGATE_CACHE_SIZE", 1000))),
@@ -188,6 +204,7 @@ def load_settings(
         signing_keys_retired=retired,
         webhook_allow_private=str(source.get("WEBHOOK_ALLOW_PRIVATE") or "") == "1",
         extra={k: str(source[k]) for k in TUNING if source.get(k) not in (None, "")},
+        partitions=partitions,
     )
 
 
@@ -219,3 +236,37 @@ def _communities(path: object) -> tuple[Community, ...]:
     data = json.loads(Path(str(path)).read_text(encoding="utf-8"))
     items = data if isinstance(data, list) else [data]
     return tuple(community_from_dict(item) for item in items)
+
+
+# A partition's name is a PostgreSQL schema and a folder name: a plain lower-case identifier.
+PARTITION_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+def _partitions(text: str, communities: tuple[Community, ...]) -> dict[str, str]:
+    """COMMUNITY_PARTITIONS="community=partition,other=partition2" (a community by its id or
+    its slug) as a map by id, every community known and every partition a plain identifier."""
+    known = {c.id: c.name for c in communities}
+    found: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        named, equals, partition = (side.strip() for side in item.partition("="))
+        where = f"COMMUNITY_PARTITIONS: {item!r}"
+        if not equals or not named or not partition:
+            raise ConfigurationError(f"{where} is not community=partition")
+        community = named if named in known else community_id(named)
+        if community not in known:
+            listed = ", ".join(f"{id_} ({name})" for id_, name in known.items())
+            raise ConfigurationError(
+                f"{where} names the community {named!r}, which is neither the id nor the slug "
+                f"of a community of the community file (it lists {listed})"
+            )
+        if community in found:
+            raise ConfigurationError(f"{where}: the community {community!r} is named twice")
+        if not PARTITION_NAME.fullmatch(partition) or partition.startswith("pg_"):
+            raise ConfigurationError(
+                f"{where}: the partition {partition!r} must be a lower-case identifier "
+                "(a letter, then letters, digits or _, at most 63; not starting pg_)"
+            )
+        if partition == "public":
+            raise ConfigurationError(f"{where}: 'public' is the default partition's schema")
+        found[community] = partition
+    return found

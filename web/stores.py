@@ -33,6 +33,8 @@ def event_store_env(settings: Settings, app_name: str, *, create_tables: bool) -
             POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
             POSTGRES_MAX_OVERFLOW=str(settings.postgres_max_overflow),
         )
+        if settings.partition:  # its own stored_events tables, notification ids and lock
+            env.update(POSTGRES_SCHEMA=settings.partition)
     else:
         path = settings.sqlite_path(app_name)
         private_sqlite(path)  # before the library opens it: mode 600, its -wal and -shm too
@@ -48,6 +50,7 @@ def view_store(settings: Settings) -> SqlStore:
             pool_size=settings.postgres_pool_size,
             max_overflow=settings.postgres_max_overflow,
             purge_seconds=settings.purge_seconds,
+            schema=settings.partition,
         )
     return SQLiteStore(settings.sqlite_path("views"), purge_seconds=settings.purge_seconds)
 

@@ -11,6 +11,7 @@ from typing import Any
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from web import create_app, services
+from web.bootstrap import close_services
 from web.tasks import task_settings
 from web.tasks.timing import TaskClock
 
@@ -24,12 +25,11 @@ def build_services_after_fork(**_: Any) -> None:
     """A forked child starts without the parent's services (their connections stay with the
     parent, unclosed) and builds its own."""
     flask_app.extensions.pop("needs.services", None)
+    flask_app.extensions.pop("needs.partitions", None)
     flask_app.extensions.pop("needs.notifier", None)
     services(flask_app)
 
 
 @worker_process_shutdown.connect
-def close_services(**_: Any) -> None:
-    built = flask_app.extensions.pop("needs.services", None)
-    if built is not None:
-        built.close()
+def close_services_at_shutdown(**_: Any) -> None:
+    close_services(flask_app)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from kernel.clock import ManualClock
 from tests.integration.vendor_receivers import VendorReceiver
 from web import create_app, services
-from web.bootstrap import Services
+from web.bootstrap import Services, close_services
 
 PASSWORD = "correct horse battery"
 # argon2id at its cheapest: the tests are about the flows, not the cost.
@@ -34,9 +34,7 @@ def app(database_url: str, clock: ManualClock, app_config: dict[str, Any]) -> It
     result = flask_app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     yield flask_app
-    built = flask_app.extensions.get("needs.services")
-    if built is not None:
-        built.close()
+    close_services(flask_app)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from needs.audit import case_ids, verify_case
@@ -21,7 +22,8 @@ from store.follower import Follower
 from store.positions import check_position
 from store.sqlstore import SQLiteStore
 from store.tracking import TrackedSqlView
-from web.bootstrap import services
+from web.bootstrap import Services, services
+from web.partitions import partitions_to_work, working_in
 
 audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuilds.")
 
@@ -29,8 +31,20 @@ audit = AppGroup("audit", help="Tamper evidence: verify, seal, and check rebuild
 @audit.command("verify")
 def verify() -> None:
     """Recompute every case's chain and snapshots and every seal, and check every read model
-    against the log; print every finding, then a one-line summary; exit 1 on any finding."""
-    running = services()
+    against the log; print every finding, then a one-line summary; exit 1 on any finding.
+    With COMMUNITY_PARTITIONS, every partition in turn, each with its own summary."""
+    findings = 0
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            if partition:
+                click.echo(f"partition {partition}:")
+            findings += _verify(services())
+    if findings:
+        raise click.exceptions.Exit(1)
+
+
+def _verify(running: Services) -> int:
+    """Verify one partition's log, seals and read models; how many findings."""
     started = time.perf_counter()
     cases = case_ids(running.needs, progress=lambda n: click.echo(f"  … {n} events", err=True))
     events, broken = 0, 0
@@ -60,27 +74,31 @@ def verify() -> None:
     if not findings:
         in_step = f"{len(followers)} read models in step with the log"
         click.echo(f"intact: {counted} verified, {in_step}, {took}")
-        return
+        return 0
     where = f"{broken} of {len(cases)} cases, {len(in_seals)} in the seals, {in_views} in the"
     click.echo(
         f"BROKEN: {findings} finding{'' if findings == 1 else 's'} ({where} read models); "
         f"{counted}, {len(followers)} read models checked {took}"
     )
-    raise click.exceptions.Exit(1)
+    return findings
 
 
 @audit.command("seal")
 def seal() -> None:
-    """Seal everything recorded since the last seal (beat does this daily)."""
-    running = services()
-    row = running.seals.seal(running.needs, running.clock.now())
-    if row is None:
-        click.echo("nothing new to seal")
-        return
-    click.echo(
-        f"seal {row['seal_no']}: up to event {row['last_notification_id']}, "
-        f"{len(json.loads(row['heads']))} cases, hash {row['seal_hash']}"
-    )
+    """Seal everything recorded since the last seal (beat does this daily), in every
+    partition."""
+    for partition in partitions_to_work(current_app.config["NEEDS_SETTINGS"]):
+        with working_in(partition):
+            running = services()
+            row = running.seals.seal(running.needs, running.clock.now())
+        named = f"partition {partition}: " if partition else ""
+        if row is None:
+            click.echo(f"{named}nothing new to seal")
+            continue
+        click.echo(
+            f"{named}seal {row['seal_no']}: up to event {row['last_notification_id']}, "
+            f"{len(json.loads(row['heads']))} cases, hash {row['seal_hash']}"
+        )
 
 
 @audit.command("rebuild-check")

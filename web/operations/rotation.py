@@ -14,6 +14,7 @@ from eventsourcing.utils import get_topic
 from duties.domain import Household
 from store import key_maintenance
 from store.cipher import RotatingCipher, rotating_cipher
+from store.pgstore import table_of
 
 if TYPE_CHECKING:
     from web.bootstrap import Services
@@ -91,7 +92,7 @@ def _recorders(app: Application[Any]) -> list[tuple[str, Any]]:
 
 def _reencrypt_events(rotation: Rotation, recorder: Any, label: str) -> int:
     """Walk the table in key order, a batch per transaction, rewriting rows under old keys."""
-    table = recorder.events_table_name
+    table = table_of(recorder)
     p = "?" if type(recorder).__module__.endswith("sqlite") else "%s"
     select = (
         f"SELECT originator_id, originator_version, state FROM {table} "  # noqa: S608

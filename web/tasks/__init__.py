@@ -12,6 +12,7 @@ from celery import Celery, Task
 from flask import Flask, current_app
 
 from web.bootstrap import services
+from web.partitions import current_partition, working_in
 from web.tasks.settings import TaskSettings
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ def init_app(app: Flask) -> Celery:
 
     class FlaskTask(Task[..., Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
+            # A task sent for a partition (COMMUNITY_PARTITIONS) works in it, else in the default.
+            with app.app_context(), working_in(str(kwargs.pop("partition", "") or "")):
                 return self.run(*args, **kwargs)
 
     celery_app: Celery = Celery(app.import_name, task_cls=FlaskTask)
@@ -49,14 +51,16 @@ def task_settings(app: Flask | None = None) -> TaskSettings:
 
 
 def notifier(app: Flask | None = None) -> Notifier:
-    """This process's notifier, built on first use (after any fork)."""
+    """This process's notifier of the partition the work is in, built on first use (after
+    any fork)."""
     from web.tasks.delivery import Notifier
     from web.tasks.mail import Mailer
 
     app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
-    built: Notifier | None = app.extensions.get("needs.notifier")
-    if built is None:
+    running = services(app)
+    built: dict[str, Notifier] = app.extensions.setdefault("needs.notifier", {})
+    partition = current_partition(running.settings)
+    if partition not in built:
         smtp = task_settings(app).smtp
-        built = Notifier(services(app), Mailer(smtp) if smtp else None)
-        app.extensions["needs.notifier"] = built
-    return built
+        built[partition] = Notifier(running, Mailer(smtp) if smtp else None)
+    return built[partition]

@@ -11,6 +11,7 @@ from uuid import UUID
 from celery import shared_task
 
 from web.bootstrap import services
+from web.partitions import partition_kwargs
 from web.tasks.timing import acting_at, parse_moment
 
 
@@ -25,7 +26,7 @@ def dispatch_deliveries(self: Any, now: str | None = None) -> int:
         claimed = notifier().dispatch_due(
             moment or running.clock.now(),
             send=lambda delivery_id: self.app.send_task(
-                "needs.deliver", args=[str(delivery_id)], kwargs={"now": now}
+                "needs.deliver", args=[str(delivery_id)], kwargs={"now": now, **partition_kwargs()}
             ),
         )
     return len(claimed)

@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 from store.private import private_folder
+from web.partitions import every_partition
 from web.tasks.broker import SCHEDULER, TRANSPORT
 from web.tasks.mail import SmtpSettings
 
@@ -51,6 +52,7 @@ class TaskSettings:
     smtp: SmtpSettings | None = None
     digest_recipients: dict[str, str] = field(default_factory=dict)
     digest_hour: int = 8
+    partitions: tuple[str, ...] = ()  # beyond the default one (COMMUNITY_PARTITIONS)
 
     @classmethod
     def from_app(cls, app: Flask) -> TaskSettings:
@@ -68,7 +70,17 @@ class TaskSettings:
             smtp=SmtpSettings.from_config(config),
             digest_recipients=_pairs(config["DIGEST_EMAILS"] or ""),
             digest_hour=int(config["DIGEST_HOUR"] or 8),
+            partitions=every_partition(settings)[1:],
         )
+
+    def _in_every_partition(self, schedule: dict[str, Any]) -> dict[str, Any]:
+        """The schedule for the default partition, and for each other one its own entries that
+        run there (the task's `partition` argument, web/tasks/__init__.py)."""
+        return schedule | {
+            f"{name}@{partition}": {**entry, "kwargs": {"partition": partition}}
+            for partition in self.partitions
+            for name, entry in schedule.items()
+        }
 
     @property
     def broker_folder(self) -> Path:
@@ -125,6 +137,7 @@ class TaskSettings:
                 },
             },
         }
+        config["beat_schedule"] = self._in_every_partition(config["beat_schedule"])
         if self.broker_url.startswith("filesystem://"):
             queue = self.broker_folder / "queue"
             processed = self.broker_folder / "processed"
