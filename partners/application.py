@@ -119,7 +119,7 @@ class Partners(PartnerChanges, Application[UUID]):
             partner_id,
             expected_version,
             Partner.set_webhook,
-            occurred_at,
+            occurred_at=occurred_at,
             url=webhook_url,
             secret=secret,
             actor=actor,

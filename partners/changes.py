@@ -5,7 +5,7 @@ in as a base class)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -19,7 +19,9 @@ SAVE_ATTEMPTS = 3
 
 
 class PartnerChanges:
-    """The commands that change a registered partner, with If-Match (`expected_version`)."""
+    """The commands that change a registered partner, with If-Match (`expected_version`). Each
+    takes the fields of the Partner command it runs, as keywords, with its `actor` and, when it
+    happened earlier than it is recorded, `occurred_at`; the command checks them."""
 
     _clock: Callable[[], datetime]
 
@@ -30,177 +32,70 @@ class PartnerChanges:
         def save(self, *objs: Any, **kwargs: Any) -> Any: ...
 
     def change_services(
-        self,
-        partner_id: UUID,
-        *,
-        categories: list[str],
-        blocks: list[str],
-        reason: str = "",
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Change the categories a partner serves and the blocks it covers."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.change_services,
-            occurred_at,
-            categories=categories,
-            blocks=blocks,
-            reason=reason,
-            actor=actor,
-        )
+        """Change the categories a partner serves and the blocks it covers
+        (`categories`, `blocks`, `reason`)."""
+        self._change(partner_id, expected_version, Partner.change_services, **change)
 
     def change_capacity(
-        self,
-        partner_id: UUID,
-        *,
-        weekly_capacity: int,
-        reason: str = "",
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Change how many referrals a week a partner takes."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.change_capacity,
-            occurred_at,
-            weekly_capacity=weekly_capacity,
-            reason=reason,
-            actor=actor,
-        )
+        """Change how many referrals a week a partner takes (`weekly_capacity`, `reason`)."""
+        self._change(partner_id, expected_version, Partner.change_capacity, **change)
 
     def set_week_capacity(
-        self,
-        partner_id: UUID,
-        *,
-        week: date,
-        weekly_capacity: int,
-        reason: str = "",
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Say how many referrals a partner can take in the week starting on Monday `week`."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.set_week_capacity,
-            occurred_at,
-            week=week,
-            weekly_capacity=weekly_capacity,
-            reason=reason,
-            actor=actor,
-        )
+        """Say how many referrals a partner can take in the week starting on Monday `week`
+        (`weekly_capacity`, `reason`)."""
+        self._change(partner_id, expected_version, Partner.set_week_capacity, **change)
 
     def change_details(
-        self,
-        partner_id: UUID,
-        *,
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-        **details: Any,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Change a partner's name, kind and partnership mode (with a reason)."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.change_details,
-            occurred_at,
-            actor=actor,
-            **details,
-        )
+        """Change a partner's name, kind and partnership mode (with a `reason`)."""
+        self._change(partner_id, expected_version, Partner.change_details, **change)
 
     def pause(
-        self,
-        partner_id: UUID,
-        *,
-        starts_on: date,
-        ends_on: date,
-        reason: str,
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Take no new referrals for a period; the pause ends by itself after `ends_on`."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.pause,
-            occurred_at,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            reason=reason,
-            actor=actor,
-        )
+        """Take no new referrals from `starts_on` to `ends_on`, for a `reason`; the pause ends by
+        itself after `ends_on`."""
+        self._change(partner_id, expected_version, Partner.pause, **change)
 
     def end_pause(
-        self,
-        partner_id: UUID,
-        *,
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
         """End a partner's pause early."""
-        self._change(partner_id, expected_version, Partner.end_pause, occurred_at, actor=actor)
+        self._change(partner_id, expected_version, Partner.end_pause, **change)
 
     def change_contact(
-        self,
-        partner_id: UUID,
-        *,
-        contact: str,
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-        **card: Any,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Change a partner's contact details (phone, email, address, named people, reason)."""
-        self._change(
-            partner_id,
-            expected_version,
-            Partner.change_contact,
-            occurred_at,
-            contact=contact,
-            actor=actor,
-            **card,
-        )
+        """Change a partner's contact details (`contact`, phone, email, address, named people,
+        reason)."""
+        self._change(partner_id, expected_version, Partner.change_contact, **change)
 
     def suspend_partner(
-        self,
-        partner_id: UUID,
-        *,
-        reason: str = "",
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
-        """Stop new referrals to a partner."""
-        self._change(
-            partner_id, expected_version, Partner.suspend, occurred_at, reason=reason, actor=actor
-        )
+        """Stop new referrals to a partner (with a `reason`)."""
+        self._change(partner_id, expected_version, Partner.suspend, **change)
 
     def reactivate_partner(
-        self,
-        partner_id: UUID,
-        *,
-        actor: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, partner_id: UUID, *, expected_version: int | None = None, **change: Any
     ) -> None:
         """Let a suspended partner receive new referrals again."""
-        self._change(partner_id, expected_version, Partner.reactivate, occurred_at, actor=actor)
+        self._change(partner_id, expected_version, Partner.reactivate, **change)
 
     def _change(
         self,
         partner_id: UUID,
         expected_version: int | None,
         command: Callable[..., None],
-        occurred_at: datetime | None,
+        *,
+        occurred_at: datetime | None = None,
         **arguments: Any,
     ) -> None:
         read_versions: list[int] = []
