@@ -105,6 +105,7 @@ def profile(report: Report, title: str, call: Callable[[], object], times: int) 
 def run(report: Report, kind: str, folder: Path, requests: int) -> None:
     """Profile POST /api/v1/needs, the list and the page on a fresh store of `kind`."""
     from web import create_app
+    from web.bootstrap import close_services
 
     store = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[kind]
     password = secrets.token_urlsafe(18)
@@ -117,13 +118,15 @@ def run(report: Report, kind: str, folder: Path, requests: int) -> None:
             tokens = {u: _token(client, u, password) for u in (LEADER, SECRETARY)}
             for body in seed_bodies(max(requests, 50), random.Random(8)):
                 _post(client, tokens[SECRETARY], body)
-            leader_bodies = [
-                {**b, "block": BLOCK, "household": {**b["household"], "building": 15}}
-                for b in seed_bodies(requests, random.Random(9))
-            ]
+            recurring, new = _leader_bodies(requests)
+            for body in recurring[:RECURRING]:  # each address known before the profile
+                _post(client, tokens[LEADER], body)
             calls: dict[str, list[Callable[[], object]]] = {
-                f"POST /api/v1/needs ({store})": [
-                    partial(_post, client, tokens[LEADER], b) for b in leader_bodies
+                f"POST /api/v1/needs at recurring addresses ({store})": [
+                    partial(_post, client, tokens[LEADER], b) for b in recurring
+                ],
+                f"POST /api/v1/needs for new households ({store})": [
+                    partial(_post, client, tokens[LEADER], b) for b in new
                 ],
                 f"GET {LIST_PATH} ({store})": [lambda: _get(client, LIST_PATH, tokens[LEADER])]
                 * requests,
@@ -142,9 +145,20 @@ def run(report: Report, kind: str, folder: Path, requests: int) -> None:
                 if title == f"GET {LIST_PATH} ({store})":  # the service's, not the CRUD app's
                     judge_who_looked(report, store, steps[0], max(requests // 3, 5))
         finally:
-            built = app.extensions.get("needs.services")
-            if built is not None:
-                built.close()
+            close_services(app)
+
+
+RECURRING = 20  # addresses the recurring calls cycle through
+
+
+def _leader_bodies(requests: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The leader's needs in building 15: at RECURRING addresses over and over, and each at an
+    address no need was logged for before (a new household each)."""
+    bodies = seed_bodies(2 * requests, random.Random(9))
+    for i, body in enumerate(bodies):
+        room = 1000 + (i % RECURRING if i < requests else i)
+        body.update(block=BLOCK, household={"building": 15, "unit": "1", "room": str(room)})
+    return bodies[:requests], bodies[requests:]
 
 
 def _call_next(queue: Iterator[Callable[[], object]]) -> object:

@@ -125,7 +125,9 @@ class Report:
             ]
             if path is None or not found:  # no profile without a path
                 continue
-            title, text = found[0]
+            # The profile of the target's scenario, where there is one (new households).
+            new = "new households" in target.target
+            title, text = ([f for f in found if ("new households" in f[0]) == new] or found)[0]
             own = text.splitlines()[1].partition(": ")[2]
             top = own.split(", ")[:3]
             crud = [t for t, _ in self.profiles if t.startswith(path) and "CRUD" in t]

@@ -57,7 +57,8 @@ def test_every_benchmark_gives_its_figures_on_sqlite(tmp_path: Path) -> None:
         assert figure in printed
         assert figure in written
     assert "## Targets" in written
-    assert "## Profile: POST /api/v1/needs (SQLite)" in written
+    assert "## Profile: POST /api/v1/needs at recurring addresses (SQLite)" in written
+    assert "## Profile: POST /api/v1/needs for new households (SQLite)" in written
     # Both forms of the CRUD app, side by side; the targets judged against the kept one.
     assert "beside CRUD (connection per request)" in written
     assert "beside CRUD (kept connection, WAL)" in written
