@@ -4,10 +4,10 @@
 A request that shows personal data writes one row, a *look*, naming every case it showed (a
 list's page: its 50 cases): one short insert before the answer, however long the page. "Who
 saw case X" is answered from an index by case — on PostgreSQL a GIN index on the look's array
-of cases; on SQLite, which has no index into a list, a table (case, look) that is brought up to
-date from the looks not yet indexed each time it is asked (and by `catch_up`), in one write
-transaction. Looks are never deleted, so a look's id only grows: the index knows how far it got
-by one number."""
+of cases; on SQLite, which has no index into a list, a table (case, look) that the follower
+brings up to date a share at a time, and that is brought fully up to date each time it is asked,
+a chunk of looks a write transaction. Looks are never deleted, so a look's id only grows: the
+index knows how far it got by one number."""
 
 from __future__ import annotations
 
@@ -37,16 +37,20 @@ CREATE TABLE IF NOT EXISTS personal_data_looks (
     username TEXT NOT NULL, fields TEXT NOT NULL, via TEXT NOT NULL, need_ids TEXT[] NOT NULL);
 CREATE INDEX IF NOT EXISTS personal_data_looks_cases ON personal_data_looks USING gin (need_ids)
 """
-# SQLite: the looks not yet in the index, case by case, then how far the index got — in one
-# write transaction, so no look can slip in between.
+# SQLite: a range of looks not yet in the index, case by case, then how far the index got — in
+# one write transaction, so no look is indexed twice or missed.
 _INDEX_SQLITE = (
     "INSERT OR IGNORE INTO personal_data_look_cases (need_id, look_id) "
     "SELECT cases.value, looks.id FROM personal_data_looks AS looks, json_each(looks.need_ids) "
-    "AS cases WHERE looks.id > (SELECT up_to FROM personal_data_looks_indexed)",
-    "UPDATE personal_data_looks_indexed "
-    "SET up_to = (SELECT MAX(id) FROM personal_data_looks) "
-    "WHERE up_to < (SELECT COALESCE(MAX(id), 0) FROM personal_data_looks)",
+    "AS cases WHERE looks.id > %(after)s AND looks.id <= %(up_to)s",
+    "UPDATE personal_data_looks_indexed SET up_to = %(up_to)s",
 )
+_INDEXED_SQLITE = (
+    "SELECT up_to, (SELECT COALESCE(MAX(id), 0) FROM personal_data_looks) AS last "
+    "FROM personal_data_looks_indexed"
+)
+# Looks indexed a transaction: a list that writes its look meanwhile waits for one chunk at most.
+INDEX_CHUNK = 100
 _READS_SQLITE = (
     "SELECT looks.id, read_at, username, fields, via FROM personal_data_look_cases AS cases "
     "JOIN personal_data_looks AS looks ON looks.id = cases.look_id "
@@ -172,12 +176,23 @@ class AccessLog:
                 params,
             )
 
-    def catch_up(self) -> None:
-        """Bring SQLite's index by case up to the last look (PostgreSQL's is always so)."""
-        if self.store.dialect == "sqlite":
+    def catch_up(self, most: int | None = None) -> int:
+        """Bring SQLite's index by case up to the last look, or by `most` looks at the most
+        (the follower's share a pass, so a busy hour's lists never wait on it for long), a
+        chunk a transaction; the looks indexed. PostgreSQL's index is always up to date."""
+        done = 0
+        while self.store.dialect == "sqlite" and (most is None or done < most):
             with self.store.write() as sql:
+                row = sql.execute(_INDEXED_SQLITE).fetchone() or {"up_to": 0, "last": 0}
+                after = row["up_to"]
+                chunk = INDEX_CHUNK if most is None else min(INDEX_CHUNK, most - done)
+                up_to = min(row["last"], after + chunk)
+                if up_to <= after:
+                    break
                 for statement in _INDEX_SQLITE:
-                    sql.execute(statement)
+                    sql.execute(statement, {"after": after, "up_to": up_to})
+            done += up_to - after
+        return done
 
     def reads_of(self, need_id: UUID) -> list[dict[str, Any]]:
         """Every recorded read of the case's (or the household's) personal data, oldest

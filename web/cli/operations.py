@@ -30,6 +30,9 @@ from web.partitions import (
 )
 
 log = logging.getLogger(__name__)
+# Looks the follower adds to SQLite's who-looked index by case a pass (a second by default):
+# more than a community's lists a second, few enough that a list never waits on it for long.
+FOLLOWER_LOOKS = 50
 
 
 def _local(moment: datetime | None) -> str:
@@ -223,7 +226,8 @@ def follow(every: float, once: bool) -> None:
                     running = services()
                     running.follower.catch_up()
                     running.duties_follower.catch_up()
-                    running.access_log.catch_up()  # who looked: SQLite's index by case
+                    # Who looked: SQLite's index by case, a share a pass (the rest when asked).
+                    running.access_log.catch_up(most=FOLLOWER_LOOKS)
                     if running.outbox_follower.catch_up():
                         notifier().dispatch_due(
                             running.clock.now(),

@@ -114,3 +114,24 @@ def test_reads_recorded_a_row_each_before_are_kept_as_looks(app, clock):
                 "SELECT COUNT(*) AS n FROM personal_data_looks WHERE username='leader3'"
             ).fetchone()
         assert gone["n"] == 1
+
+
+def test_the_follower_indexes_a_share_at_a_time_and_asking_finds_every_look(app, clock):
+    """SQLite's index by case is brought up to date by the follower a share a pass (so a busy
+    hour's lists never wait on it for long) and fully, a chunk at a time, when asked."""
+    from store.access_log import INDEX_CHUNK
+
+    case = uuid4()
+    looks = 2 * INDEX_CHUNK + 7
+    with app.app_context():
+        log = services().access_log
+        for minute in range(looks):
+            read = {"username": "leader3", "need_id": str(case), "fields": "resident_name"}
+            at = clock.now() + timedelta(minutes=minute)
+            log.record([{**read, "via": "/api/v1/needs", "read_at": at}])
+        postgres = log.store.dialect == "postgres"
+        assert log.catch_up(most=30) == (0 if postgres else 30)
+        reads = log.reads_of(case)
+        assert len(reads) == looks
+        assert reads[-1]["read_at"] == clock.now() + timedelta(minutes=looks - 1)
+        assert log.catch_up() == 0  # nothing left
