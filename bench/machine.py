@@ -131,21 +131,19 @@ def _tree_ticks(pid: int) -> int:
 
 
 def _store_ticks() -> int:
-    """CPU ticks used by the PostgreSQL server's processes: the store the benchmarks measure
-    (the server that serves their statements), not another program."""
-    total = 0
+    """CPU ticks used by the PostgreSQL server: the store the benchmarks measure (the server
+    that serves their statements), not another program. Counted from each postmaster down, so
+    a backend that ended (a connection closed) stays counted in its parent's reaped ticks."""
+    names: dict[int, tuple[str, int]] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
+        if entry.isdigit():
             stat = _read(f"/proc/{entry}/stat")
-        except OSError:  # gone meanwhile
-            continue
-        name, _, rest = stat.partition(" (")[2].rpartition(")")
-        fields = rest.split()
-        if name == "postgres" and len(fields) > 12:
-            total += sum(int(x) for x in fields[11:13])  # utime, stime
-    return total
+            name, _, rest = stat.partition(" (")[2].rpartition(")")
+            fields = rest.split()
+            if name == "postgres" and len(fields) > 1:
+                names[int(entry)] = (name, int(fields[1]))  # its parent
+    masters = [pid for pid, (_, parent) in names.items() if parent not in names]
+    return sum(_tree_ticks(pid) for pid in masters)
 
 
 def _busy_ticks() -> int:
