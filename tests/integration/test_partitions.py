@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from kernel.clock import ManualClock
 from kernel.community import DEMO_COMMUNITY, community_id
+from tests.integration.api.conftest import NEED
 from tests.integration.conftest import PASSWORD
 from tests.integration.pages.conftest import Phone
 from tests.integration.tasks.receivers import Receiver
@@ -31,16 +32,6 @@ from web.tasks.settings import TaskSettings
 API = "/api/v1"
 # Two communities of a street each, and the demo one left in the default partition.
 STREETS = {"street_a": "changzheng-a", "street_b": "caoyang-b"}
-NEED = {
-    "category": "emergency",
-    "block": "B3",
-    "household": {"building": "15号楼", "unit": "2", "room": "502"},
-    "resident_name": "王秀英",
-    "contact_phone": "139 1234 5678",
-    "description": "独居老人摔倒，无法起身",
-    "urgency": "high",
-    "consent_to_share": True,
-}
 
 
 def community_file(folder: Path) -> Path:
