@@ -209,8 +209,9 @@ class ReferralEvent(NeedEvent):
         referral.version += 1
         self.change(referral)
 
-    def change(self, referral: Referral) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # each of the referral's events says how it changes the referral
+
+        def change(self, referral: Referral) -> None: ...
 
 
 class ReferralAccepted(ReferralEvent):
